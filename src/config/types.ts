@@ -12,49 +12,83 @@ export type Role = "standalone" | "child" | "parent" | "proxy";
 /** Log levels of `[logs] level` / `[global] log level`. */
 export type LogLevel = "debug" | "info" | "warning" | "error";
 
+/** Netdata's access lists of a `bind to` entry (`*:19999=dashboard|streaming`). */
+export type WebAcl = "dashboard" | "registry" | "badges" | "management" | "streaming" | "netdata.conf";
+
 /** One `[web] bind to` entry, e.g. `*:19999^SSL=optional`. */
 export interface BindSpec {
   /** Address to listen on; `*` / `0.0.0.0` / `::` all mean every address. */
   host: string;
+  /** TCP port; 0 picks a free port. */
   port: number;
   /** TLS on this listener: none, optional (TLS and plain on one port) or force. */
   ssl: "none" | "optional" | "force";
+  /**
+   * What the listener serves (`=dashboard|streaming`); every ACL when the entry names none.
+   * Always set by `loadConfig()`.
+   */
+  acl?: readonly WebAcl[];
+  /**
+   * Set for a `unix:/path` entry: listen on this unix socket (then `host` is the path and `port`
+   * is 0).
+   */
+  unixPath?: string;
 }
 
 /** `[stream]`: the sending side (streaming is implemented by issue #3). */
 export interface StreamSenderConfig {
+  /** `enabled`: send this node's metrics to a parent. */
   enabled: boolean;
   /** Raw destination list as written (space/comma separated `host[:port][:SSL]`). */
   destination: string;
+  /** `api key`: a UUID, or "" when not set. */
   apiKey: string;
+  /** `timeout seconds`. */
   timeoutSec: number;
+  /** `default port` of destinations that name none. */
   defaultPort: number;
+  /** `send charts matching`: a Netdata simple pattern. */
   sendChartsMatching: string;
+  /** `buffer size bytes`. */
   bufferSizeBytes: number;
+  /** `reconnect delay seconds`. */
   reconnectDelaySec: number;
+  /** `initial clock resync iterations`. */
   initialClockResyncIterations: number;
+  /** `enable compression`. */
   enableCompression: boolean;
+  /** `ssl skip certificate verification`. */
   sslSkipCertificateVerification: boolean;
+  /** `CApath`: directory of trusted CAs, "" for the system's. */
   caPath: string;
+  /** `CAfile`: PEM file of trusted CAs, "" for none. */
   caFile: string;
 }
 
 /** One receiver section of stream.conf: `[<API key>]` (type api) or `[<machine GUID>]` (type machine). */
 export interface ReceiverSection {
+  /** The section name: an API key or a machine GUID. */
   name: string;
+  /** `type` (default "api"). */
   type: "api" | "machine";
-  /** Every key as written, lower-cased names, values unparsed; read with the getters in schema.ts. */
+  /**
+   * Every key as written (names match exactly, as in Netdata; the known receiver keys are all
+   * lower-case), values unparsed but already validated; read them with the getters in schema.ts.
+   */
   values: ReadonlyMap<string, string>;
   /** Where the section starts, for messages. */
   file: string;
+  /** 1-based line of the section header. */
   line: number;
 }
 
 /** The effective configuration. */
 export interface AgentConfig {
+  /** The `--role` given. */
   role: Role;
   /** Files that were read (absent when the embedded defaults were used). */
   files: { agent?: string; stream?: string };
+  /** `[global]`, plus `[db]` and `[logs]` keys that every part reads. */
   global: {
     hostname: string;
     /** Seconds between collections. */
@@ -68,6 +102,7 @@ export interface AgentConfig {
     /** Where /proc is read from (tests point it at fixtures). */
     procRoot: string;
   };
+  /** `[web]`. */
   web: {
     mode: "static-threaded" | "none";
     bindTo: BindSpec[];
@@ -77,7 +112,10 @@ export interface AgentConfig {
     allowConnectionsFrom: string;
     /** Simple pattern of client addresses allowed to stream in. */
     allowStreamingFrom: string;
+    /** `[web] default port`: the port of `bind to` entries that name none. Always set by `loadConfig()`. */
+    defaultPort?: number;
   };
+  /** `[directories]`. */
   directories: {
     config: string;
     /** Data directory (`lib` in Netdata): machine GUID, later the dbengine files. */
@@ -85,25 +123,40 @@ export interface AgentConfig {
     cache: string;
     log: string;
   };
+  /** `[db]`. */
   db: {
     enableReplication: boolean;
     secondsToReplicate: number;
     secondsPerReplicationStep: number;
     dbengineMultihostDiskSpaceMB: number;
+    /** `[db] storage tiers` (1 to 5). Always set by `loadConfig()`. */
+    storageTiers?: number;
   };
+  /** stream.conf `[stream]`. */
   stream: StreamSenderConfig;
   /** Receiver sections by name, in file order. */
   receivers: ReadonlyMap<string, ReceiverSection>;
+  /**
+   * Where each effective value came from, by `section/key` (canonical Netdata names, e.g.
+   * `db/mode`): `file:line`, `default`, `default for --role parent`, or a flag such as `--port`.
+   * Set by `loadConfig()`; `dumpConfig()` prints it.
+   */
+  sources?: ReadonlyMap<string, string>;
 }
 
 /** A problem found while loading configuration. */
 export interface ConfigProblem {
+  /** Errors stop the agent (exit 2); warnings are logged. */
   severity: "error" | "warning";
+  /** File path, `embedded:<name>`, or the command-line flag at fault (e.g. `--port`). */
   file: string;
   /** 1-based; 0 when the problem is not tied to a line (e.g. a command-line flag). */
   line: number;
+  /** Section name without brackets, "" when none. */
   section: string;
+  /** Key name, "" when the problem is not about one key. */
   key: string;
+  /** Sentence-case text without a trailing period. */
   message: string;
 }
 

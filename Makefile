@@ -1,0 +1,33 @@
+# Thin wrapper over deno. tests/deno.sh installs Deno from npm into .tools/ when it is not on PATH.
+DENO = $(shell bash tests/deno.sh)
+ARGS ?=
+export NO_COLOR := 1
+
+.PHONY: run test check fmt bench binary binary-arm64 clean
+
+run:
+	$(DENO) run -A main.ts $(ARGS)
+
+test:
+	@bash tests/run.sh "$(DENO)"
+
+check:
+	$(DENO) fmt --check
+	$(DENO) lint
+	$(DENO) check main.ts src/ tests/
+
+fmt:
+	$(DENO) fmt
+
+bench:
+	$(DENO) run -A tests/bench/bench.ts
+
+# deno compile downloads its base runtime (denort) unless DENORT_BIN points at one.
+binary:
+	@DENO="$(DENO)" bash tests/compile.sh x86_64-unknown-linux-gnu dist/agent binary
+
+binary-arm64:
+	@DENO="$(DENO)" bash tests/compile.sh aarch64-unknown-linux-gnu dist/agent-arm64 binary-arm64
+
+clean:
+	rm -rf dist bench-out test-artifacts

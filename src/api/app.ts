@@ -1,0 +1,287 @@
+/**
+ * The HTTP layer: one catch-all Hono handler that parses the raw request target the way Netdata's
+ * web server does (web_client.c), routes `/api/v1/<command>`, `/host/<id>/…` and `/`, and adds
+ * Netdata's response headers (CORS echo, the two Cache-Control forms, Expires).
+ * @module
+ */
+
+import { Hono } from "hono";
+import { compress } from "hono/compress";
+import type { AgentConfig } from "../config/types.ts";
+import type { Host, Hosts } from "../host/mod.ts";
+import { CT_HTML, CT_JSON, CT_TEXT, htmlEscape, httpDate } from "./format.ts";
+import { renderHome } from "./home.ts";
+import { QueryScratch } from "./query.ts";
+import type { ApiState, Reply, RouteContext } from "./reply.ts";
+import { textReply } from "./reply.ts";
+import {
+  alarmCountRoute,
+  alarmLogRoute,
+  alarmsRoute,
+  alarmsValuesRoute,
+  alarmVariablesRoute,
+} from "./routes/alarms.ts";
+import { allmetricsRoute } from "./routes/allmetrics.ts";
+import { chartRoute, chartsRoute } from "./routes/charts.ts";
+import { contextRoute, contextsRoute } from "./routes/contexts.ts";
+import { dataRoute } from "./routes/data.ts";
+import { infoRoute } from "./routes/info.ts";
+import { aclkRoute, registryRoute } from "./routes/registry.ts";
+import { parseQuery, splitTarget, Tokenizer, urlDecode } from "./url.ts";
+
+/** What the API needs from the agent. */
+export interface ApiDeps {
+  /** The host database; `hosts.localhost` is this agent. */
+  hosts: Hosts;
+  config: AgentConfig;
+  /** Our program version, e.g. "v0.1.0". */
+  version: string;
+  /** Injectable wall clock, ms. */
+  nowMs?: () => number;
+  /** Extra per-host streaming info for /api/v1/info; its keys override or extend the answer. */
+  streamStatus?: (host: Host) => Record<string, unknown> | undefined;
+}
+
+type Route = (ctx: RouteContext) => Reply;
+
+/** The v1 commands we answer; every other one is "Unsupported v1 API command". */
+const COMMANDS: Record<string, Route> = {
+  info: infoRoute,
+  data: dataRoute,
+  chart: chartRoute,
+  charts: chartsRoute,
+  context: contextRoute,
+  contexts: contextsRoute,
+  archivedcharts: () => ({ status: 200, type: CT_JSON, body: "" }),
+  registry: registryRoute,
+  alarms: alarmsRoute,
+  alarms_values: alarmsValuesRoute,
+  alarm_log: alarmLogRoute,
+  alarm_variables: alarmVariablesRoute,
+  alarm_count: alarmCountRoute,
+  allmetrics: allmetricsRoute,
+  aclk: aclkRoute,
+  function: () => textReply(403, "You are not allowed to access this resource."),
+  functions: () => textReply(403, "You are not allowed to access this resource."),
+};
+
+const NOT_UNDERSTOOD = "I don't understand you...\r\n";
+const BAD_URL = "URL not valid. I don't understand you...\r\n";
+
+/** Per-request facts the router passes down. */
+interface RequestInfo {
+  request: Request;
+  nowMs: number;
+  query: string | undefined;
+  /** The raw path as requested (for redirects). */
+  rawPath: string;
+  clientIp: string;
+  origin: string;
+}
+
+/**
+ * Creates the API application; serve it with `Deno.serve(app.fetch)`.
+ *
+ * @example
+ * ```ts
+ * const app = createApi({ hosts, config, version: "v0.1.0" });
+ * const res = await app.request("/api/v1/info");
+ * ```
+ */
+export function createApi(deps: ApiDeps): Hono {
+  const state: ApiState = { prometheusLastAccess: new Map(), scratch: new QueryScratch() };
+  const app = new Hono();
+  app.use("*", compress());
+  app.all("*", (c) => {
+    // Deno.serve passes its ServeHandlerInfo as env; agent.ts wraps it as { info }.
+    type Addr = { remoteAddr?: { hostname?: string } };
+    const env = c.env as (Addr & { info?: Addr }) | undefined;
+    const ip = env?.remoteAddr?.hostname ?? env?.info?.remoteAddr?.hostname ?? "";
+    return handle(deps, state, c.req.raw, ip);
+  });
+  return app;
+}
+
+/** Scheme and host the client used, honouring X-Forwarded-Proto/Host. */
+function requestOrigin(req: Request): string {
+  const url = new URL(req.url);
+  const proto =
+    req.headers.get("x-forwarded-proto")?.split(",")[0].trim() === "https" || url.protocol === "https:"
+      ? "https"
+      : "http";
+  const host = req.headers.get("x-forwarded-host")?.split(",")[0].trim() || req.headers.get("host") ||
+    url.host;
+  return `${proto}://${host}`;
+}
+
+function handle(deps: ApiDeps, state: ApiState, req: Request, clientIp: string): Response {
+  const nowMs = deps.nowMs?.() ?? Date.now();
+  const allowOrigin = req.headers.get("origin") ?? "*";
+  const base: [string, string][] = [
+    ["Server", `agent/${deps.version}`],
+    ["Access-Control-Allow-Origin", allowOrigin],
+    ["Access-Control-Allow-Credentials", "true"],
+    ["Date", httpDate(nowMs)],
+  ];
+  if (req.method === "OPTIONS") {
+    return new Response("OK", {
+      status: 200,
+      headers: [
+        ...base,
+        ["Content-Type", CT_TEXT],
+        ["Access-Control-Allow-Methods", "GET, OPTIONS"],
+        [
+          "Access-Control-Allow-Headers",
+          "accept, x-requested-with, origin, content-type, cookie, pragma, cache-control, x-auth-token",
+        ],
+        ["Access-Control-Max-Age", "1209600"],
+      ],
+    });
+  }
+  let reply: Reply;
+  if (req.method !== "GET") {
+    reply = textReply(400, NOT_UNDERSTOOD);
+  } else {
+    reply = route(deps, state, req, nowMs, clientIp);
+  }
+  const cacheable = reply.status === 200 && reply.cacheable === true;
+  const expiresMs = nowMs + (cacheable ? 86400 : deps.hosts.localhost.updateEvery) * 1000;
+  const bytes = new TextEncoder().encode(reply.body);
+  const headers: [string, string][] = [
+    ...base,
+    ["Content-Type", reply.type],
+    ["Cache-Control", cacheable ? "public" : "no-cache, no-store, must-revalidate"],
+  ];
+  if (!cacheable) headers.push(["Pragma", "no-cache"]);
+  headers.push(["Expires", httpDate(expiresMs)]);
+  if (reply.headers !== undefined) headers.push(...reply.headers);
+  headers.push(["Content-Length", String(bytes.length)]);
+  return new Response(bytes, { status: reply.status, headers });
+}
+
+function route(deps: ApiDeps, state: ApiState, req: Request, nowMs: number, clientIp: string): Reply {
+  const target = splitTarget(req.url);
+  const path = urlDecode(target.path);
+  const query = target.query === undefined ? undefined : urlDecode(target.query);
+  if (path === undefined || (target.query !== undefined && query === undefined)) {
+    return textReply(400, BAD_URL);
+  }
+  const info: RequestInfo = {
+    request: req,
+    nowMs,
+    query,
+    rawPath: target.path,
+    clientIp,
+    origin: requestOrigin(req),
+  };
+  return processUrl(deps, state, info, deps.hosts.localhost, path, path);
+}
+
+/** Netdata's web_client_process_url(): the first path segment decides. */
+function processUrl(
+  deps: ApiDeps,
+  state: ApiState,
+  info: RequestInfo,
+  host: Host,
+  url: string | undefined,
+  filePath: string,
+): Reply {
+  const t = new Tokenizer(url);
+  const tok = t.next("/?");
+  if (tok === "api") return apiRequest(deps, state, info, host, t.rest);
+  if (tok === "host") return switchHost(deps, state, info, host, t.rest);
+  if (tok === "netdata.conf") return textReply(200, netdataConf(deps.config));
+  // static files: only the home page for now (the dashboard is served by a later issue)
+  if (filePath === "" || filePath === "/") {
+    const base = host === deps.hosts.localhost && !info.rawPath.startsWith("/host/")
+      ? ""
+      : `/host/${encodeURIComponent(host.hostname)}`;
+    return {
+      status: 200,
+      type: CT_HTML,
+      body: renderHome({ hosts: deps.hosts, host, version: deps.version, base }),
+    };
+  }
+  return textReply(404, "File does not exist, or is not accessible: " + htmlEscape(filePath), CT_HTML);
+}
+
+function switchHost(
+  deps: ApiDeps,
+  state: ApiState,
+  info: RequestInfo,
+  host: Host,
+  url: string | undefined,
+): Reply {
+  if (host !== deps.hosts.localhost) return textReply(400, "Nesting of hosts is not allowed.");
+  const t = new Tokenizer(url);
+  const tok = t.next("/");
+  if (tok !== "") {
+    if (t.rest === undefined) {
+      const q = info.query === undefined ? "" : "?" + info.query;
+      return {
+        status: 308,
+        type: CT_TEXT,
+        body: "Permanent redirect",
+        headers: [["Location", `${info.origin}${info.rawPath}/${q}`]],
+      };
+    }
+    const found = deps.hosts.find(tok);
+    if (found !== undefined) return processUrl(deps, state, info, found, t.rest, "/" + t.rest);
+  }
+  return textReply(404, "This netdata does not maintain a database for host: " + htmlEscape(tok), CT_HTML);
+}
+
+/** Netdata's web_client_api_request(): `/api/<version>/<command>`. */
+function apiRequest(
+  deps: ApiDeps,
+  state: ApiState,
+  info: RequestInfo,
+  host: Host,
+  url: string | undefined,
+): Reply {
+  const t = new Tokenizer(url);
+  const version = t.next("/");
+  if (version === "") return textReply(400, "Which API version?");
+  if (version !== "v1") return textReply(404, "Unsupported API version: " + htmlEscape(version), CT_HTML);
+  const command = t.rest;
+  if (command === undefined) return textReply(400, "Which API v1 command?");
+  const fn = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (fn === undefined) return textReply(404, "Unsupported v1 API command: " + htmlEscape(command));
+  return fn({
+    host,
+    hosts: deps.hosts,
+    config: deps.config,
+    version: deps.version,
+    nowMs: info.nowMs,
+    params: parseQuery(info.query),
+    request: info.request,
+    clientIp: info.clientIp,
+    origin: info.origin,
+    state,
+    streamStatus: deps.streamStatus,
+  });
+}
+
+/** A plain-text dump of the effective configuration (`/netdata.conf`). */
+function netdataConf(config: AgentConfig): string {
+  const spaced = (k: string) => k.replace(/[A-Z]/g, (c) => " " + c.toLowerCase());
+  const value = (v: unknown): string => {
+    if (Array.isArray(v)) {
+      return v.map((b) =>
+        typeof b === "object" && b !== null && "port" in b
+          ? `${(b as { host: string }).host}:${(b as { port: number }).port}`
+          : String(b)
+      ).join(" ");
+    }
+    return String(v);
+  };
+  let out = "# effective configuration of this agent\n";
+  for (const section of ["global", "web", "directories", "db", "stream"] as const) {
+    out += `\n[${section}]\n`;
+    for (const [k, v] of Object.entries(config[section])) {
+      if (section === "stream" && k === "apiKey") continue;
+      out += `\t${spaced(k)} = ${value(v)}\n`;
+    }
+  }
+  return out;
+}

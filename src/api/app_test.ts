@@ -1,0 +1,361 @@
+import { assert } from "../../tests/_helpers/assert.ts";
+import { makeHost, NOW_SEC, storedChart, testAgent } from "./_helper.ts";
+
+const CHILD_GUID = "fa57ff3a-e5ea-11f1-83f5-02fc00000001";
+
+function agentWithChild() {
+  const a = testAgent();
+  storedChart(a.localhost, "system.load", ["load1"], NOW_SEC - 100, [[1, 2, 3]]);
+  const child = makeHost({ hostname: "nd-child", guid: CHILD_GUID });
+  storedChart(child, "system.cpu", ["user"], NOW_SEC - 100, [[5, 6, 7]]);
+  a.hosts.add(child);
+  return { ...a, child };
+}
+
+const errorCases: {
+  name: string;
+  path: string;
+  method?: string;
+  status: number;
+  body: string;
+  type?: string;
+}[] = [
+  { name: "/api/ asks for a version", path: "/api/", status: 400, body: "Which API version?" },
+  {
+    name: "an unknown API version is html",
+    path: "/api/v2/info",
+    status: 404,
+    body: "Unsupported API version: v2",
+    type: "text/html; charset=utf-8",
+  },
+  { name: "/api/v1 asks for a command", path: "/api/v1", status: 400, body: "Which API v1 command?" },
+  {
+    name: "/api/v1/ is an empty command",
+    path: "/api/v1/",
+    status: 404,
+    body: "Unsupported v1 API command: ",
+  },
+  {
+    name: "unknown commands",
+    path: "/api/v1/nosuch",
+    status: 404,
+    body: "Unsupported v1 API command: nosuch",
+  },
+  {
+    name: "a trailing slash is part of the command, html-escaped",
+    path: "/api/v1/info/",
+    status: 404,
+    body: "Unsupported v1 API command: info&#x2F;",
+  },
+  {
+    name: "/api/v1//info keeps the empty segment in the command",
+    path: "/api/v1//info",
+    status: 404,
+    body: "Unsupported v1 API command: &#x2F;info",
+  },
+  {
+    name: "ML commands are absent",
+    path: "/api/v1/ml_info",
+    status: 404,
+    body: "Unsupported v1 API command: ml_info",
+  },
+  {
+    name: "badges are not implemented",
+    path: "/api/v1/badge.svg?chart=x",
+    status: 404,
+    body: "Unsupported v1 API command: badge.svg",
+  },
+  {
+    name: "functions are forbidden",
+    path: "/api/v1/functions",
+    status: 403,
+    body: "You are not allowed to access this resource.",
+  },
+  {
+    name: "unknown hosts are html",
+    path: "/host/nosuch/api/v1/info",
+    status: 404,
+    body: "This netdata does not maintain a database for host: nosuch",
+    type: "text/html; charset=utf-8",
+  },
+  {
+    name: "host names are matched case-sensitively",
+    path: "/host/ND-CHILD/api/v1/info",
+    status: 404,
+    body: "This netdata does not maintain a database for host: ND-CHILD",
+    type: "text/html; charset=utf-8",
+  },
+  {
+    name: "nesting hosts",
+    path: "/host/nd-child/host/nd-parent/api/v1/info",
+    status: 400,
+    body: "Nesting of hosts is not allowed.",
+  },
+  {
+    name: "a control character in the query",
+    path: "/api/v1/info?x=%0a",
+    status: 400,
+    body: "URL not valid. I don't understand you...\r\n",
+  },
+  {
+    name: "bad escapes in the path",
+    path: "/api/v1/in%zzfo",
+    status: 400,
+    body: "URL not valid. I don't understand you...\r\n",
+  },
+  { name: "POST", path: "/api/v1/info", method: "POST", status: 400, body: "I don't understand you...\r\n" },
+  { name: "PUT", path: "/api/v1/info", method: "PUT", status: 400, body: "I don't understand you...\r\n" },
+  {
+    name: "a missing static file",
+    path: "/nosuchfile.html",
+    status: 404,
+    body: "File does not exist, or is not accessible: &#x2F;nosuchfile.html",
+    type: "text/html; charset=utf-8",
+  },
+  {
+    name: "chart without chart=",
+    path: "/api/v1/chart",
+    status: 400,
+    body: "No chart id is given at the request.",
+  },
+  {
+    name: "chart with an empty chart=",
+    path: "/api/v1/chart?chart=",
+    status: 400,
+    body: "No chart id is given at the request.",
+  },
+  { name: "chart unknown", path: "/api/v1/chart?chart=a<b", status: 404, body: "Chart is not found: a&lt;b" },
+  {
+    name: "alarm_variables unknown chart",
+    path: "/api/v1/alarm_variables?chart=x",
+    status: 404,
+    body: "Chart is not found: x",
+  },
+  {
+    name: "data without chart or context",
+    path: "/api/v1/data",
+    status: 400,
+    body: "No chart or context is given.",
+  },
+  {
+    name: "data with chart=*",
+    path: "/api/v1/data?chart=*",
+    status: 400,
+    body: "No chart or context is given.",
+  },
+  {
+    name: "data on an unknown chart",
+    path: "/api/v1/data?chart=nosuch",
+    status: 404,
+    body: "No metrics where matched to query.",
+  },
+  {
+    name: "data with a dimension that matches nothing",
+    path: "/api/v1/data?chart=system.load&dimensions=nosuch",
+    status: 404,
+    body: "No metrics where matched to query.",
+  },
+  {
+    name: "data with a window older than retention",
+    path: `/api/v1/data?chart=system.load&after=${NOW_SEC - 5000}&before=${NOW_SEC - 4000}`,
+    status: 404,
+    body: "No metrics where matched to query.",
+  },
+  {
+    name: "data with a timeout already exceeded",
+    path: "/api/v1/data?chart=system.load&after=-200&timeout=-1",
+    status: 503,
+    body: "Query timeout exceeded",
+  },
+  {
+    name: "allmetrics with an unknown format",
+    path: "/api/v1/allmetrics?format=xml",
+    status: 400,
+    body: "Which format? 'shell', 'prometheus', 'prometheus_all_hosts' and 'json' are currently supported.",
+  },
+  {
+    name: "context without context=",
+    path: "/api/v1/context",
+    status: 400,
+    body: "No context is given at the request.",
+  },
+  {
+    name: "context unknown is an empty json 404",
+    path: "/api/v1/context?context=nosuch",
+    status: 404,
+    body: "",
+    type: "application/json; charset=utf-8",
+  },
+  {
+    name: "registry without an action",
+    path: "/api/v1/registry",
+    status: 400,
+    body: "Invalid registry request - you need to set an action: hello, access, delete, search",
+  },
+];
+
+for (const c of errorCases) {
+  Deno.test(`app: ${c.name} -> ${c.status}`, async () => {
+    const a = agentWithChild();
+    const r = await a.get(c.path, { method: c.method ?? "GET" });
+    assert.equal(r.status, c.status);
+    assert.equal(r.body, c.body);
+    assert.equal(r.headers.get("content-type"), c.type ?? "text/plain; charset=utf-8");
+    assert.equal(r.headers.get("cache-control"), "no-cache, no-store, must-revalidate");
+    assert.equal(r.headers.get("pragma"), "no-cache");
+  });
+}
+
+Deno.test("app: HEAD answers 400", async () => {
+  const a = agentWithChild();
+  const r = await a.get("/api/v1/info", { method: "HEAD" });
+  assert.equal(r.status, 400);
+});
+
+Deno.test("app: OPTIONS answers the CORS pre-flight on any path", async () => {
+  const a = agentWithChild();
+  const r = await a.get("/api/v1/data?chart=x", {
+    method: "OPTIONS",
+    headers: { Origin: "http://example.com" },
+  });
+  assert.equal(r.status, 200);
+  assert.equal(r.body, "OK");
+  assert.equal(r.headers.get("content-type"), "text/plain; charset=utf-8");
+  assert.equal(r.headers.get("access-control-allow-origin"), "http://example.com");
+  assert.equal(r.headers.get("access-control-allow-credentials"), "true");
+  assert.equal(r.headers.get("access-control-allow-methods"), "GET, OPTIONS");
+  assert.equal(
+    r.headers.get("access-control-allow-headers"),
+    "accept, x-requested-with, origin, content-type, cookie, pragma, cache-control, x-auth-token",
+  );
+  assert.equal(r.headers.get("access-control-max-age"), "1209600");
+});
+
+Deno.test("app: CORS echoes the Origin, else *", async () => {
+  const a = agentWithChild();
+  const echoed = await a.get("/api/v1/info", { headers: { Origin: "http://dash.example" } });
+  assert.equal(echoed.headers.get("access-control-allow-origin"), "http://dash.example");
+  assert.equal(echoed.headers.get("access-control-allow-credentials"), "true");
+  const star = await a.get("/api/v1/info");
+  assert.equal(star.headers.get("access-control-allow-origin"), "*");
+  assert.equal(star.headers.get("server"), "agent/v0.1.0");
+});
+
+Deno.test("app: no-cache answers expire after update_every, cacheable ones after a day", async () => {
+  const a = agentWithChild();
+  const info = await a.get("/api/v1/info");
+  assert.equal(info.headers.get("cache-control"), "no-cache, no-store, must-revalidate");
+  assert.equal(info.headers.get("pragma"), "no-cache");
+  assert.equal(info.headers.get("date"), new Date(NOW_SEC * 1000 + 123).toUTCString());
+  assert.equal(info.headers.get("expires"), new Date(NOW_SEC * 1000 + 1123).toUTCString());
+  const charts = await a.get("/api/v1/charts");
+  assert.equal(charts.headers.get("cache-control"), "public");
+  assert.equal(charts.headers.get("pragma"), null);
+  assert.equal(charts.headers.get("expires"), new Date(NOW_SEC * 1000 + 123 + 86400_000).toUTCString());
+});
+
+Deno.test("app: data is cacheable only for absolute windows", async () => {
+  const a = agentWithChild();
+  const rel = await a.get("/api/v1/data?chart=system.load&after=-10");
+  assert.equal(rel.headers.get("cache-control"), "no-cache, no-store, must-revalidate");
+  const abs = await a.get(`/api/v1/data?chart=system.load&after=${NOW_SEC - 100}&before=${NOW_SEC - 90}`);
+  assert.equal(abs.status, 200);
+  assert.equal(abs.headers.get("cache-control"), "public");
+});
+
+Deno.test("app: empty path segments are skipped (//api/v1/info, /api//v1/info)", async () => {
+  const a = agentWithChild();
+  for (const p of ["//api/v1/info", "/api//v1/info", "//api/v1/alarms?active"]) {
+    const r = await a.get(p);
+    assert.equal(r.status, 200, p);
+  }
+});
+
+Deno.test("app: /host/<name|guid|localhost>/ selects the host for the API", async () => {
+  const a = agentWithChild();
+  for (
+    const [prefix, want] of [
+      ["/host/nd-child", "nd-child"],
+      ["/host/" + CHILD_GUID, "nd-child"],
+      ["/host/localhost", "nd-parent"],
+      ["/host/nd-parent", "nd-parent"],
+      ["//host//nd-child/", "nd-child"],
+    ]
+  ) {
+    const r = await a.get(prefix + "/api/v1/charts");
+    assert.equal(r.status, 200, prefix);
+    assert.equal(JSON.parse(r.body).hostname, want, prefix);
+  }
+  const data = await a.get("/host/nd-child/api/v1/data?chart=system.cpu&after=-200");
+  assert.equal(data.status, 200);
+  assert.equal((await a.get("/host/nd-child/api/v1/data?chart=system.load")).status, 404);
+});
+
+Deno.test("app: /host/localhost/host/<child>/ is not nesting (the outer host is this agent)", async () => {
+  const a = agentWithChild();
+  const r = await a.get("/host/localhost/host/nd-child/api/v1/charts");
+  assert.equal(r.status, 200);
+  assert.equal(JSON.parse(r.body).hostname, "nd-child");
+});
+
+Deno.test("app: /host/<name> without a slash redirects with 308, honouring X-Forwarded-*", async () => {
+  const a = agentWithChild();
+  const plain = await a.get("http://127.0.0.1:19999/host/nd-child");
+  assert.equal(plain.status, 308);
+  assert.equal(plain.headers.get("location"), "http://127.0.0.1:19999/host/nd-child/");
+  const fwd = await a.get("http://127.0.0.1:19999/host/nd-child", {
+    headers: { "X-Forwarded-Proto": "https", "X-Forwarded-Host": "dash.example.com" },
+  });
+  assert.equal(fwd.headers.get("location"), "https://dash.example.com/host/nd-child/");
+  const unknown = await a.get("/host/whatever");
+  assert.equal(unknown.status, 308, "the redirect comes before the host lookup");
+});
+
+Deno.test("app: / and /host/<name>/ serve the home page listing the hosts", async () => {
+  const a = agentWithChild();
+  for (const p of ["/", "/host/nd-child/"]) {
+    const r = await a.get(p);
+    assert.equal(r.status, 200, p);
+    assert.equal(r.headers.get("content-type"), "text/html; charset=utf-8");
+    assert.match(r.body, /href="\/host\/nd-child\/">nd-child<\/a>/);
+    assert.match(r.body, /nd-parent/);
+  }
+  const child = await a.get("/host/nd-child/");
+  assert.match(child.body, /href="\/host\/nd-child\/api\/v1\/info"/);
+});
+
+Deno.test("app: gzip when the client accepts it", async () => {
+  const a = agentWithChild();
+  const res = await a.app.request("/api/v1/info", { headers: { "Accept-Encoding": "gzip" } });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("content-encoding"), "gzip");
+  const text = await new Response(res.body!.pipeThrough(new DecompressionStream("gzip"))).text();
+  assert.equal(JSON.parse(text).uid, "dc25b32c-e5ea-11f1-b3d9-02fc00000001");
+});
+
+Deno.test("app: two API instances keep separate Prometheus scrape windows", async () => {
+  const a = agentWithChild();
+  const b = agentWithChild();
+  const q = "/api/v1/allmetrics?format=prometheus&help=yes&server=s1";
+  await a.get(q);
+  const second = await a.get(q);
+  assert.match(second.body, /last seen 0 seconds ago/);
+  const other = await b.get(q);
+  assert.match(other.body, /FIRST SEEN/);
+});
+
+Deno.test("app: netdata.conf is plain text", async () => {
+  const a = agentWithChild();
+  const r = await a.get("/netdata.conf");
+  assert.equal(r.status, 200);
+  assert.match(r.body, /\[global\]\n\thostname = nd-parent\n/);
+});
+
+Deno.test("app: the client address from Deno.serve's info (or agent.ts's { info }) keys Prometheus windows", async () => {
+  const a = agentWithChild();
+  const q = "http://x/api/v1/allmetrics?format=prometheus&help=yes";
+  const deno = await a.app.fetch(new Request(q), { remoteAddr: { hostname: "10.0.0.1" } });
+  assert.match(await deno.text(), /FIRST SEEN prometheus "10\.0\.0\.1"/);
+  const wrapped = await a.app.fetch(new Request(q), { info: { remoteAddr: { hostname: "10.0.0.2" } } });
+  assert.match(await wrapped.text(), /FIRST SEEN prometheus "10\.0\.0\.2"/);
+});

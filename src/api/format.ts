@@ -1,0 +1,464 @@
+/**
+ * Text helpers shared by the endpoints: Netdata's number printers, JSON and HTML escaping, and the
+ * date forms used by the csv-like formats.
+ * @module
+ */
+
+import {
+  OPT_ABSOLUTE,
+  OPT_GOOGLE_JSON,
+  OPT_LABEL_QUOTES,
+  OPT_MILLISECONDS,
+  OPT_MIN2MAX,
+  OPT_NULL2ZERO,
+  OPT_OBJECTSROWS,
+  OPT_PERCENTAGE,
+  OPT_REVERSED,
+  OPT_SECONDS,
+  type QueryResult,
+  VALUE_EMPTY,
+} from "./query.ts";
+
+/** Content types as Netdata spells them on the wire. */
+export const CT_JSON = "application/json; charset=utf-8";
+export const CT_TEXT = "text/plain; charset=utf-8";
+export const CT_JS = "application/x-javascript; charset=utf-8";
+export const CT_HTML = "text/html; charset=utf-8";
+export const CT_PROMETHEUS = "text/plain; version=0.0.4";
+
+const FRACTION_SCALE = 10_000_000;
+
+/** Rounds half to even, like C's llrint() in the default rounding mode. */
+function rint(x: number): number {
+  const r = Math.round(x);
+  if (r - x === 0.5 && r % 2 !== 0) return r - 1;
+  return r;
+}
+
+function integerText(v: number): string {
+  return v < 9007199254740992 ? String(v) : BigInt(v).toString();
+}
+
+/**
+ * Netdata's `print_netdata_double()` for data values: the integer part in full (never exponent
+ * form), then up to 7 rounded fractional digits with trailing zeros removed. NaN and infinities
+ * print as `null`; a negative value that rounds to zero prints as `-0`.
+ */
+export function formatNumber(value: number): string {
+  if (value !== value || value === Infinity || value === -Infinity) return "null";
+  let sign = "";
+  if (value < 0) {
+    sign = "-";
+    value = -value;
+  }
+  let integral = Math.trunc(value);
+  let fractional = rint((value - integral) * FRACTION_SCALE);
+  if (fractional >= FRACTION_SCALE) {
+    integral += 1;
+    fractional -= FRACTION_SCALE;
+  }
+  const int = integerText(integral);
+  if (fractional === 0) return sign + int;
+  let frac = String(fractional);
+  while (frac.length < 7) frac = "0" + frac;
+  let end = frac.length;
+  while (end > 0 && frac.charCodeAt(end - 1) === 48) end--;
+  return sign + int + "." + frac.slice(0, end);
+}
+
+/** C's `printf("%0.<digits>f")`, without exponent form for large values; NaN/inf print as `null`. */
+export function formatFixed(value: number, digits: number): string {
+  if (value !== value || value === Infinity || value === -Infinity) return "null";
+  if (Math.abs(value) < 1e21) return value.toFixed(digits);
+  const neg = value < 0;
+  const int = BigInt(Math.trunc(Math.abs(value))).toString();
+  return (neg ? "-" : "") + int + (digits > 0 ? "." + "0".repeat(digits) : "");
+}
+
+/** JSON-escapes a string without the surrounding quotes. */
+export function jsonEscape(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) {
+      const q = JSON.stringify(s);
+      return q.slice(1, q.length - 1);
+    }
+  }
+  return s;
+}
+
+/** A JSON string literal. */
+export function jsonString(s: string): string {
+  return '"' + jsonEscape(s) + '"';
+}
+
+/** Netdata's `buffer_strcat_htmlescape()`. */
+export function htmlEscape(s: string): string {
+  let out = "";
+  let last = 0;
+  for (let i = 0; i < s.length; i++) {
+    let r: string;
+    switch (s.charCodeAt(i)) {
+      case 0x26:
+        r = "&amp;";
+        break;
+      case 0x3c:
+        r = "&lt;";
+        break;
+      case 0x3e:
+        r = "&gt;";
+        break;
+      case 0x22:
+        r = "&quot;";
+        break;
+      case 0x2f:
+        r = "&#x2F;";
+        break;
+      case 0x27:
+        r = "&#x27;";
+        break;
+      default:
+        continue;
+    }
+    out += s.slice(last, i) + r;
+    last = i + 1;
+  }
+  return last === 0 ? s : out + s.slice(last);
+}
+
+function pad2(n: number): string {
+  return n < 10 ? "0" + n : String(n);
+}
+
+/** `YYYY-MM-DD HH:MM:SS` in the agent's local time (Netdata's buffer_date()). */
+export function localDateTime(tSec: number): string {
+  const d = new Date(tSec * 1000);
+  return d.getFullYear() + "-" + pad2(d.getMonth() + 1) + "-" + pad2(d.getDate()) + " " + pad2(d.getHours()) +
+    ":" + pad2(d.getMinutes()) + ":" + pad2(d.getSeconds());
+}
+
+/** `Date(2026,10,21,20,39,58)` in local time, month zero-based (Netdata's buffer_jsdate()). */
+export function jsDate(tSec: number): string {
+  const d = new Date(tSec * 1000);
+  return "Date(" + d.getFullYear() + "," + d.getMonth() + "," + d.getDate() + "," + d.getHours() + "," +
+    d.getMinutes() + "," + d.getSeconds() + ")";
+}
+
+/** An HTTP date (`Sat, 21 Nov 2026 20:36:14 GMT`). */
+export function httpDate(ms: number): string {
+  return new Date(ms).toUTCString();
+}
+
+// ---------------------------------------------------------------------------------------------
+// data formatters (web/api/formatters): they print a QueryResult's visible columns, newest row
+// first unless `flip`. Like Netdata, percentage printing resets r.min/r.max on every row.
+
+/** Netdata's per-row percentage total: every queried column (hidden too), after `abs`. */
+function rowTotal(r: QueryResult, row: number, options: number): number {
+  let total = 0;
+  const base = row * r.cols;
+  const abs = (options & OPT_ABSOLUTE) !== 0;
+  for (let c = 0; c < r.cols; c++) {
+    let n = r.v[base + c];
+    if (abs && n < 0) n = -n;
+    total += n;
+  }
+  return total === 0 ? 1 : total;
+}
+
+/** Options of {@link formatJson}. */
+export interface JsonOptions {
+  /** Column labels (dimension names). */
+  names: readonly string[];
+  /** `options=` flags. */
+  options: number;
+  /** Google's `datatable` shape instead of `json`. */
+  datatable: boolean;
+}
+
+/** Netdata's rrdr2json(): `json`, `jsonp` and (with `datatable`) the Google `datatable`. */
+export function formatJson(r: QueryResult, o: JsonOptions): string {
+  const names = o.names;
+  const datatable = o.datatable;
+  let options = o.options;
+  const google = (options & OPT_GOOGLE_JSON) !== 0;
+  let kq: string, sq: string, preDate: string, postDate = "", preLabel: string, postLabel: string;
+  let preValue: string, postValue = "", postLine: string, dataBegin: string, normalAnnotation = "";
+  let objectRowsTime = "";
+  let jsDates: boolean;
+  let datesWithNew = false;
+  let out: string;
+  if (datatable) {
+    jsDates = true;
+    kq = google ? "" : '"';
+    sq = google ? "'" : '"';
+    preDate = `        {${kq}c${kq}:[{${kq}v${kq}:${sq}`;
+    postDate = `${sq}}`;
+    preLabel = `,\n     {${kq}id${kq}:${sq}${sq},${kq}label${kq}:${sq}`;
+    postLabel = `${sq},${kq}pattern${kq}:${sq}${sq},${kq}type${kq}:${sq}number${sq}}`;
+    preValue = `,{${kq}v${kq}:`;
+    postValue = "}";
+    postLine = "]}";
+    dataBegin = `\n  ],\n    ${kq}rows${kq}:\n [\n`;
+    normalAnnotation = `,{${kq}v${kq}:null},{${kq}v${kq}:null}`;
+    out = `{\n ${kq}cols${kq}:\n [\n` +
+      `        {${kq}id${kq}:${sq}${sq},${kq}label${kq}:${sq}time${sq},${kq}pattern${kq}:${sq}${sq},${kq}type${kq}:${sq}datetime${sq}},\n` +
+      `        {${kq}id${kq}:${sq}${sq},${kq}label${kq}:${sq}${sq},${kq}pattern${kq}:${sq}${sq},${kq}type${kq}:${sq}string${sq},${kq}p${kq}:{${kq}role${kq}:${sq}annotation${sq}}},\n` +
+      `        {${kq}id${kq}:${sq}${sq},${kq}label${kq}:${sq}${sq},${kq}pattern${kq}:${sq}${sq},${kq}type${kq}:${sq}string${sq},${kq}p${kq}:{${kq}role${kq}:${sq}annotationText${sq}}}`;
+    options &= ~OPT_OBJECTSROWS;
+  } else {
+    kq = '"';
+    sq = '"';
+    jsDates = google;
+    datesWithNew = google;
+    const objectRows = (options & OPT_OBJECTSROWS) !== 0;
+    preDate = objectRows ? " { " : " [ ";
+    preLabel = ',"';
+    postLabel = '"';
+    preValue = ",";
+    postLine = objectRows ? "}" : "]";
+    dataBegin = `],\n    ${kq}data${kq}:\n [\n`;
+    out = `{\n ${kq}labels${kq}: [${sq}time${sq}`;
+    if (objectRows) objectRowsTime = `${kq}time${kq}: `;
+  }
+  const finish = "\n]\n}";
+  const objectRows = (options & OPT_OBJECTSROWS) !== 0;
+
+  let visible = 0;
+  for (let c = 0; c < r.cols; c++) {
+    if (!r.visible(c, options)) continue;
+    out += preLabel + jsonEscape(names[c]) + postLabel;
+    visible++;
+  }
+  if (visible === 0) out += preLabel + "no data" + postLabel;
+  out += dataBegin;
+  if (visible === 0) return out + finish;
+
+  const reversed = (options & OPT_REVERSED) !== 0;
+  const start = reversed ? 0 : r.rows - 1;
+  const end = reversed ? r.rows : -1;
+  const step = reversed ? 1 : -1;
+  const percentage = (options & OPT_PERCENTAGE) !== 0;
+  const abs = (options & OPT_ABSOLUTE) !== 0;
+  const null2zero = (options & OPT_NULL2ZERO) !== 0;
+  const ms = (options & OPT_MILLISECONDS) !== 0;
+  let total = 1;
+  for (let i = start; i !== end; i += step) {
+    if (i !== start) out += ",\n";
+    out += preDate;
+    if (objectRows) out += objectRowsTime;
+    if (jsDates) {
+      if (datesWithNew) out += "new ";
+      out += jsDate(r.t[i]);
+      out += postDate;
+      if (datatable) out += normalAnnotation;
+    } else {
+      out += formatNumber(r.t[i]);
+      if (ms) out += "000";
+      out += postDate;
+    }
+    let setMinMax = false;
+    if (percentage) {
+      total = rowTotal(r, i, options);
+      setMinMax = true;
+    }
+    const base = i * r.cols;
+    for (let c = 0; c < r.cols; c++) {
+      if (!r.visible(c, options)) continue;
+      out += preValue;
+      if (objectRows) out += `${kq}${jsonEscape(names[c])}${kq}: `;
+      if ((r.o[base + c] & VALUE_EMPTY) !== 0) {
+        out += null2zero ? "0" : "null";
+      } else {
+        let n = r.v[base + c];
+        if (abs && n < 0) n = -n;
+        if (percentage) {
+          n = n * 100 / total;
+          if (setMinMax) {
+            r.min = r.max = n;
+            setMinMax = false;
+          }
+          if (n < r.min) r.min = n;
+          if (n > r.max) r.max = n;
+        }
+        out += formatNumber(n);
+      }
+      out += postValue;
+    }
+    out += postLine;
+  }
+  return out + finish;
+}
+
+/** Options of {@link formatCsv}. */
+export interface CsvOptions {
+  /** Column labels (dimension names). */
+  names: readonly string[];
+  /** `options=` flags. */
+  options: number;
+  startLine: string;
+  separator: string;
+  endLine: string;
+  betweenLines: string;
+  /** Print the `:---:` line after the header. */
+  markdown: boolean;
+  /** Escape names for use inside a JSON string (jsonwrap). */
+  escape: (s: string) => string;
+}
+
+/** Netdata's rrdr2csv(): csv, tsv, markdown, html and csvjsonarray. */
+export function formatCsv(r: QueryResult, o: CsvOptions): string {
+  const names = o.names;
+  const options = o.options;
+  const q = (options & OPT_LABEL_QUOTES) !== 0 ? '"' : "";
+  let out = "";
+  let visible = 0;
+  for (let c = 0; c < r.cols; c++) {
+    if (!r.visible(c, options)) continue;
+    if (visible === 0) out += o.startLine + q + "time" + q;
+    out += o.separator + q + o.escape(names[c]) + q;
+    visible++;
+  }
+  out += o.endLine;
+  if (o.markdown) {
+    visible = 0;
+    for (let c = 0; c < r.cols; c++) {
+      if (!r.visible(c, options)) continue;
+      if (visible === 0) out += o.startLine + q + ":---:" + q;
+      out += o.separator + q + ":---:" + q;
+      visible++;
+    }
+    out += o.endLine;
+  }
+  if (visible === 0) return out;
+
+  const reversed = (options & OPT_REVERSED) !== 0;
+  const start = reversed ? 0 : r.rows - 1;
+  const end = reversed ? r.rows : -1;
+  const step = reversed ? 1 : -1;
+  const percentage = (options & OPT_PERCENTAGE) !== 0;
+  const abs = (options & OPT_ABSOLUTE) !== 0;
+  const null2zero = (options & OPT_NULL2ZERO) !== 0;
+  const numericTime = (options & (OPT_SECONDS | OPT_MILLISECONDS)) !== 0;
+  const ms = (options & OPT_MILLISECONDS) !== 0;
+  let total = 1;
+  for (let i = start; i !== end; i += step) {
+    out += o.betweenLines + o.startLine;
+    if (numericTime) {
+      out += formatNumber(r.t[i]);
+      if (ms) out += "000";
+    } else {
+      out += localDateTime(r.t[i]);
+    }
+    let setMinMax = false;
+    if (percentage) {
+      total = rowTotal(r, i, options);
+      setMinMax = true;
+    }
+    const base = i * r.cols;
+    for (let c = 0; c < r.cols; c++) {
+      if (!r.visible(c, options)) continue;
+      out += o.separator;
+      if ((r.o[base + c] & VALUE_EMPTY) !== 0) {
+        out += null2zero ? "0" : "null";
+      } else {
+        let n = r.v[base + c];
+        if (abs && n < 0) n = -n;
+        if (percentage) {
+          n = n * 100 / total;
+          if (setMinMax) {
+            r.min = r.max = n;
+            setMinMax = false;
+          }
+          if (n < r.min) r.min = n;
+          if (n > r.max) r.max = n;
+        }
+        out += formatNumber(n);
+      }
+    }
+    out += o.endLine;
+  }
+  return out;
+}
+
+/**
+ * Netdata's rrdr2value(): one number for a row, the sum of the visible columns after `abs` and
+ * `percentage` (`max - min` with `min2max`); undefined when every value is empty.
+ */
+function rowValue(r: QueryResult, row: number, options: number): number | undefined {
+  const base = row * r.cols;
+  const percentage = (options & OPT_PERCENTAGE) !== 0;
+  const abs = (options & OPT_ABSOLUTE) !== 0;
+  const total = percentage ? rowTotal(r, row, options) : 1;
+  let setMinMax = percentage;
+  let sum = 0;
+  let min = 0;
+  let max = 0;
+  let allNull = true;
+  let init = true;
+  for (let c = 0; c < r.cols; c++) {
+    if (!r.visible(c, options)) continue;
+    let n = r.v[base + c];
+    if (abs && n < 0) n = -n;
+    if (percentage) {
+      n = n * 100 / total;
+      if (setMinMax) {
+        r.min = r.max = n;
+        setMinMax = false;
+      }
+      if (n < r.min) r.min = n;
+      if (n > r.max) r.max = n;
+    }
+    if (init) {
+      if (n > 0) {
+        min = 0;
+        max = n;
+      } else {
+        min = n;
+        max = 0;
+      }
+      init = false;
+    }
+    if ((r.o[base + c] & VALUE_EMPTY) === 0) {
+      allNull = false;
+      sum += n;
+    }
+    if (n < min) min = n;
+    if (n > max) max = n;
+  }
+  if (allNull) return undefined;
+  return (options & OPT_MIN2MAX) !== 0 ? max - min : sum;
+}
+
+/** Options of {@link formatSsv}. */
+export interface SsvOptions {
+  options: number;
+  prefix: string;
+  separator: string;
+  suffix: string;
+}
+
+/** Netdata's rrdr2ssv(): `ssv`, `ssvcomma` and `array`; min/max become the range of the row values. */
+export function formatSsv(r: QueryResult, o: SsvOptions): string {
+  const { options, separator, suffix } = o;
+  let out = o.prefix;
+  const reversed = (options & OPT_REVERSED) !== 0;
+  const start = reversed ? 0 : r.rows - 1;
+  const end = reversed ? r.rows : -1;
+  const step = reversed ? 1 : -1;
+  for (let i = start; i !== end; i += step) {
+    const value = rowValue(r, i, options);
+    const v = value === undefined ? 0 : value;
+    if (i !== start) {
+      if (r.min > v) r.min = v;
+      if (r.max < v) r.max = v;
+      out += separator;
+    } else {
+      r.min = v;
+      r.max = v;
+    }
+    if (value === undefined) out += (options & OPT_NULL2ZERO) !== 0 ? "0" : "null";
+    else out += formatNumber(v);
+  }
+  return out + suffix;
+}

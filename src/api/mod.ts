@@ -1,0 +1,28 @@
+/**
+ * The Netdata-compatible HTTP API v1 (Netdata 1.37.1 is the reference; see
+ * docs/netdata-api-v1.md): `/api/v1/*`, the `/host/<id>/` prefix and the home page.
+ *
+ * Invariants:
+ * - Read-only: routes read hosts, charts and the stores' read interface, never write them.
+ * - No module-level state: per-instance state (Prometheus scrape windows, query buffers) lives in
+ *   the app created by createApi(), so two agents can share a process.
+ * - Objects keyed by chart or dimension ids are written by hand, keeping creation order.
+ *
+ * @example
+ * ```ts
+ * import { createApi } from "./mod.ts";
+ * const app = createApi({ hosts, config, version: "v0.1.0" });
+ * Deno.serve({ port: 19999 }, app.fetch);
+ * ```
+ * @module
+ */
+
+export { type ApiDeps, createApi } from "./app.ts";
+export { renderHome } from "./home.ts";
+export {
+  API_SEPARATORS,
+  compileSimplePattern,
+  DEFAULT_SEPARATORS,
+  type SimplePattern,
+  type SimplePatternOptions,
+} from "./patterns.ts";

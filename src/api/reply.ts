@@ -1,0 +1,67 @@
+/**
+ * What every route returns and what it gets: a framework-free reply (status, content type, body,
+ * cacheability) and the per-request context. app.ts turns replies into HTTP responses.
+ * @module
+ */
+
+import type { AgentConfig } from "../config/types.ts";
+import type { Host, Hosts } from "../host/mod.ts";
+import { CT_JSON, CT_TEXT } from "./format.ts";
+import type { QueryScratch } from "./query.ts";
+import type { QueryParams } from "./url.ts";
+
+/** A route's answer. */
+export interface Reply {
+  status: number;
+  /** Content-Type as sent. */
+  type: string;
+  body: string;
+  /** `Cache-Control: public` (+1 day) instead of no-cache; only honoured for 200. */
+  cacheable?: boolean;
+  /** Extra headers (Content-Disposition, Location, …). */
+  headers?: [string, string][];
+}
+
+/** State one API instance keeps between requests (never module-level). */
+export interface ApiState {
+  /** Prometheus scrapers: `server + "\0" + machine GUID` -> epoch seconds of the last scrape. */
+  readonly prometheusLastAccess: Map<string, number>;
+  /** Reused buffers for queries. */
+  readonly scratch: QueryScratch;
+}
+
+/** Everything a route needs for one request. */
+export interface RouteContext {
+  /** The host selected by `/host/<id>/`, or this agent. */
+  host: Host;
+  hosts: Hosts;
+  config: AgentConfig;
+  /** This program's version. */
+  version: string;
+  /** Wall clock of the request, ms. */
+  nowMs: number;
+  params: QueryParams;
+  request: Request;
+  /** The client address (for Prometheus scrape windows). */
+  clientIp: string;
+  /** `scheme://host[:port]` this agent was reached at. */
+  origin: string;
+  state: ApiState;
+  streamStatus?: (host: Host) => Record<string, unknown> | undefined;
+}
+
+/** A text/plain reply (errors and text formats). */
+export function textReply(status: number, body: string, type = CT_TEXT): Reply {
+  return { status, type, body };
+}
+
+/** A 200 JSON reply. */
+export function jsonReply(body: string, cacheable = false): Reply {
+  return { status: 200, type: CT_JSON, body, cacheable };
+}
+
+/** The program version a host reports (this agent's own for the local host). */
+export function hostVersion(ctx: RouteContext, host: Host): string {
+  if (host.version !== "") return host.version;
+  return host.isLocal ? ctx.version : "";
+}

@@ -1,0 +1,113 @@
+/**
+ * Chart definition helpers shared by the collectors of this folder (private to it).
+ * @module
+ */
+
+import type { Chart, ChartDef, ChartType, Dimension, DimensionDef, Host } from "../host/mod.ts";
+
+/** Netdata's name for the /proc collectors' plugin. */
+export const PLUGIN_PROC = "proc.plugin";
+
+/** RRDLABEL_SRC_AUTO. */
+export const LABEL_AUTO = 1;
+
+/** A chart definition without what every chart of one collector shares. */
+export interface ChartSpec {
+  id: string;
+  title: string;
+  units: string;
+  family: string;
+  context: string;
+  chartType: ChartType;
+  priority: number;
+  detail?: boolean;
+}
+
+/** Shorthand dimension: `[id, name, algorithm, multiplier, divisor, hidden?]`. */
+export type DimSpec = readonly [
+  id: string,
+  name: string | null,
+  algorithm: DimensionDef["algorithm"],
+  multiplier: number,
+  divisor: number,
+  hidden?: boolean,
+];
+
+/** What is shared by the charts of one collector. */
+export interface Origin {
+  plugin: string;
+  module: string;
+  updateEvery: number;
+}
+
+/**
+ * Defines (or re-defines, which also clears `obsolete`) a chart with its dimensions and labels:
+ * `_collect_plugin` and `_collect_module` first, as Netdata's `rrdset_create()` does, then
+ * `labels` in order. Returns the dimensions in the order given.
+ */
+export function defineChart(
+  host: Host,
+  origin: Origin,
+  spec: ChartSpec,
+  dims: readonly DimSpec[],
+  labels: readonly (readonly [string, string])[] = [],
+): { chart: Chart; dims: Dimension[] } {
+  const def: ChartDef = {
+    id: spec.id,
+    title: spec.title,
+    units: spec.units,
+    family: spec.family,
+    context: spec.context,
+    chartType: spec.chartType,
+    priority: spec.priority,
+    updateEvery: origin.updateEvery,
+    plugin: origin.plugin,
+    module: origin.module,
+    detail: spec.detail ?? false,
+    obsolete: false,
+  };
+  const chart = host.defineChart(def);
+  chart.labels.set("_collect_plugin", { value: origin.plugin, source: LABEL_AUTO });
+  chart.labels.set("_collect_module", { value: origin.module || "[none]", source: LABEL_AUTO });
+  for (const [k, v] of labels) chart.labels.set(k, { value: v === "" ? "[none]" : v, source: LABEL_AUTO });
+  const out: Dimension[] = [];
+  for (const [id, name, algorithm, multiplier, divisor, hidden] of dims) {
+    out.push(
+      chart.defineDimension({
+        id,
+        name: name ?? id,
+        algorithm,
+        multiplier,
+        divisor,
+        hidden: hidden ?? false,
+      }),
+    );
+  }
+  chart.defined();
+  return { chart, dims: out };
+}
+
+/** Marks a chart obsolete (its source vanished) and tells observers. */
+export function obsoleteChart(chart: Chart | null): void {
+  if (chart === null || chart.obsolete) return;
+  chart.obsolete = true;
+  chart.defined();
+}
+
+/** CONFIG_BOOLEAN_NO: the chart is off. */
+export const NO = 0;
+/** CONFIG_BOOLEAN_YES: the chart is on (an "auto" chart latches here once its values are non-zero). */
+export const YES = 1;
+/** CONFIG_BOOLEAN_AUTO: the chart starts when its values are first non-zero. */
+export const AUTO = 2;
+
+/** Netdata's simple patterns with one `*` wildcard at either end or both (enough for the defaults). */
+export function simpleMatch(pattern: string, s: string): boolean {
+  const starts = pattern.startsWith("*");
+  const ends = pattern.endsWith("*") && pattern.length > 1;
+  const core = pattern.slice(starts ? 1 : 0, ends ? -1 : undefined);
+  if (starts && ends) return s.includes(core);
+  if (starts) return s.endsWith(core);
+  if (ends) return s.startsWith(core);
+  return s === core;
+}

@@ -1,0 +1,213 @@
+/**
+ * `make bench`: speed and memory figures, with ratios against a real Netdata 1.37.1 measured in
+ * the same run on the same machine. Prints a table and writes bench-out/bench.json.
+ *
+ * Env: BENCH_SECONDS (default 30) = how long each agent runs for the CPU/RSS comparison.
+ * @module
+ */
+
+import { createApi } from "../../src/api/mod.ts";
+import { createCollectors } from "../../src/collectors/mod.ts";
+import type { AgentConfig } from "../../src/config/types.ts";
+import { loadConfig } from "../../src/config/mod.ts";
+import { Host, Hosts } from "../../src/host/mod.ts";
+import { createStore } from "../../src/store/mod.ts";
+import { startAgent } from "../_helpers/agent.ts";
+import { hasNetdata, startNetdata } from "../_helpers/netdata.ts";
+
+const results: Record<string, number | string> = {};
+const rows: [string, string, string][] = [];
+
+function report(name: string, value: number, unit: string, note = ""): void {
+  results[name] = value;
+  rows.push([name, `${value.toLocaleString("en-US", { maximumFractionDigits: 3 })} ${unit}`, note]);
+}
+
+function newHost(historySec: number, nowUs?: () => number): Host {
+  return new Host({
+    hostname: "bench",
+    machineGuid: crypto.randomUUID(),
+    store: createStore({ mode: "ram", historySec }),
+    memoryMode: "ram",
+    updateEvery: 1,
+    historySec,
+    isLocal: true,
+    nowUs,
+  });
+}
+
+/** Store appends per second on one core (1000 series × 1 h, three laps so pages are warm). */
+function benchStoreAppend(): void {
+  const store = createStore({ mode: "ram", historySec: 3600 });
+  const ids: number[] = [];
+  for (let i = 0; i < 1000; i++) ids.push(store.define(`s${i}`, 1));
+  const t0 = 1795293600;
+  let best = 0;
+  for (let lap = 0; lap < 3; lap++) {
+    const start = performance.now();
+    let n = 0;
+    for (let s = 0; s < 3600; s++) {
+      const t = t0 + lap * 3600 + s;
+      for (let i = 0; i < ids.length; i++) {
+        store.append(ids[i], t, s * 0.5);
+        n++;
+      }
+    }
+    const rate = n / ((performance.now() - start) / 1000);
+    if (rate > best) best = rate;
+  }
+  report("store appends", best / 1e6, "M samples/s", "target > 20 M/s on one core");
+}
+
+/** Time to answer /api/v1/data for 1 h of a system.cpu-like chart (10 dims) grouped to 60 points. */
+async function benchQuery(config: AgentConfig): Promise<void> {
+  const nowSec = 1795293600;
+  const host = newHost(3600, () => nowSec * 1e6);
+  const chart = host.defineChart({
+    id: "system.cpu",
+    title: "Total CPU utilization",
+    units: "percentage",
+    family: "cpu",
+    context: "system.cpu",
+    chartType: "stacked",
+    priority: 100,
+    updateEvery: 1,
+    plugin: "proc.plugin",
+    module: "/proc/stat",
+  });
+  const dims = ["guest_nice", "guest", "steal", "softirq", "irq", "user", "system", "nice", "iowait", "idle"]
+    .map((id) =>
+      chart.defineDimension({
+        id,
+        algorithm: "percentage-of-incremental-row",
+        multiplier: 1,
+        divisor: 1,
+        hidden: id === "idle",
+      })
+    );
+  for (let s = 0; s < 3600; s++) {
+    for (const d of dims) host.store.append(d.seriesId, nowSec - 3600 + s, Math.random() * 10);
+  }
+  const app = createApi({
+    hosts: new Hosts(host),
+    config,
+    version: "bench",
+    nowMs: () => (nowSec + 1) * 1000,
+  });
+  const url = "/api/v1/data?chart=system.cpu&after=-3600&points=60&format=json";
+  for (let i = 0; i < 20; i++) await (await app.request(url)).text();
+  const n = 200;
+  const start = performance.now();
+  for (let i = 0; i < n; i++) {
+    const r = await app.request(url);
+    if (r.status !== 200) throw new Error(`query failed: ${r.status} ${await r.text()}`);
+    await r.text();
+  }
+  report("query 1 h system.cpu -> 60 points", (performance.now() - start) / n, "ms", "10 dims × 3600 points");
+}
+
+/** Collection time per tick of every collector against this machine's /proc. */
+function benchCollection(): void {
+  let now = Math.floor(Date.now() / 1000) * 1e6;
+  const host = newHost(3600, () => now);
+  const collectors = createCollectors({ procRoot: "/proc", updateEvery: 1 });
+  const ticks = 300;
+  for (let i = 0; i < 5; i++) {
+    for (const c of collectors) c.collect(host, i === 0 ? 0 : 1e6);
+    now += 1e6;
+  }
+  const start = performance.now();
+  for (let i = 0; i < ticks; i++) {
+    for (const c of collectors) c.collect(host, 1e6);
+    now += 1e6;
+  }
+  const perTick = (performance.now() - start) / ticks;
+  let dims = 0;
+  for (const c of host.charts.values()) dims += c.dimensions.length;
+  report("collection time per tick", perTick, "ms", `${host.charts.size} charts, ${dims} dimensions`);
+  report("collection time per dimension", perTick * 1000 / dims, "µs");
+  for (const c of collectors) c.close();
+}
+
+function procStat(pid: number): { cpuSec: number; rssKiB: number } {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return { cpuSec: ticks / 100, rssKiB };
+}
+
+async function measureProcess(pid: number, seconds: number): Promise<{ cpuPct: number; rssMiB: number }> {
+  await new Promise((r) => setTimeout(r, 5000)); // warm-up
+  const a = procStat(pid);
+  const t0 = performance.now();
+  let maxRss = a.rssKiB;
+  const end = t0 + seconds * 1000;
+  while (performance.now() < end) {
+    await new Promise((r) => setTimeout(r, 1000));
+    maxRss = Math.max(maxRss, procStat(pid).rssKiB);
+  }
+  const b = procStat(pid);
+  const elapsed = (performance.now() - t0) / 1000;
+  return { cpuPct: 100 * (b.cpuSec - a.cpuSec) / elapsed, rssMiB: maxRss / 1024 };
+}
+
+async function dimensionsOf(url: string): Promise<number> {
+  const r = await fetch(`${url}/api/v1/charts`);
+  const j = await r.json();
+  return j.dimensions_count as number;
+}
+
+/** RSS and CPU per collected dimension: our agent vs Netdata 1.37.1, same role (standalone, ram). */
+async function benchFootprint(seconds: number): Promise<void> {
+  const agent = await startAgent({ args: ["--memory-mode", "ram", "--log-level", "warning"] });
+  try {
+    const pid = agent.process.pid;
+    const m = await measureProcess(pid, seconds);
+    const dims = await dimensionsOf(agent.url);
+    report("agent dimensions", dims, "");
+    report("agent CPU", m.cpuPct, "% of a core");
+    report("agent RSS", m.rssMiB, "MiB", "target <= 45 MiB");
+    report("agent CPU per dimension", m.cpuPct / 100 * 1e6 / dims, "µs CPU per dimension-second");
+  } finally {
+    await agent.stop();
+  }
+  if (!hasNetdata()) {
+    rows.push(["netdata 1.37.1", "not installed", "apt-get install netdata-core netdata-plugins-bash"]);
+    return;
+  }
+  const nd = await startNetdata({ hostname: "bench-netdata" });
+  try {
+    const pid = Number(
+      new TextDecoder().decode(
+        (await new Deno.Command("pgrep", { args: ["-o", "-f", `${nd.dir}/etc/netdata.conf`] }).output())
+          .stdout,
+      ).trim(),
+    );
+    const m = await measureProcess(pid, seconds);
+    const dims = await dimensionsOf(nd.url);
+    report("netdata dimensions", dims, "");
+    report("netdata CPU", m.cpuPct, "% of a core");
+    report("netdata RSS", m.rssMiB, "MiB");
+    report("netdata CPU per dimension", m.cpuPct / 100 * 1e6 / dims, "µs CPU per dimension-second");
+    const ours = results["agent CPU per dimension"] as number;
+    report("ratio CPU/dim agent ÷ netdata", ours / (m.cpuPct / 100 * 1e6 / dims), "×", "target <= 1");
+    report("ratio RSS agent ÷ netdata", (results["agent RSS"] as number) / m.rssMiB, "×");
+  } finally {
+    await nd.stop();
+  }
+}
+
+const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? 30);
+const { config } = await loadConfig({ role: "standalone", overrides: {} });
+benchStoreAppend();
+await benchQuery(config);
+benchCollection();
+await benchFootprint(seconds);
+
+const w = Math.max(...rows.map((r) => r[0].length));
+console.log(`\nbench (${new Date().toISOString()}, ${Deno.build.arch}, Deno ${Deno.version.deno})`);
+for (const [name, value, note] of rows) console.log(`${name.padEnd(w)}  ${value.padEnd(22)}  ${note}`);
+await Deno.mkdir("bench-out", { recursive: true });
+await Deno.writeTextFile("bench-out/bench.json", JSON.stringify(results, null, 2) + "\n");
