@@ -37,6 +37,8 @@ export interface NetdataOptions {
   memoryMode?: string;
   /** Enable the proc and idlejitter plugins (default true). */
   collect?: boolean;
+  /** Enable idlejitter when collecting (default true). */
+  idlejitter?: boolean;
 }
 
 /** Finds a free TCP port on 127.0.0.1. */
@@ -87,7 +89,7 @@ export async function startNetdata(opts: NetdataOptions): Promise<NetdataProcess
     diskspace = no
     timex = no
     nfacct = no
-    idlejitter = ${collect ? "yes" : "no"}
+    idlejitter = ${collect && opts.idlejitter !== false ? "yes" : "no"}
     proc = ${collect ? "yes" : "no"}
 ${opts.extraConf ?? ""}
 `;

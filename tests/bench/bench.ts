@@ -161,7 +161,7 @@ async function dimensionsOf(url: string): Promise<number> {
 
 /** RSS and CPU per collected dimension: our agent vs Netdata 1.37.1, same role (standalone, ram). */
 async function benchFootprint(seconds: number): Promise<void> {
-  const agent = await startAgent({ args: ["--memory-mode", "ram", "--log-level", "warning"] });
+  const agent = await startAgent({ args: ["--memory-mode", "ram", "--log-level", "info"] });
   try {
     const pid = agent.process.pid;
     const m = await measureProcess(pid, seconds);
@@ -177,7 +177,73 @@ async function benchFootprint(seconds: number): Promise<void> {
     rows.push(["netdata 1.37.1", "not installed", "apt-get install netdata-core netdata-plugins-bash"]);
     return;
   }
-  const nd = await startNetdata({ hostname: "bench-netdata" });
+  await benchNetdata("netdata", {});
+  // The same /proc files as ours, Netdata's own monitoring charts off: dimension for dimension.
+  await benchNetdata("netdata-same-files", {
+    extraConf: "[plugin:proc]\n" +
+      NETDATA_PROC_MODULES.filter((m) => !OUR_PROC_FILES.includes(m)).map((m) => `    ${m} = no\n`).join("") +
+      "[plugins]\n    netdata monitoring = no\n",
+    collectIdlejitter: false,
+  });
+}
+
+/** The proc.plugin modules of Netdata 1.37.1. */
+const NETDATA_PROC_MODULES = [
+  "/proc/stat",
+  "/proc/uptime",
+  "/proc/loadavg",
+  "/proc/sys/kernel/random/entropy_avail",
+  "/proc/pressure",
+  "/proc/interrupts",
+  "/proc/softirqs",
+  "/proc/vmstat",
+  "/proc/meminfo",
+  "/sys/kernel/mm/ksm",
+  "/sys/block/zram",
+  "/sys/devices/system/edac/mc",
+  "/sys/devices/system/node",
+  "/proc/net/dev",
+  "/proc/net/wireless",
+  "/proc/net/sockstat",
+  "/proc/net/sockstat6",
+  "/proc/net/netstat",
+  "/proc/net/snmp",
+  "/proc/net/snmp6",
+  "/proc/net/sctp/snmp",
+  "/proc/net/softnet_stat",
+  "/proc/net/ip_vs/stats",
+  "/sys/class/infiniband",
+  "/proc/net/stat/conntrack",
+  "/proc/net/stat/synproxy",
+  "/proc/diskstats",
+  "/proc/mdstat",
+  "/proc/net/rpc/nfsd",
+  "/proc/net/rpc/nfs",
+  "/proc/spl/kstat/zfs/arcstats",
+  "/proc/spl/kstat/zfs/pool/state",
+  "/sys/fs/btrfs",
+  "ipc",
+  "/sys/class/power_supply",
+];
+const OUR_PROC_FILES = [
+  "/proc/stat",
+  "/proc/uptime",
+  "/proc/loadavg",
+  "/proc/meminfo",
+  "/proc/diskstats",
+  "/proc/net/dev",
+];
+
+async function benchNetdata(
+  label: string,
+  opts: { extraConf?: string; collectIdlejitter?: boolean },
+): Promise<void> {
+  const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? 30);
+  const nd = await startNetdata({
+    hostname: `bench-${label}`,
+    extraConf: opts.extraConf,
+    idlejitter: opts.collectIdlejitter,
+  });
   try {
     const pid = Number(
       new TextDecoder().decode(
@@ -187,13 +253,13 @@ async function benchFootprint(seconds: number): Promise<void> {
     );
     const m = await measureProcess(pid, seconds);
     const dims = await dimensionsOf(nd.url);
-    report("netdata dimensions", dims, "");
-    report("netdata CPU", m.cpuPct, "% of a core");
-    report("netdata RSS", m.rssMiB, "MiB");
-    report("netdata CPU per dimension", m.cpuPct / 100 * 1e6 / dims, "µs CPU per dimension-second");
+    report(`${label} dimensions`, dims, "");
+    report(`${label} CPU`, m.cpuPct, "% of a core");
+    report(`${label} RSS`, m.rssMiB, "MiB");
+    report(`${label} CPU per dimension`, m.cpuPct / 100 * 1e6 / dims, "µs CPU per dimension-second");
     const ours = results["agent CPU per dimension"] as number;
-    report("ratio CPU/dim agent ÷ netdata", ours / (m.cpuPct / 100 * 1e6 / dims), "×", "target <= 1");
-    report("ratio RSS agent ÷ netdata", (results["agent RSS"] as number) / m.rssMiB, "×");
+    report(`ratio CPU/dim agent ÷ ${label}`, ours / (m.cpuPct / 100 * 1e6 / dims), "×", "target <= 1");
+    report(`ratio RSS agent ÷ ${label}`, (results["agent RSS"] as number) / m.rssMiB, "×");
   } finally {
     await nd.stop();
   }
