@@ -166,6 +166,32 @@ function rowTotal(r: QueryResult, row: number, options: number): number {
   return total === 0 ? 1 : total;
 }
 
+/** What {@link valueText} needs across the cells of one formatter call. */
+interface CellState {
+  abs: boolean;
+  percentage: boolean;
+  null2zero: boolean;
+  /** Set at the start of each percentage row: Netdata resets r.min/r.max on every row. */
+  rowStart: boolean;
+}
+
+/** One printed value: empty as null (or 0), else after `abs` and `percentage` of the row total. */
+function valueText(r: QueryResult, idx: number, cell: CellState, total: number): string {
+  if ((r.o[idx] & VALUE_EMPTY) !== 0) return cell.null2zero ? "0" : "null";
+  let n = r.v[idx];
+  if (cell.abs && n < 0) n = -n;
+  if (cell.percentage) {
+    n = n * 100 / total;
+    if (cell.rowStart) {
+      r.min = r.max = n;
+      cell.rowStart = false;
+    }
+    if (n < r.min) r.min = n;
+    if (n > r.max) r.max = n;
+  }
+  return formatNumber(n);
+}
+
 /** Options of {@link formatJson}. */
 export interface JsonOptions {
   /** Column labels (dimension names). */
@@ -243,6 +269,7 @@ export function formatJson(r: QueryResult, o: JsonOptions): string {
   const null2zero = (options & OPT_NULL2ZERO) !== 0;
   const ms = (options & OPT_MILLISECONDS) !== 0;
   let total = 1;
+  const cell: CellState = { abs, percentage, null2zero, rowStart: false };
   for (let i = start; i !== end; i += step) {
     if (i !== start) out += ",\n";
     out += preDate;
@@ -257,32 +284,16 @@ export function formatJson(r: QueryResult, o: JsonOptions): string {
       if (ms) out += "000";
       out += postDate;
     }
-    let setMinMax = false;
     if (percentage) {
       total = rowTotal(r, i, options);
-      setMinMax = true;
+      cell.rowStart = true;
     }
     const base = i * r.cols;
     for (let c = 0; c < r.cols; c++) {
       if (!r.visible(c, options)) continue;
       out += preValue;
       if (objectRows) out += `${kq}${jsonEscape(names[c])}${kq}: `;
-      if ((r.o[base + c] & VALUE_EMPTY) !== 0) {
-        out += null2zero ? "0" : "null";
-      } else {
-        let n = r.v[base + c];
-        if (abs && n < 0) n = -n;
-        if (percentage) {
-          n = n * 100 / total;
-          if (setMinMax) {
-            r.min = r.max = n;
-            setMinMax = false;
-          }
-          if (n < r.min) r.min = n;
-          if (n > r.max) r.max = n;
-        }
-        out += formatNumber(n);
-      }
+      out += valueText(r, base + c, cell, total);
       out += postValue;
     }
     out += postLine;
@@ -342,6 +353,7 @@ export function formatCsv(r: QueryResult, o: CsvOptions): string {
   const numericTime = (options & (OPT_SECONDS | OPT_MILLISECONDS)) !== 0;
   const ms = (options & OPT_MILLISECONDS) !== 0;
   let total = 1;
+  const cell: CellState = { abs, percentage, null2zero, rowStart: false };
   for (let i = start; i !== end; i += step) {
     out += o.betweenLines + o.startLine;
     if (numericTime) {
@@ -350,31 +362,15 @@ export function formatCsv(r: QueryResult, o: CsvOptions): string {
     } else {
       out += localDateTime(r.t[i]);
     }
-    let setMinMax = false;
     if (percentage) {
       total = rowTotal(r, i, options);
-      setMinMax = true;
+      cell.rowStart = true;
     }
     const base = i * r.cols;
     for (let c = 0; c < r.cols; c++) {
       if (!r.visible(c, options)) continue;
       out += o.separator;
-      if ((r.o[base + c] & VALUE_EMPTY) !== 0) {
-        out += null2zero ? "0" : "null";
-      } else {
-        let n = r.v[base + c];
-        if (abs && n < 0) n = -n;
-        if (percentage) {
-          n = n * 100 / total;
-          if (setMinMax) {
-            r.min = r.max = n;
-            setMinMax = false;
-          }
-          if (n < r.min) r.min = n;
-          if (n > r.max) r.max = n;
-        }
-        out += formatNumber(n);
-      }
+      out += valueText(r, base + c, cell, total);
     }
     out += o.endLine;
   }

@@ -25,4 +25,4 @@ export {
   DEFAULT_SEPARATORS,
   type SimplePattern,
   type SimplePatternOptions,
-} from "./patterns.ts";
+} from "../util/patterns.ts";

@@ -6,7 +6,12 @@
 
 import type { Chart, Dimension, Host } from "../host/mod.ts";
 import type { SeriesId, StoreReader } from "../store/mod.ts";
-import { API_SEPARATORS, compileSimplePattern, isValidPattern, type SimplePattern } from "./patterns.ts";
+import {
+  API_SEPARATORS,
+  compileSimplePattern,
+  isValidPattern,
+  type SimplePattern,
+} from "../util/patterns.ts";
 import {
   calculateWindow,
   createGrouping,

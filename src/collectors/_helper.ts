@@ -100,14 +100,3 @@ export const NO = 0;
 export const YES = 1;
 /** CONFIG_BOOLEAN_AUTO: the chart starts when its values are first non-zero. */
 export const AUTO = 2;
-
-/** Netdata's simple patterns with one `*` wildcard at either end or both (enough for the defaults). */
-export function simpleMatch(pattern: string, s: string): boolean {
-  const starts = pattern.startsWith("*");
-  const ends = pattern.endsWith("*") && pattern.length > 1;
-  const core = pattern.slice(starts ? 1 : 0, ends ? -1 : undefined);
-  if (starts && ends) return s.includes(core);
-  if (starts) return s.endsWith(core);
-  if (ends) return s.startsWith(core);
-  return s === core;
-}

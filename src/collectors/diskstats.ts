@@ -16,9 +16,9 @@ import {
   obsoleteChart,
   type Origin,
   PLUGIN_PROC,
-  simpleMatch,
   YES,
 } from "./_helper.ts";
+import { compileSimplePattern } from "../util/patterns.ts";
 import type { Collector } from "./mod.ts";
 import { bytesEqual, exists, latin1, ProcFile, Scanner } from "./proc_file.ts";
 
@@ -31,7 +31,8 @@ const TYPE_VIRTUAL = 3;
 const TYPE_NAMES = ["unknown", "physical", "partition", "virtual"];
 
 /** Netdata's "exclude disks" default, as a list of simple patterns. */
-const EXCLUDED = ["loop*", "ram*"];
+/** Netdata's default `exclude disks`. */
+const EXCLUDED = compileSimplePattern("loop* ram*");
 
 /** The kernel counts in 512-byte sectors whatever the hardware sector size (netdata#3481). */
 const SECTOR_SIZE = 512;
@@ -85,7 +86,7 @@ class Disk {
     this.type = type;
     this.mountPoint = mountPoint;
     this.family = mountPoint ?? this.device;
-    const excluded = EXCLUDED.some((p) => simpleMatch(p, this.device));
+    const excluded = EXCLUDED(this.device) === true;
     if (excluded || type === TYPE_PARTITION) {
       // "enable" is no for excluded disks; "performance metrics for partitions" is no.
       this.doIo =

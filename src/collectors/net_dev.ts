@@ -17,16 +17,17 @@ import {
   obsoleteChart,
   type Origin,
   PLUGIN_PROC,
-  simpleMatch,
   YES,
 } from "./_helper.ts";
+import { compileSimplePattern } from "../util/patterns.ts";
 import type { Collector } from "./mod.ts";
 import { bytesEqual, exists, KeyTable, latin1, ProcFile, Scanner } from "./proc_file.ts";
 
 const MODULE = "/proc/net/dev";
 
 /** Netdata's "disable by default interfaces matching". */
-const DISABLED = ["lo", "fireqos*", "*-ifb", "fwpr*", "fwbr*", "fwln*"];
+/** Netdata's default `disable by default interfaces matching`. */
+const DISABLED = compileSimplePattern("lo fireqos* *-ifb fwpr* fwbr* fwln*");
 
 /** Seconds before a sysfs attribute that failed is tried again. */
 const READ_RETRY_PERIOD = 60;
@@ -127,7 +128,7 @@ class NetDev {
   constructor(nameBytes: Uint8Array, sysRoot: string, doBandwidth: number) {
     this.nameBytes = nameBytes;
     this.name = latin1(nameBytes, 0, nameBytes.length);
-    this.enabled = !DISABLED.some((p) => simpleMatch(p, this.name));
+    this.enabled = DISABLED(this.name) !== true;
     this.virtual = exists(`${sysRoot}/devices/virtual/net/${this.name}`);
     // Interfaces found after system.net latched to "yes" inherit it (Netdata's global static).
     this.doBandwidth = doBandwidth;

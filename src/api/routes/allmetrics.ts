@@ -7,7 +7,7 @@
 import type { Chart, Dimension, Host } from "../../host/mod.ts";
 import type { StoreReader } from "../../store/mod.ts";
 import { CT_JSON, CT_PROMETHEUS, CT_TEXT, formatFixed, jsonString } from "../format.ts";
-import { compileSimplePattern, type SimplePattern } from "../patterns.ts";
+import { compileSimplePattern, type SimplePattern } from "../../util/patterns.ts";
 import type { QueryScratch } from "../query.ts";
 import { hostVersion, type Reply, type RouteContext, textReply } from "../reply.ts";
 import { lastStoredValue } from "../target.ts";

@@ -7,7 +7,7 @@
 
 import type { Chart, Host } from "../../host/mod.ts";
 import { CT_JSON, jsonString } from "../format.ts";
-import { API_SEPARATORS, compileSimplePattern, type SimplePattern } from "../patterns.ts";
+import { API_SEPARATORS, compileSimplePattern, type SimplePattern } from "../../util/patterns.ts";
 import { relativeToAbsolute } from "../query.ts";
 import { jsonReply, type Reply, type RouteContext, textReply } from "../reply.ts";
 import { chartsByContext, labelsMatch } from "../target.ts";

@@ -1,5 +1,5 @@
 import { assert } from "../../tests/_helpers/assert.ts";
-import { API_SEPARATORS, compileSimplePattern, isValidPattern } from "./patterns.ts";
+import { API_SEPARATORS, compileSimplePattern, isValidPattern } from "../util/patterns.ts";
 
 const cases: { pattern: string; separators?: string; input: string; want: boolean | undefined }[] = [
   { pattern: "user", input: "user", want: true },
