@@ -10,6 +10,7 @@ import { Host, Hosts } from "./host/mod.ts";
 import { detectSystemInfo, systemLabels } from "./host/system_info.ts";
 import { listen, type Listener } from "./net/listen.ts";
 import { createStore } from "./store/mod.ts";
+import { Receiver } from "./stream/receiver.ts";
 import { getLogger } from "./util/log.ts";
 import { VERSION } from "./version.ts";
 
@@ -85,6 +86,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   const hosts = new Hosts(local);
   const collectors = createCollectors({ procRoot: g.procRoot, updateEvery: g.updateEvery });
   const scheduler = new Scheduler(local, collectors, { updateEverySec: g.updateEvery });
+  const receiver = new Receiver({ hosts, config });
   const listeners: Listener[] = [];
   const urls: string[] = [];
 
@@ -105,6 +107,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
           const l = await listen({
             spec,
             tls: tlsFiles,
+            stream: (socket, head, peer) => receiver.handle(socket, head, peer),
             http: (req, peer) =>
               app.fetch(req, {
                 info: { remoteAddr: { hostname: peer.hostname, port: peer.port, transport: "tcp" } },
@@ -124,6 +127,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     },
     async stop() {
       await scheduler.stop();
+      receiver.close();
       await Promise.all(listeners.map((l) => l.close()));
       for (const c of collectors) c.close();
       for (const h of hosts.list()) h.store.close();

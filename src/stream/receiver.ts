@@ -1,0 +1,374 @@
+/**
+ * The receiving side of streaming: a STREAM request handed over by the listener is checked like
+ * a v1.37.1 parent does (§2.2), answered with the exact reply (§2.3), and its lines are applied to
+ * the child's own Host. One bad connection is closed and logged; every other child goes on.
+ * @module
+ */
+
+import type net from "node:net";
+import type { AgentConfig } from "../config/types.ts";
+import { Host, type Hosts } from "../host/mod.ts";
+import type { PeerInfo } from "../net/listen.ts";
+import { createStore } from "../store/mod.ts";
+import { getLogger, MSGID_CHILD_CONNECTION } from "../util/log.ts";
+import { compileSimplePattern } from "../util/patterns.ts";
+import { StreamError, StreamIngest } from "./ingest.ts";
+import { receiverPolicy, type ReceiverPolicy } from "./policy.ts";
+import {
+  CAP_CLABELS,
+  CAP_CLAIM,
+  CAP_HLABELS,
+  CAP_REPLICATION,
+  capabilityNames,
+  MAX_REQUEST_BYTES,
+  negotiate,
+  parseStreamRequest,
+  parseVersionParam,
+  promptFor,
+  REPLY_ALREADY_STREAMING,
+  REPLY_NOT_ALLOWED,
+  REPLY_NOT_PERMITTED,
+  REPLY_SAME_LOCALHOST,
+  type StreamRequest,
+} from "./protocol.ts";
+import { planReplay, replayLine } from "./replication.ts";
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HTTP_400 = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n" +
+  "Content-Length: 27\r\n\r\nI don't understand you...\r\n";
+
+/** One child connection, as the API shows it. */
+export interface ReceiverSession {
+  readonly host: Host;
+  readonly peer: string;
+  readonly apiKeyShort: string;
+  readonly sinceSec: number;
+  readonly caps: number;
+  bytesIn: number;
+  /** Set when it ended. */
+  endReason: string;
+}
+
+/** What a receiver needs. */
+export interface ReceiverDeps {
+  hosts: Hosts;
+  config: AgentConfig;
+  /** Called once a child's host is live (the proxy starts forwarding it). */
+  onConnected?(host: Host, policy: ReceiverPolicy, session: ReceiverSession): void;
+  /** Called when a child's connection ended. */
+  onDisconnected?(host: Host, session: ReceiverSession): void;
+  /** Seconds of silence before a connection is dropped (Netdata: 600). */
+  idleTimeoutSec?: number;
+}
+
+/** Keeps a key out of logs: the first 8 characters. */
+export function shortKey(key: string): string {
+  return key.length > 8 ? `${key.slice(0, 8)}…` : key;
+}
+
+/** Netdata matches loopback clients as `localhost`. */
+function peerName(peer: PeerInfo): string {
+  const h = peer.hostname;
+  return h === "127.0.0.1" || h === "::1" || h.startsWith("127.") ? "localhost" : h;
+}
+
+function allowed(pattern: string, peer: PeerInfo): boolean {
+  const p = compileSimplePattern(pattern);
+  const name = peerName(peer);
+  const r = p(name) ?? (name === "localhost" ? p(peer.hostname) : undefined);
+  return r === true;
+}
+
+/** Accepts children's streams into their own hosts. */
+export class Receiver {
+  readonly #deps: ReceiverDeps;
+  readonly #live = new Map<string, { session: ReceiverSession; socket: net.Socket }>();
+  readonly #all: ReceiverSession[] = [];
+  readonly #log = getLogger(["agent", "stream", "receiver"]);
+
+  constructor(deps: ReceiverDeps) {
+    this.#deps = deps;
+  }
+
+  /** Sessions so far (live ones have no endReason), newest last. */
+  sessions(): readonly ReceiverSession[] {
+    return this.#all;
+  }
+
+  /** Closes every live connection. */
+  close(): void {
+    for (const { socket } of this.#live.values()) socket.destroy();
+  }
+
+  /** The listener's StreamHandler: `head` holds the bytes already read. */
+  handle(socket: net.Socket, head: Uint8Array, peer: PeerInfo): void {
+    let buf = head;
+    const timer = setTimeout(() => {
+      this.#event("refused", peer, undefined, "", "no complete STREAM request within 30 s");
+      socket.destroy();
+    }, 30_000);
+    const tryHead = (): boolean => {
+      const end = indexOfHeadEnd(buf);
+      if (end < 0) {
+        if (buf.length > MAX_REQUEST_BYTES) {
+          clearTimeout(timer);
+          this.#event("refused", peer, undefined, "", `STREAM request over ${MAX_REQUEST_BYTES} bytes`);
+          socket.destroy();
+          return true;
+        }
+        return false;
+      }
+      clearTimeout(timer);
+      socket.off("data", onData);
+      socket.pause();
+      if (end < buf.length) {
+        // The child must wait for the reply; Netdata answers a pipelined request with HTTP 400.
+        this.#event("refused", peer, undefined, "", "data sent before the handshake reply");
+        socket.end(HTTP_400);
+        return true;
+      }
+      this.#handshake(socket, new TextDecoder().decode(buf), peer);
+      return true;
+    };
+    const onData = (chunk: Uint8Array) => {
+      const joined = new Uint8Array(buf.length + chunk.length);
+      joined.set(buf);
+      joined.set(chunk, buf.length);
+      buf = joined;
+      tryHead();
+    };
+    socket.on("close", () => clearTimeout(timer));
+    if (!tryHead()) {
+      socket.on("data", onData);
+      socket.resume();
+    }
+  }
+
+  #refuse(socket: net.Socket, reply: string, peer: PeerInfo, req: StreamRequest | undefined, reason: string): void {
+    this.#event("refused", peer, req, reply, reason);
+    socket.end(reply);
+  }
+
+  #handshake(socket: net.Socket, head: string, peer: PeerInfo): void {
+    const { hosts, config } = this.#deps;
+    let req: StreamRequest;
+    try {
+      req = parseStreamRequest(head);
+    } catch (e) {
+      this.#event("refused", peer, undefined, "", `bad STREAM request: ${(e as Error).message}`);
+      socket.end(HTTP_400);
+      return;
+    }
+    if (!allowed(config.web.allowStreamingFrom, peer)) {
+      return this.#refuse(socket, REPLY_NOT_ALLOWED, peer, req, "address not in [web] allow streaming from");
+    }
+    const p = req.params;
+    const key = p.get("key") ?? "";
+    const hostname = p.get("hostname") ?? "";
+    const guid = (p.get("machine_guid") ?? "").toLowerCase();
+    if (!key) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "no API key");
+    if (!hostname) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "no hostname");
+    if (!guid) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "no machine GUID");
+    if (!UUID_RE.test(key)) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "API key is not a UUID");
+    if (!UUID_RE.test(guid)) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "machine GUID is not a UUID");
+    const policy = receiverPolicy(config, key, guid);
+    if (!policy.key.isApi) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "API key section is not type api");
+    if (!policy.key.enabled) {
+      return this.#refuse(
+        socket,
+        REPLY_NOT_PERMITTED,
+        peer,
+        req,
+        policy.key.found ? "API key is disabled" : "unknown API key",
+      );
+    }
+    if (!allowed(policy.key.allowFrom, peer)) {
+      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "address not allowed for this API key");
+    }
+    if (!policy.machine.isMachine) {
+      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "machine GUID section is not type machine");
+    }
+    if (!policy.machine.enabled) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "machine GUID is disabled");
+    if (!allowed(policy.machine.allowFrom, peer)) {
+      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "address not allowed for this machine GUID");
+    }
+    if (guid === hosts.localhost.machineGuid) {
+      return this.#refuse(socket, REPLY_SAME_LOCALHOST, peer, req, "machine GUID is this agent's own");
+    }
+    if (this.#live.has(guid)) return this.#refuse(socket, REPLY_ALREADY_STREAMING, peer, req, "host already connected");
+
+    const host = this.#hostFor(req, guid, hostname, policy);
+    const ours = CAP_HLABELS | CAP_CLAIM | CAP_CLABELS | (policy.enableReplication ? CAP_REPLICATION : 0);
+    const caps = negotiate(parseVersionParam(p.get("ver") ?? (p.has("NETDATA_PROTOCOL_VERSION") ? "1" : "0")), ours);
+    const nowSec = Math.floor(host.nowUs() / 1e6);
+    const session: ReceiverSession = {
+      host,
+      peer: `${peer.hostname}:${peer.port}`,
+      apiKeyShort: shortKey(key),
+      sinceSec: nowSec,
+      caps,
+      bytesIn: 0,
+      endReason: "",
+    };
+    this.#live.set(guid, { session, socket });
+    this.#all.push(session);
+    host.state.reachable = true;
+    host.state.sinceSec = nowSec;
+    host.state.peer = session.peer;
+    socket.write(promptFor(caps));
+    this.#event("connected", peer, req, "", `capabilities ${capabilityNames(caps)}`);
+    this.#deps.onConnected?.(host, policy, session);
+    this.#stream(socket, session, policy);
+  }
+
+  /** The host for this GUID: the one kept from an earlier connection, or a new one. */
+  #hostFor(req: StreamRequest, guid: string, hostname: string, policy: ReceiverPolicy): Host {
+    const { hosts, config } = this.#deps;
+    const p = req.params;
+    let host = hosts.byGuid(guid);
+    const ue = policy.updateEvery ?? (Number(p.get("update_every")) || config.global.updateEvery);
+    if (host === undefined) {
+      host = new Host({
+        hostname,
+        machineGuid: guid,
+        store: createStore({ mode: policy.memoryMode, historySec: policy.historySec }),
+        memoryMode: policy.memoryMode,
+        updateEvery: ue,
+        historySec: policy.historySec,
+        isLocal: false,
+        gapWhenLostIterationsAbove: config.global.gapWhenLostIterationsAbove,
+      });
+      hosts.add(host);
+    } else if (host.hostname !== hostname) {
+      hosts.rename(host, hostname);
+    }
+    host.updateEvery = ue;
+    host.program = req.program || "unknown";
+    host.version = req.version;
+    host.os = p.get("os") ?? "unknown";
+    host.timezone = p.get("timezone") ?? "unknown";
+    host.abbrevTimezone = p.get("abbrev_timezone") ?? "UTC";
+    host.utcOffset = Number(p.get("utc_offset")) || 0;
+    const hops = Number(p.get("hops"));
+    host.state.hops = Number.isInteger(hops) && hops > 0 ? hops : 1;
+    for (const [k, v] of p) {
+      if (k.startsWith("NETDATA_")) host.systemInfo.set(k, v);
+    }
+    return host;
+  }
+
+  #stream(socket: net.Socket, session: ReceiverSession, policy: ReceiverPolicy): void {
+    const host = session.host;
+    const nowSec = () => Math.floor(host.nowUs() / 1e6);
+    const ingest = new StreamIngest(host, {
+      chartDefinitionEnd: (chart, first, last) => {
+        const r = planReplay({
+          enabled: policy.enableReplication,
+          childFirstSec: first,
+          childLastSec: last,
+          parentLastSec: chart.lastEntrySec(),
+          nowSec: nowSec(),
+          dimensions: chart.dimensions.length,
+          secondsToReplicate: policy.secondsToReplicate,
+          secondsPerStep: policy.secondsPerReplicationStep,
+        });
+        socket.write(replayLine(chart.id, r));
+      },
+      replayEnd: (chart, r) => {
+        if (r.done) return;
+        const next = planReplay({
+          enabled: policy.enableReplication,
+          childFirstSec: r.firstSec,
+          childLastSec: r.lastSec,
+          parentLastSec: chart.lastEntrySec(),
+          nowSec: nowSec(),
+          dimensions: chart.dimensions.length,
+          secondsToReplicate: policy.secondsToReplicate,
+          secondsPerStep: policy.secondsPerReplicationStep,
+          previousBeforeSec: r.beforeSec,
+        });
+        socket.write(replayLine(chart.id, next));
+      },
+    });
+    const decoder = new TextDecoder();
+    let pending = "";
+    let ended = false;
+    const end = (reason: string) => {
+      if (ended) return;
+      ended = true;
+      session.endReason = reason;
+      ingest.abort();
+      this.#live.delete(host.machineGuid);
+      host.state.reachable = false;
+      host.state.sinceSec = nowSec();
+      this.#log.info("Child {host} disconnected from {peer}: {reason}", {
+        msg_id: MSGID_CHILD_CONNECTION,
+        host: host.hostname,
+        peer: session.peer,
+        key: session.apiKeyShort,
+        reason,
+        bytes: session.bytesIn,
+      });
+      this.#deps.onDisconnected?.(host, session);
+    };
+    const idleMs = (this.#deps.idleTimeoutSec ?? 600) * 1000;
+    socket.setTimeout(idleMs);
+    socket.on("timeout", () => {
+      end(`no data for ${idleMs / 1000} s`);
+      socket.destroy();
+    });
+    socket.on("data", (chunk: Uint8Array) => {
+      if (ended) return;
+      session.bytesIn += chunk.length;
+      pending += decoder.decode(chunk, { stream: true });
+      let start = 0;
+      let nl: number;
+      try {
+        while ((nl = pending.indexOf("\n", start)) >= 0) {
+          ingest.line(pending.slice(start, nl));
+          start = nl + 1;
+        }
+        pending = start === 0 ? pending : pending.slice(start);
+        if (pending.length > 15362) ingest.line(pending); // throws: a line without end over the limit
+      } catch (e) {
+        const reason = e instanceof StreamError ? e.message : `internal error: ${(e as Error).message}`;
+        this.#log.warn("Closing stream of child {host} from {peer}: {reason}", {
+          msg_id: MSGID_CHILD_CONNECTION,
+          host: host.hostname,
+          peer: session.peer,
+          key: session.apiKeyShort,
+          reason,
+        });
+        end(reason);
+        socket.destroy();
+      }
+    });
+    socket.on("close", () => end("connection closed by the child"));
+    socket.on("error", (e: Error) => end(`socket error: ${e.message}`));
+    socket.resume();
+  }
+
+  #event(what: string, peer: PeerInfo, req: StreamRequest | undefined, reply: string, reason: string): void {
+    const fields = {
+      msg_id: MSGID_CHILD_CONNECTION,
+      peer: `${peer.hostname}:${peer.port}`,
+      host: req?.params.get("hostname") ?? "",
+      key: shortKey(req?.params.get("key") ?? ""),
+      machine_guid: req?.params.get("machine_guid") ?? "",
+      reason,
+      reply,
+    };
+    if (what === "connected") {
+      this.#log.info("Child {host} connected from {peer} with key {key}: {reason}", fields);
+    } else {
+      this.#log.warn("Refused child {host} from {peer} with key {key}: {reason}", fields);
+    }
+  }
+}
+
+function indexOfHeadEnd(buf: Uint8Array): number {
+  for (let i = 3; i < buf.length; i++) {
+    if (buf[i] === 0x0a && buf[i - 1] === 0x0d && buf[i - 2] === 0x0a && buf[i - 3] === 0x0d) return i + 1;
+  }
+  return -1;
+}
