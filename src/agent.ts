@@ -10,7 +10,9 @@ import { Host, Hosts } from "./host/mod.ts";
 import { detectSystemInfo, systemLabels } from "./host/system_info.ts";
 import { listen, type Listener } from "./net/listen.ts";
 import { createStore } from "./store/mod.ts";
-import { Receiver } from "./stream/receiver.ts";
+import { capabilityNames } from "./stream/protocol.ts";
+import { Receiver, type ReceiverSession } from "./stream/receiver.ts";
+import { Sender } from "./stream/sender.ts";
 import { getLogger } from "./util/log.ts";
 import { VERSION } from "./version.ts";
 
@@ -63,6 +65,21 @@ export function loadMachineGuid(libDir: string): string {
   return guid;
 }
 
+function sessionInfo(s: ReceiverSession) {
+  return {
+    hostname: s.host.hostname,
+    machine_guid: s.host.machineGuid,
+    peer: s.peer,
+    api_key: s.apiKeyShort,
+    since: s.sinceSec,
+    connected: s.endReason === "",
+    end_reason: s.endReason || null,
+    hops: s.host.state.hops,
+    capabilities: capabilityNames(s.caps),
+    bytes_received: s.bytesIn,
+  };
+}
+
 /** Builds an agent from a resolved config; `start()` begins collecting and serving. */
 export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   const log = getLogger(["agent", "main"]);
@@ -86,7 +103,71 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   const hosts = new Hosts(local);
   const collectors = createCollectors({ procRoot: g.procRoot, updateEvery: g.updateEvery });
   const scheduler = new Scheduler(local, collectors, { updateEverySec: g.updateEvery });
-  const receiver = new Receiver({ hosts, config });
+  const senders = new Map<Host, Sender>();
+  const program = { program: "agent", version: `v${VERSION}` };
+  if (config.stream.enabled) {
+    senders.set(
+      local,
+      new Sender({
+        host: local,
+        config: config.stream,
+        destination: config.stream.destination,
+        apiKey: config.stream.apiKey,
+        sendChartsMatching: config.stream.sendChartsMatching,
+        hops: 1,
+        ...program,
+      }),
+    );
+  }
+  const receiver = new Receiver({
+    hosts,
+    config,
+    onConnected(host, policy) {
+      // Proxy: forward the child's host with its own identity, one connection per host.
+      if (!policy.proxy.enabled || !policy.proxy.destination || !policy.proxy.apiKey || senders.has(host)) {
+        return;
+      }
+      local.labels.set("_is_parent", { value: "true", source: 1 });
+      const s = new Sender({
+        host,
+        config: config.stream,
+        destination: policy.proxy.destination,
+        apiKey: policy.proxy.apiKey,
+        sendChartsMatching: policy.proxy.sendChartsMatching,
+        hops: host.state.hops + 1,
+        ...program,
+      });
+      senders.set(host, s);
+      s.start();
+    },
+    onDisconnected(host) {
+      const s = senders.get(host);
+      if (s && host !== local) {
+        senders.delete(host);
+        s.stop();
+      }
+    },
+  });
+  /** Per-host streaming state for /api/v1/info: where it streams to, and where it came from. */
+  const streamStatus = (host: Host) => {
+    const sender = senders.get(host);
+    const sessions = receiver.sessions();
+    let received = undefined;
+    for (let i = sessions.length - 1; i >= 0; i--) {
+      if (sessions[i].host === host) {
+        received = sessionInfo(sessions[i]);
+        break;
+      }
+    }
+    return {
+      "stream-compression": sender ? false : null,
+      streaming: {
+        sender: sender?.status() ?? null,
+        receiver: received ?? null,
+        children: host === local ? sessions.filter((s) => s.endReason === "").map(sessionInfo) : [],
+      },
+    };
+  };
   const listeners: Listener[] = [];
   const urls: string[] = [];
 
@@ -95,8 +176,9 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     urls,
     async start() {
       scheduler.start();
+      for (const s of senders.values()) s.start();
       if (config.web.mode !== "none") {
-        const app = createApi({ hosts, config, version: `v${VERSION}` });
+        const app = createApi({ hosts, config, version: `v${VERSION}`, streamStatus });
         const tlsFiles = config.web.bindTo.some((b) => b.ssl !== "none")
           ? {
             key: Deno.readTextFileSync(config.web.sslKey),
@@ -127,6 +209,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     },
     async stop() {
       await scheduler.stop();
+      await Promise.all([...senders.values()].map((s) => s.stop()));
       receiver.close();
       await Promise.all(listeners.map((l) => l.close()));
       for (const c of collectors) c.close();

@@ -36,8 +36,14 @@ export function receiverPolicy(config: AgentConfig, apiKey: string, machineGuid:
   const keySec = config.receivers.get(apiKey);
   const guidSec = config.receivers.get(machineGuid);
   const pick = (name: string): string | undefined => get(guidSec, name) ?? get(keySec, `default ${name}`);
-  const bool = (text: string | undefined, dflt: boolean) => (text === undefined ? dflt : parseBool(text) ?? dflt);
-  const secs = (text: string | undefined, dflt: number) => (text === undefined ? dflt : parseDuration(text) ?? dflt);
+  const bool = (
+    text: string | undefined,
+    dflt: boolean,
+  ) => (text === undefined ? dflt : parseBool(text) ?? dflt);
+  const secs = (
+    text: string | undefined,
+    dflt: number,
+  ) => (text === undefined ? dflt : parseDuration(text) ?? dflt);
 
   const mode = pick("memory mode");
   const memoryMode = mode !== undefined && MODES.has(mode) ? mode as MemoryMode : config.global.memoryMode;
@@ -58,17 +64,26 @@ export function receiverPolicy(config: AgentConfig, apiKey: string, machineGuid:
     },
     memoryMode,
     // `history` counts entries; with update every 1 that is seconds.
-    historySec: history !== undefined ? Math.max(5, secs(history, config.global.historySec)) : config.global.historySec,
+    historySec: history !== undefined
+      ? Math.max(5, secs(history, config.global.historySec))
+      : config.global.historySec,
     updateEvery: ue !== undefined ? secs(ue, 0) || undefined : undefined,
-    enableReplication: bool(pick("enable replication") ?? get(keySec, "enable replication"), config.db.enableReplication),
-    secondsToReplicate: secs(pick("seconds to replicate") ?? get(keySec, "seconds to replicate"), config.db.secondsToReplicate),
+    enableReplication: bool(
+      pick("enable replication") ?? get(keySec, "enable replication"),
+      config.db.enableReplication,
+    ),
+    secondsToReplicate: secs(
+      pick("seconds to replicate") ?? get(keySec, "seconds to replicate"),
+      config.db.secondsToReplicate,
+    ),
     secondsPerReplicationStep: secs(
       pick("seconds per replication step") ?? get(keySec, "seconds per replication step"),
       config.db.secondsPerReplicationStep,
     ),
     proxy: {
       enabled: bool(get(guidSec, "proxy enabled") ?? get(keySec, "default proxy enabled"), stream.enabled),
-      destination: get(guidSec, "proxy destination") ?? get(keySec, "default proxy destination") ?? stream.destination,
+      destination: get(guidSec, "proxy destination") ?? get(keySec, "default proxy destination") ??
+        stream.destination,
       apiKey: get(guidSec, "proxy api key") ?? get(keySec, "default proxy api key") ?? stream.apiKey,
       sendChartsMatching: get(guidSec, "proxy send charts matching") ??
         get(keySec, "default proxy send charts matching") ?? stream.sendChartsMatching,

@@ -13,7 +13,7 @@ import { createStore } from "../store/mod.ts";
 import { getLogger, MSGID_CHILD_CONNECTION } from "../util/log.ts";
 import { compileSimplePattern } from "../util/patterns.ts";
 import { StreamError, StreamIngest } from "./ingest.ts";
-import { receiverPolicy, type ReceiverPolicy } from "./policy.ts";
+import { type ReceiverPolicy, receiverPolicy } from "./policy.ts";
 import {
   CAP_CLABELS,
   CAP_CLAIM,
@@ -34,7 +34,8 @@ import {
 import { planReplay, replayLine } from "./replication.ts";
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const HTTP_400 = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n" +
+const HTTP_400 =
+  "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n" +
   "Content-Length: 27\r\n\r\nI don't understand you...\r\n";
 
 /** One child connection, as the API shows it. */
@@ -144,7 +145,13 @@ export class Receiver {
     }
   }
 
-  #refuse(socket: net.Socket, reply: string, peer: PeerInfo, req: StreamRequest | undefined, reason: string): void {
+  #refuse(
+    socket: net.Socket,
+    reply: string,
+    peer: PeerInfo,
+    req: StreamRequest | undefined,
+    reason: string,
+  ): void {
     this.#event("refused", peer, req, reply, reason);
     socket.end(reply);
   }
@@ -169,10 +176,16 @@ export class Receiver {
     if (!key) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "no API key");
     if (!hostname) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "no hostname");
     if (!guid) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "no machine GUID");
-    if (!UUID_RE.test(key)) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "API key is not a UUID");
-    if (!UUID_RE.test(guid)) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "machine GUID is not a UUID");
+    if (!UUID_RE.test(key)) {
+      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "API key is not a UUID");
+    }
+    if (!UUID_RE.test(guid)) {
+      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "machine GUID is not a UUID");
+    }
     const policy = receiverPolicy(config, key, guid);
-    if (!policy.key.isApi) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "API key section is not type api");
+    if (!policy.key.isApi) {
+      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "API key section is not type api");
+    }
     if (!policy.key.enabled) {
       return this.#refuse(
         socket,
@@ -188,18 +201,31 @@ export class Receiver {
     if (!policy.machine.isMachine) {
       return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "machine GUID section is not type machine");
     }
-    if (!policy.machine.enabled) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "machine GUID is disabled");
+    if (!policy.machine.enabled) {
+      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "machine GUID is disabled");
+    }
     if (!allowed(policy.machine.allowFrom, peer)) {
-      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "address not allowed for this machine GUID");
+      return this.#refuse(
+        socket,
+        REPLY_NOT_PERMITTED,
+        peer,
+        req,
+        "address not allowed for this machine GUID",
+      );
     }
     if (guid === hosts.localhost.machineGuid) {
       return this.#refuse(socket, REPLY_SAME_LOCALHOST, peer, req, "machine GUID is this agent's own");
     }
-    if (this.#live.has(guid)) return this.#refuse(socket, REPLY_ALREADY_STREAMING, peer, req, "host already connected");
+    if (this.#live.has(guid)) {
+      return this.#refuse(socket, REPLY_ALREADY_STREAMING, peer, req, "host already connected");
+    }
 
     const host = this.#hostFor(req, guid, hostname, policy);
     const ours = CAP_HLABELS | CAP_CLAIM | CAP_CLABELS | (policy.enableReplication ? CAP_REPLICATION : 0);
-    const caps = negotiate(parseVersionParam(p.get("ver") ?? (p.has("NETDATA_PROTOCOL_VERSION") ? "1" : "0")), ours);
+    const caps = negotiate(
+      parseVersionParam(p.get("ver") ?? (p.has("NETDATA_PROTOCOL_VERSION") ? "1" : "0")),
+      ours,
+    );
     const nowSec = Math.floor(host.nowUs() / 1e6);
     const session: ReceiverSession = {
       host,

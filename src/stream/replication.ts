@@ -37,7 +37,11 @@ export function planReplay(i: ReplayInputs): ReplayRequest {
   ) {
     return { startStreaming: true, afterSec: 0, beforeSec: 0 };
   }
-  const gapFrom = i.previousBeforeSec !== undefined ? i.previousBeforeSec : lp > 0 ? lp : i.nowSec - i.secondsToReplicate;
+  const gapFrom = i.previousBeforeSec !== undefined
+    ? i.previousBeforeSec
+    : lp > 0
+    ? lp
+    : i.nowSec - i.secondsToReplicate;
   const gapTo = i.nowSec;
   let after = Math.max(i.childFirstSec, gapFrom);
   let before = gapTo - after > i.secondsPerStep ? after + i.secondsPerStep : gapTo;

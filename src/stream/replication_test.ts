@@ -7,12 +7,24 @@ Deno.test("planReplay() asks what the real v1.37.1 parent asked (reference 8.1 e
   const rows = [
     {
       name: "chart that just started, parent without data",
-      in: { ...base, childFirstSec: 1795293549, childLastSec: 1795293549, parentLastSec: 0, nowSec: 1795293549 },
+      in: {
+        ...base,
+        childFirstSec: 1795293549,
+        childLastSec: 1795293549,
+        parentLastSec: 0,
+        nowSec: 1795293549,
+      },
       want: 'REPLAY_CHART "c" "true" 1795293549 1795293549\n',
     },
     {
       name: "reconnect after a 32 s outage",
-      in: { ...base, childFirstSec: 1795293549, childLastSec: 1795293616, parentLastSec: 1795293581, nowSec: 1795293617 },
+      in: {
+        ...base,
+        childFirstSec: 1795293549,
+        childLastSec: 1795293616,
+        parentLastSec: 1795293581,
+        nowSec: 1795293617,
+      },
       want: 'REPLAY_CHART "c" "true" 1795293581 1795293616\n',
     },
     {
@@ -32,7 +44,14 @@ Deno.test("planReplay() asks what the real v1.37.1 parent asked (reference 8.1 e
     },
     {
       name: "continuing after REND false",
-      in: { ...base, childFirstSec: 1000, childLastSec: 10000, parentLastSec: 2600, nowSec: 10001, previousBeforeSec: 9500 },
+      in: {
+        ...base,
+        childFirstSec: 1000,
+        childLastSec: 10000,
+        parentLastSec: 2600,
+        nowSec: 10001,
+        previousBeforeSec: 9500,
+      },
       want: 'REPLAY_CHART "c" "true" 9500 10000\n',
     },
   ];

@@ -1,0 +1,506 @@
+/**
+ * The sending side of streaming: streams one host (this agent's, or a child's when proxying) to
+ * the first parent of its destination list that accepts it, failing over to the others.
+ *
+ * Invariants:
+ * - Collection never waits for the network: observers only append to a bounded queue; a pump
+ *   writes it when the socket can take more.
+ * - The queue keeps chart definitions and drops the oldest data rounds first when over
+ *   `buffer size bytes`, counting and logging what it dropped.
+ * - Every (re)connection sends the host's labels and every chart definition again, like Netdata;
+ *   rounds collected while disconnected cannot be sent over the v1 protocol (BEGIN carries
+ *   durations, not times) and are discarded with a log line.
+ * @module
+ */
+
+import net from "node:net";
+import tls from "node:tls";
+import type { StreamSenderConfig } from "../config/types.ts";
+import type { Chart, ChartObserver, Host } from "../host/mod.ts";
+import { getLogger, MSGID_PARENT_CONNECTION } from "../util/log.ts";
+import { compileSimplePattern, type SimplePattern } from "../util/patterns.ts";
+import { encodeChartDefinition, encodeClaimedId, encodeHostLabels, encodeRound } from "./encode.ts";
+import {
+  buildStreamRequest,
+  CAP_CLABELS,
+  CAP_CLAIM,
+  CAP_HLABELS,
+  CAP_VCAPS,
+  capabilityNames,
+  parseHandshakeReply,
+} from "./protocol.ts";
+import { shortKey } from "./receiver.ts";
+
+/** One entry of `destination`. */
+export interface Destination {
+  /** As written. */
+  text: string;
+  host: string;
+  port: number;
+  ssl: boolean;
+  /** For `unix:/path` or `/path`. */
+  unixPath?: string;
+  /** Epoch ms before which this destination is skipped (after a refusal). */
+  postponedUntilMs: number;
+}
+
+/**
+ * Parses `[tcp:]HOST[%IFACE][:PORT][:SSL]`, `[IPv6]…`, `unix:/path` entries separated by
+ * spaces or commas.
+ * @throws {SyntaxError} naming the entry that cannot be read.
+ */
+export function parseDestinations(text: string, defaultPort: number): Destination[] {
+  const out: Destination[] = [];
+  for (const raw of text.split(/[\s,]+/).filter((s) => s !== "")) {
+    let s = raw;
+    if (s.startsWith("unix:") || s.startsWith("/")) {
+      const path = s.startsWith("unix:") ? s.slice(5) : s;
+      if (!path) throw new SyntaxError(`Destination "${raw}" has no socket path`);
+      out.push({ text: raw, host: "", port: 0, ssl: false, unixPath: path, postponedUntilMs: 0 });
+      continue;
+    }
+    if (s.startsWith("tcp:")) s = s.slice(4);
+    if (s.startsWith("udp:")) throw new SyntaxError(`Destination "${raw}": streaming does not run over UDP`);
+    let ssl = false;
+    if (s.toUpperCase().endsWith(":SSL")) {
+      ssl = true;
+      s = s.slice(0, -4);
+    }
+    let host: string;
+    let rest: string;
+    if (s.startsWith("[")) {
+      const close = s.indexOf("]");
+      if (close < 0) throw new SyntaxError(`Destination "${raw}": missing "]" after the IPv6 address`);
+      host = s.slice(1, close);
+      rest = s.slice(close + 1);
+    } else {
+      const colon = s.indexOf(":");
+      host = colon < 0 ? s : s.slice(0, colon);
+      rest = colon < 0 ? "" : s.slice(colon);
+    }
+    const pct = host.indexOf("%");
+    if (pct >= 0) host = host.slice(0, pct);
+    let port = defaultPort;
+    if (rest !== "") {
+      if (!/^:\d{1,5}$/.test(rest) || Number(rest.slice(1)) > 65535) {
+        throw new SyntaxError(`Destination "${raw}": expected ":PORT" after the host, got "${rest}"`);
+      }
+      port = Number(rest.slice(1));
+    }
+    if (!host) throw new SyntaxError(`Destination "${raw}" has no host`);
+    out.push({ text: raw, host, port, ssl, postponedUntilMs: 0 });
+  }
+  return out;
+}
+
+/** The sender's state, as the API shows it. */
+export interface SenderStatus {
+  hostname: string;
+  destinations: string[];
+  /** Destination of the current (or last) connection. */
+  destination: string;
+  connected: boolean;
+  /** Epoch seconds of the last connect or disconnect. */
+  sinceSec: number;
+  hops: number;
+  capabilities: string;
+  connections: number;
+  failovers: number;
+  bytesSent: number;
+  bufferBytes: number;
+  bufferMaxBytes: number;
+  droppedRounds: number;
+  discardedOfflineRounds: number;
+  lastError: string;
+}
+
+/** What a sender needs. */
+export interface SenderOptions {
+  host: Host;
+  config: StreamSenderConfig;
+  destination: string;
+  apiKey: string;
+  sendChartsMatching: string;
+  /** 1 for this agent's own host; a proxied host's received hops + 1. */
+  hops: number;
+  program: string;
+  version: string;
+  /** Wall clock in ms (tests). */
+  nowMs?: () => number;
+}
+
+const OFFERED = CAP_VCAPS | CAP_HLABELS | CAP_CLAIM | CAP_CLABELS;
+
+function sanitize(v: string): string {
+  return v.replaceAll("&", "_").replaceAll("=", "_");
+}
+
+/** Streams one host to its parents. */
+export class Sender implements ChartObserver {
+  readonly #o: SenderOptions;
+  readonly #log = getLogger(["agent", "stream", "sender"]);
+  readonly #dests: Destination[];
+  readonly #match: SimplePattern;
+  readonly #nowMs: () => number;
+  #socket: net.Socket | undefined;
+  #connected = false;
+  #caps = 0;
+  #defined = new Set<Chart>();
+  #queue: string[] = [];
+  #isData: boolean[] = [];
+  #queueBytes = 0;
+  #waitingDrain = false;
+  #stopped = true;
+  #wake: (() => void) | undefined;
+  #loop: Promise<void> | undefined;
+  readonly #status: SenderStatus;
+
+  constructor(opts: SenderOptions) {
+    this.#o = opts;
+    this.#dests = parseDestinations(opts.destination, opts.config.defaultPort);
+    this.#match = compileSimplePattern(opts.sendChartsMatching || "*");
+    this.#nowMs = opts.nowMs ?? Date.now;
+    this.#status = {
+      hostname: opts.host.hostname,
+      destinations: this.#dests.map((d) => d.text),
+      destination: "",
+      connected: false,
+      sinceSec: 0,
+      hops: opts.hops,
+      capabilities: "",
+      connections: 0,
+      failovers: 0,
+      bytesSent: 0,
+      bufferBytes: 0,
+      bufferMaxBytes: opts.config.bufferSizeBytes,
+      droppedRounds: 0,
+      discardedOfflineRounds: 0,
+      lastError: "",
+    };
+  }
+
+  /** A snapshot of the connection state. */
+  status(): SenderStatus {
+    return { ...this.#status, bufferBytes: this.#queueBytes, connected: this.#connected };
+  }
+
+  /** Starts observing the host and connecting. */
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#o.host.observers.push(this);
+    this.#loop = this.#run();
+  }
+
+  /** Stops: closes the connection and stops observing. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    const obs = this.#o.host.observers;
+    const i = obs.indexOf(this);
+    if (i >= 0) obs.splice(i, 1);
+    this.#socket?.destroy();
+    this.#wake?.();
+    await this.#loop;
+  }
+
+  // --- ChartObserver: called from collection; never blocks ---
+
+  chartDefined(chart: Chart): void {
+    if (!this.#connected || !this.#matches(chart)) return;
+    this.#enqueue(encodeChartDefinition(chart, this.#caps, Math.floor(this.#nowMs() / 1000)), false);
+    this.#defined.add(chart);
+  }
+
+  roundDone(chart: Chart, deltaUs: number): void {
+    if (!this.#matches(chart)) return;
+    if (this.#connected && !this.#defined.has(chart)) {
+      this.#enqueue(encodeChartDefinition(chart, this.#caps, Math.floor(this.#nowMs() / 1000)), false);
+      this.#defined.add(chart);
+    }
+    this.#enqueue(encodeRound(chart, deltaUs), true);
+  }
+
+  #matches(chart: Chart): boolean {
+    return (this.#match(chart.id) ?? this.#match(chart.name)) === true;
+  }
+
+  #enqueue(text: string, isData: boolean): void {
+    this.#queue.push(text);
+    this.#isData.push(isData);
+    this.#queueBytes += text.length;
+    const max = this.#o.config.bufferSizeBytes;
+    if (this.#queueBytes > max) {
+      let dropped = 0;
+      for (let i = 0; i < this.#queue.length && this.#queueBytes > max; i++) {
+        if (!this.#isData[i]) continue;
+        this.#queueBytes -= this.#queue[i].length;
+        this.#queue.splice(i, 1);
+        this.#isData.splice(i, 1);
+        i--;
+        dropped++;
+      }
+      if (dropped > 0) {
+        if (this.#status.droppedRounds === 0 || this.#status.droppedRounds % 1000 < dropped) {
+          this.#log.warn("Stream buffer of {host} is full ({bytes} bytes): dropped the {n} oldest rounds", {
+            msg_id: MSGID_PARENT_CONNECTION,
+            host: this.#o.host.hostname,
+            bytes: max,
+            n: dropped,
+          });
+        }
+        this.#status.droppedRounds += dropped;
+      }
+    }
+    if (this.#connected) this.#pump();
+  }
+
+  #pump(): void {
+    const s = this.#socket;
+    if (!s || this.#waitingDrain) return;
+    let i = 0;
+    let ok = true;
+    for (; i < this.#queue.length && ok; i++) {
+      const chunk = this.#queue[i];
+      ok = s.write(chunk);
+      this.#status.bytesSent += chunk.length;
+      this.#queueBytes -= chunk.length;
+    }
+    this.#queue.splice(0, i);
+    this.#isData.splice(0, i);
+    if (!ok) {
+      this.#waitingDrain = true;
+      s.once("drain", () => {
+        this.#waitingDrain = false;
+        this.#pump();
+      });
+    }
+  }
+
+  // --- connection loop ---
+
+  async #sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.#wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+    this.#wake = undefined;
+  }
+
+  async #run(): Promise<void> {
+    const cfg = this.#o.config;
+    const tried = new Set<Destination>();
+    while (!this.#stopped) {
+      const now = this.#nowMs();
+      const dest = this.#dests.find((d) => d.postponedUntilMs <= now && !tried.has(d));
+      if (dest === undefined) {
+        // Every destination failed (or is postponed) in this pass: wait, with jitter so that many
+        // children do not reconnect in lockstep.
+        tried.clear();
+        const jitter = 0.75 + Math.random() * 0.5;
+        await this.#sleep(cfg.reconnectDelaySec * 1000 * jitter);
+        continue;
+      }
+      tried.add(dest);
+      const result = await this.#session(dest);
+      if (this.#stopped) break;
+      // Rotate: the destination just used goes last, so the others are tried first next time.
+      this.#dests.splice(this.#dests.indexOf(dest), 1);
+      this.#dests.push(dest);
+      if (this.#dests.length > 1) this.#status.failovers++;
+      // After an established session broke, try again at once (next destination first).
+      if (result === "session") tried.clear();
+    }
+    this.#connected = false;
+  }
+
+  #connect(dest: Destination): net.Socket {
+    const cfg = this.#o.config;
+    if (dest.unixPath) return net.connect({ path: dest.unixPath });
+    if (!dest.ssl) return net.connect({ host: dest.host, port: dest.port });
+    const ca: string[] = [];
+    if (cfg.caFile) ca.push(Deno.readTextFileSync(cfg.caFile));
+    if (cfg.caPath) {
+      for (const e of Deno.readDirSync(cfg.caPath)) {
+        if (e.isFile && /\.(pem|crt)$/.test(e.name)) {
+          ca.push(Deno.readTextFileSync(`${cfg.caPath}/${e.name}`));
+        }
+      }
+    }
+    return tls.connect({
+      host: dest.host,
+      port: dest.port,
+      servername: net.isIP(dest.host) ? undefined : dest.host,
+      rejectUnauthorized: !cfg.sslSkipCertificateVerification,
+      ca: ca.length > 0 ? [...tls.rootCertificates, ...ca] : undefined,
+    });
+  }
+
+  /** One attempt: "session" when a stream was established (and has now ended), else why not. */
+  #session(dest: Destination): Promise<"session" | "refused" | "failed"> {
+    const o = this.#o;
+    const host = o.host;
+    const timeoutMs = o.config.timeoutSec * 1000;
+    const destText = dest.text;
+    const fields = (reason: string) => ({
+      msg_id: MSGID_PARENT_CONNECTION,
+      host: host.hostname,
+      destination: destText,
+      key: shortKey(o.apiKey),
+      reason,
+    });
+    return new Promise((resolve) => {
+      let settled = false;
+      let phase: "connect" | "handshake" | "stream" = "connect";
+      let socket: net.Socket;
+      try {
+        socket = this.#connect(dest);
+      } catch (e) {
+        this.#status.lastError = `cannot connect: ${(e as Error).message}`;
+        this.#log.warn("Cannot stream {host} to {destination}: {reason}", fields(this.#status.lastError));
+        resolve("failed");
+        return;
+      }
+      this.#socket = socket;
+      socket.setTimeout(timeoutMs);
+      const finish = (r: "session" | "refused" | "failed", reason: string) => {
+        if (settled) return;
+        settled = true;
+        const wasConnected = this.#connected;
+        this.#connected = false;
+        this.#socket = undefined;
+        this.#waitingDrain = false;
+        this.#status.lastError = reason;
+        if (wasConnected) {
+          this.#status.sinceSec = Math.floor(this.#nowMs() / 1000);
+          this.#log.warn("Stream of {host} to {destination} disconnected: {reason}", fields(reason));
+        } else if (!this.#stopped) {
+          this.#log.warn("Cannot stream {host} to {destination}: {reason}", fields(reason));
+        }
+        socket.destroy();
+        resolve(r);
+      };
+      socket.on(
+        "timeout",
+        () =>
+          finish(
+            phase === "stream" ? "session" : "failed",
+            `timeout in ${phase} after ${o.config.timeoutSec} s`,
+          ),
+      );
+      socket.on("error", (e: Error & { code?: string }) => {
+        const what = phase === "connect" ? "connection failed" : "socket error";
+        finish(phase === "stream" ? "session" : "failed", `${what}: ${e.code ?? e.message}`);
+      });
+      socket.on(
+        "close",
+        () =>
+          finish(
+            phase === "stream" ? "session" : "failed",
+            phase === "stream" ? "parent closed the connection" : `closed during ${phase}`,
+          ),
+      );
+      const onReady = () => {
+        phase = "handshake";
+        const params: [string, string][] = [
+          ["key", o.apiKey],
+          ["hostname", host.hostname],
+          ["registry_hostname", host.hostname],
+          ["machine_guid", host.machineGuid],
+          ["update_every", String(host.updateEvery)],
+          ["os", host.os],
+          ["timezone", host.timezone],
+          ["abbrev_timezone", host.abbrevTimezone],
+          ["utc_offset", String(host.utcOffset)],
+          ["hops", String(o.hops)],
+          ["ml_capable", "0"],
+          ["ml_enabled", "0"],
+          ["mc_version", "1"],
+          ["ver", String(OFFERED)],
+        ];
+        for (const [k, v] of host.systemInfo) params.push([k, v]);
+        params.push(["NETDATA_PROTOCOL_VERSION", "1.1"]);
+        socket.write(buildStreamRequest(params.map(([k, v]) => [k, sanitize(v)]), o.program, o.version));
+        socket.once("data", (chunk: Uint8Array) => {
+          const reply = parseHandshakeReply(new TextDecoder().decode(chunk));
+          if (!reply.ok) {
+            dest.postponedUntilMs = this.#nowMs() + reply.postponeSec * 1000;
+            finish(
+              "refused",
+              `parent refused: ${reply.reason} (${
+                JSON.stringify(reply.text.slice(0, 80))
+              }); postponed ${reply.postponeSec} s`,
+            );
+            return;
+          }
+          phase = "stream";
+          this.#caps = reply.caps & (OFFERED | 0x38);
+          this.#status.connections++;
+          this.#status.destination = destText;
+          this.#status.sinceSec = Math.floor(this.#nowMs() / 1000);
+          this.#status.capabilities = capabilityNames(this.#caps);
+          this.#log.info("Streaming {host} to {destination}: connected with capabilities {caps}", {
+            ...fields("connected"),
+            caps: this.#status.capabilities,
+            hops: o.hops,
+          });
+          this.#startStream(socket, dest);
+        });
+      };
+      socket.once(dest.ssl ? "secureConnect" : "connect", onReady);
+    });
+  }
+
+  #startStream(socket: net.Socket, dest: Destination): void {
+    const host = this.#o.host;
+    // What was collected while disconnected: v1 rounds carry durations, so they cannot be placed.
+    let offline = 0;
+    for (const d of this.#isData) if (d) offline++;
+    if (offline > 0) {
+      this.#status.discardedOfflineRounds += offline;
+      this.#log.info(
+        "Discarding {n} rounds of {host} collected while disconnected (no replication on this link)",
+        {
+          msg_id: MSGID_PARENT_CONNECTION,
+          host: host.hostname,
+          n: offline,
+        },
+      );
+    }
+    this.#queue = [];
+    this.#isData = [];
+    this.#queueBytes = 0;
+    this.#defined = new Set();
+    let head = "";
+    if (this.#caps & CAP_CLAIM) head += encodeClaimedId(host);
+    if (this.#caps & CAP_HLABELS) {
+      const saved = host.labels.get("_streams_to");
+      if (host.isLocal) host.labels.set("_streams_to", { value: dest.text, source: 1 });
+      head += encodeHostLabels(host);
+      if (host.isLocal && saved !== undefined) host.labels.set("_streams_to", saved);
+    }
+    this.#enqueue(head, false);
+    const nowSec = Math.floor(this.#nowMs() / 1000);
+    for (const chart of host.charts.values()) {
+      if (chart.dimensions.length === 0 || !this.#matches(chart)) continue;
+      this.#enqueue(encodeChartDefinition(chart, this.#caps, nowSec), false);
+      this.#defined.add(chart);
+    }
+    this.#connected = true;
+    this.#pump();
+    // Parent-to-child lines: v1.37.1 sends REPLAY_CHART and FUNCTION only when negotiated.
+    let pending = "";
+    socket.on("data", (chunk: Uint8Array) => {
+      pending += new TextDecoder().decode(chunk);
+      let nl: number;
+      while ((nl = pending.indexOf("\n")) >= 0) {
+        const line = pending.slice(0, nl).trim();
+        pending = pending.slice(nl + 1);
+        if (line) this.#log.debug("Ignoring parent command {line}", { line: line.slice(0, 200) });
+      }
+    });
+  }
+}
