@@ -102,6 +102,8 @@ export interface ChartObserver {
    * state is cleared, after the points were stored.
    */
   roundDone(chart: Chart, deltaUs: number): void;
+  /** The host's labels were replaced (a child's `OVERWRITE labels`). */
+  hostLabelsChanged?(): void;
 }
 
 /** Context the chart needs from its host. */

@@ -143,6 +143,7 @@ export class StreamIngest {
       case "OVERWRITE":
         this.host.labels = this.#pendingLabels;
         this.#pendingLabels = new Map();
+        for (const o of this.host.observers) o.hostLabelsChanged?.();
         return;
       case "CLAIMED_ID": {
         if (n < 3) this.#bad("CLAIMED_ID needs a machine GUID and a claim id", text);

@@ -221,6 +221,12 @@ export class Sender implements ChartObserver {
     this.#enqueue(encodeRound(chart, deltaUs), true);
   }
 
+  hostLabelsChanged(): void {
+    if (this.#connected && (this.#caps & CAP_HLABELS) !== 0) {
+      this.#enqueue(encodeHostLabels(this.#o.host), false);
+    }
+  }
+
   #matches(chart: Chart): boolean {
     return (this.#match(chart.id) ?? this.#match(chart.name)) === true;
   }

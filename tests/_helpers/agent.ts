@@ -149,3 +149,19 @@ export async function waitFor<T>(
   }
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ""}`);
 }
+
+/** Writes `files` (name -> text) into a new temp dir and returns its path (a `--config` dir). */
+export async function confDir(files: Record<string, string>): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "agent-conf-" });
+  for (const [name, text] of Object.entries(files)) await Deno.writeTextFile(`${dir}/${name}`, text);
+  return dir;
+}
+
+/** GET a JSON document, failing with the body on a non-200 status. */
+// deno-lint-ignore no-explicit-any
+export async function getJson(url: string): Promise<any> {
+  const r = await fetch(url);
+  const text = await r.text();
+  if (r.status !== 200) throw new Error(`GET ${url}: ${r.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
