@@ -397,3 +397,43 @@ Deno.test("two parents streaming to each other (active-active) do not loop", asy
     assert.ok(child.output().length > 0);
   });
 });
+
+Deno.test("TLS: a CA-signed certificate works with verification on; the wrong CA is refused with a clear log line", async () => {
+  await withAgents(async (s) => {
+    const tls = new URL("./fixtures/tls/", import.meta.url).pathname;
+    const parent = await start(s, {
+      args: [
+        "--config",
+        await confDir({
+          "agent.conf": `[web]\n    ssl key = ${tls}server.key\n    ssl certificate = ${tls}server.pem\n`,
+          "stream.conf": PARENT_STREAM_CONF,
+        }),
+        "--hostname",
+        "p-ca",
+        "--bind",
+        "127.0.0.1^SSL=force",
+      ],
+    });
+    const dest = `${hostPort(parent.url)}:SSL`;
+    const childConf = (caFile: string) =>
+      confDir({
+        "stream.conf":
+          `[stream]\n    enabled = yes\n    destination = ${dest}\n    api key = ${KEY}\n    CAfile = ${caFile}\n    reconnect delay seconds = 1\n`,
+      });
+    await start(s, { args: ["--config", await childConf(`${tls}ca.pem`), "--hostname", "c-ca-ok"] });
+    const wrong = await start(s, {
+      args: ["--config", await childConf(`${tls}cert.pem`), "--hostname", "c-ca-wrong"],
+    });
+    await waitFor(
+      () => /Child c-ca-ok connected/.test(parent.output()),
+      15000,
+      "c-ca-ok connected with verification",
+    );
+    await waitFor(
+      () => /Cannot stream c-ca-wrong to \S+: .*(certificate|verify|self.signed)/i.test(wrong.output()),
+      15000,
+      "c-ca-wrong refused",
+    );
+    assert.doesNotMatch(parent.output(), /Child c-ca-wrong connected/);
+  });
+});
