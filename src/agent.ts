@@ -135,7 +135,9 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
         apiKey: policy.proxy.apiKey,
         sendChartsMatching: policy.proxy.sendChartsMatching,
         hops: host.state.hops + 1,
-        ...program,
+        // Like Netdata, under the child's own User-Agent; ours when the child sent none (a v1.37.1
+        // parent crashes on a reconnect whose User-Agent lacks a name or a version).
+        ...(host.program && host.version ? { program: host.program, version: host.version } : program),
       });
       senders.set(host, s);
       s.start();

@@ -437,3 +437,38 @@ Deno.test("TLS: a CA-signed certificate works with verification on; the wrong CA
     assert.doesNotMatch(parent.output(), /Child c-ca-wrong connected/);
   });
 });
+
+Deno.test("rate limit: with 'accept a streaming request every seconds' a second request is told the server is busy", async () => {
+  await withAgents(async (s) => {
+    const parent = await start(s, {
+      args: [
+        "--config",
+        await confDir({
+          "agent.conf": "[web]\n    accept a streaming request every seconds = 60\n",
+          "stream.conf": PARENT_STREAM_CONF,
+        }),
+      ],
+    });
+    const { hostname, port } = new URL(parent.url);
+    const handshake = async (guid: string) => {
+      const conn = await Deno.connect({ hostname, port: Number(port) });
+      await conn.write(new TextEncoder().encode(
+        `STREAM key=${KEY}&hostname=rl-${
+          guid.slice(0, 4)
+        }&machine_guid=${guid}&ver=960 HTTP/1.1\r\nUser-Agent: t/1\r\n\r\n`,
+      ));
+      const buf = new Uint8Array(200);
+      const n = await conn.read(buf);
+      conn.close();
+      return new TextDecoder().decode(buf.subarray(0, n ?? 0));
+    };
+    assert.match(
+      await handshake("aaaaaaaa-0000-0000-0000-000000000001"),
+      /^Hit me baby, push them over with the version=960$/,
+    );
+    assert.equal(
+      await handshake("aaaaaaaa-0000-0000-0000-000000000002"),
+      "The server is too busy now to accept this request. Try later.",
+    );
+  });
+});

@@ -32,6 +32,7 @@ export function testConfig(): AgentConfig {
       sslCertificate: "",
       allowConnectionsFrom: "*",
       allowStreamingFrom: "*",
+      acceptStreamingEverySec: 0,
     },
     directories: {
       config: "/etc/agent",

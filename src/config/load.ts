@@ -153,7 +153,7 @@ const AGENT_KEYS: Record<string, readonly string[]> = {
   db: words(`update every | mode | retention | storage tiers | dbengine multihost disk space MB |
     gap when lost iterations above | enable replication | seconds to replicate | seconds per replication step`),
   web: words(`mode | default port | bind to | ssl key | ssl certificate | allow connections from |
-    allow streaming from`),
+    allow streaming from | accept a streaming request every seconds`),
   directories: words(`config | lib | cache | log`),
   logs: words(`level`),
 };
@@ -193,7 +193,7 @@ const NETDATA_UNUSED_KEYS: Record<string, readonly string[]> = {
     dbengine page fetch retries | dbengine page fetch timeout secs | dbengine pages per extent |
     delete obsolete charts files | delete orphan hosts files | enable zero metrics | memory deduplication (ksm) |
     page cache size | page cache with malloc | replication threads`),
-  web: words(`accept a streaming request every seconds | allow badges by dns | allow badges from |
+  web: words(`allow badges by dns | allow badges from |
     allow connections by dns | allow dashboard by dns | allow dashboard from | allow management by dns |
     allow management from | allow netdata.conf by dns | allow netdata.conf from | allow streaming by dns |
     custom dashboard_info.js | des max window | disconnect idle clients after seconds | enable gzip compression |
@@ -580,6 +580,12 @@ function readWeb(agent: Doc, r: Resolver): AgentConfig["web"] {
     sslCertificate: r.file(agent, "web/ssl certificate", r.text, ""),
     allowConnectionsFrom: r.file(agent, "web/allow connections from", r.text, "localhost *"),
     allowStreamingFrom: r.file(agent, "web/allow streaming from", r.text, "*"),
+    acceptStreamingEverySec: r.file(
+      agent,
+      "web/accept a streaming request every seconds",
+      r.seconds(0, 86400),
+      0,
+    ),
     defaultPort,
   };
   checkWeb(web, r, agent.ini.file);
@@ -977,6 +983,7 @@ export function dumpConfig(config: AgentConfig, opts: DumpOptions = {}): string 
     put("web", "ssl certificate", w.sslCertificate);
     put("web", "allow connections from", w.allowConnectionsFrom);
     put("web", "allow streaming from", w.allowStreamingFrom);
+    put("web", "accept a streaming request every seconds", String(w.acceptStreamingEverySec));
 
     out.push("", "[directories]");
     put("directories", "config", dir.config);

@@ -112,6 +112,8 @@ export interface AgentConfig {
     allowConnectionsFrom: string;
     /** Simple pattern of client addresses allowed to stream in. */
     allowStreamingFrom: string;
+    /** Netdata's rate limit: at most one STREAM request per this many seconds (0 = off). */
+    acceptStreamingEverySec: number;
     /** `[web] default port`: the port of `bind to` entries that name none. Always set by `loadConfig()`. */
     defaultPort?: number;
   };

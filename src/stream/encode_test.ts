@@ -1,7 +1,13 @@
 import { assert, assertNear } from "../../tests/_helpers/assert.ts";
 import { type Chart, type ChartObserver, Host } from "../host/mod.ts";
 import { createStore } from "../store/mod.ts";
-import { encodeChartDefinition, encodeHostLabels, encodeRound, formatCollected } from "./encode.ts";
+import {
+  encodeChartDefinition,
+  encodeHostLabels,
+  encodeHostVariables,
+  encodeRound,
+  formatCollected,
+} from "./encode.ts";
 import { StreamIngest } from "./ingest.ts";
 import { CAP_CLABELS, CAP_REPLICATION } from "./protocol.ts";
 
@@ -82,7 +88,8 @@ Deno.test("a chart streamed through encode + ingest is stored with the same valu
     roundDone: (chart: Chart, deltaUs: number) => lines(encodeRound(chart, deltaUs)),
   };
   child.observers.push(observer);
-  lines(encodeHostLabels(child));
+  child.variables.set("active_processors", 2);
+  lines(encodeHostLabels(child) + encodeHostVariables(child));
   const c = child.defineChart({
     id: "app.mix",
     title: "mix",
@@ -95,6 +102,7 @@ Deno.test("a chart streamed through encode + ingest is stored with the same valu
     plugin: "p",
     module: "m",
   });
+  c.variables.set("pidmax", 4194304);
   const inc = c.defineDimension({ id: "inc", algorithm: "incremental", multiplier: 8, divisor: 1000 });
   const abs = c.defineDimension({ id: "abs", algorithm: "absolute", multiplier: 1, divisor: 3 });
   const pct = c.defineDimension({
@@ -117,6 +125,8 @@ Deno.test("a chart streamed through encode + ingest is stored with the same valu
     clock.us += step;
   }
   assert.equal(parent.labels.get("_os_name")?.value, "Debian GNU/Linux");
+  assert.equal(parent.variables.get("active_processors"), 2);
+  assert.equal(parent.charts.get("app.mix")!.variables.get("pidmax"), 4194304);
   const pc = parent.charts.get("app.mix")!;
   assert.equal(pc.dimension("inc")!.multiplier, 8);
   const a = new Float64Array(60);

@@ -26,6 +26,7 @@ import {
   parseVersionParam,
   promptFor,
   REPLY_ALREADY_STREAMING,
+  REPLY_BUSY,
   REPLY_NOT_ALLOWED,
   REPLY_NOT_PERMITTED,
   REPLY_SAME_LOCALHOST,
@@ -86,6 +87,8 @@ export class Receiver {
   readonly #live = new Map<string, { session: ReceiverSession; socket: net.Socket }>();
   readonly #all: ReceiverSession[] = [];
   readonly #log = getLogger(["agent", "stream", "receiver"]);
+  /** When the last STREAM request was let through the rate limit (ms). */
+  #lastAcceptedMs = 0;
 
   constructor(deps: ReceiverDeps) {
     this.#deps = deps;
@@ -218,6 +221,14 @@ export class Receiver {
     }
     if (this.#live.has(guid)) {
       return this.#refuse(socket, REPLY_ALREADY_STREAMING, peer, req, "host already connected");
+    }
+    const every = config.web.acceptStreamingEverySec * 1000;
+    if (every > 0) {
+      const now = Date.now();
+      if (now - this.#lastAcceptedMs < every) {
+        return this.#refuse(socket, REPLY_BUSY, peer, req, `rate limit: one request per ${every / 1000} s`);
+      }
+      this.#lastAcceptedMs = now;
     }
 
     const host = this.#hostFor(req, guid, hostname, policy);

@@ -19,7 +19,13 @@ import type { StreamSenderConfig } from "../config/types.ts";
 import type { Chart, ChartObserver, Host } from "../host/mod.ts";
 import { getLogger, MSGID_PARENT_CONNECTION } from "../util/log.ts";
 import { compileSimplePattern, type SimplePattern } from "../util/patterns.ts";
-import { encodeChartDefinition, encodeClaimedId, encodeHostLabels, encodeRound } from "./encode.ts";
+import {
+  encodeChartDefinition,
+  encodeClaimedId,
+  encodeHostLabels,
+  encodeHostVariables,
+  encodeRound,
+} from "./encode.ts";
 import {
   buildStreamRequest,
   CAP_CLABELS,
@@ -488,6 +494,7 @@ export class Sender implements ChartObserver {
       head += encodeHostLabels(host);
       if (host.isLocal && saved !== undefined) host.labels.set("_streams_to", saved);
     }
+    head += encodeHostVariables(host);
     this.#enqueue(head, false);
     const nowSec = Math.floor(this.#nowMs() / 1000);
     for (const chart of host.charts.values()) {

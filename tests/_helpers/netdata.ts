@@ -5,6 +5,8 @@
  * @module
  */
 
+import https from "node:https";
+
 /** Whether a netdata binary is on this machine. */
 export function hasNetdata(): boolean {
   for (const p of ["/usr/sbin/netdata", "/usr/bin/netdata"]) {
@@ -39,6 +41,87 @@ export interface NetdataOptions {
   collect?: boolean;
   /** Enable idlejitter when collecting (default true). */
   idlejitter?: boolean;
+  /**
+   * Serve TLS only (`^SSL=force`) with these PEM files (`[web] ssl key`, `ssl certificate`); the
+   * process's `url` is then `https://…`. Read its API with {@link httpGet}.
+   */
+  tls?: { key: string; cert: string };
+}
+
+/** A response read by {@link httpGet}. */
+export interface HttpResult {
+  status: number;
+  text: string;
+}
+
+/**
+ * GETs `url` and reads the whole body. `https://` goes through node's client: without `ca` the
+ * server's certificate is not checked (test certificates are self-signed), with `ca` (PEM text)
+ * it must chain to it and match the host; `timeoutMs` applies to https only.
+ */
+export async function httpGet(
+  url: string,
+  opts: { ca?: string; timeoutMs?: number } = {},
+): Promise<HttpResult> {
+  if (!url.startsWith("https:")) {
+    const r = await fetch(url);
+    return { status: r.status, text: await r.text() };
+  }
+  return await new Promise<HttpResult>((resolve, reject) => {
+    const req = https.get(url, {
+      agent: false,
+      ca: opts.ca,
+      rejectUnauthorized: opts.ca !== undefined,
+      timeout: opts.timeoutMs ?? 10000,
+    }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => text += c);
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on("error", reject);
+    });
+    req.on(
+      "timeout",
+      () => req.destroy(new Error(`GET ${url}: no answer within ${opts.timeoutMs ?? 10000} ms`)),
+    );
+    req.on("error", reject);
+  });
+}
+
+/** `pid` and start time (clock ticks since boot) of every descendant of `root`, from /proc. */
+function descendants(root: number): { pid: number; start: string }[] {
+  const children = new Map<number, { pid: number; start: string }[]>();
+  for (const e of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(e.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${e.name}/stat`);
+      // After "pid (comm) ": state ppid ... starttime is field 22 overall, index 19 here.
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const ppid = Number(f[1]);
+      const list = children.get(ppid) ?? [];
+      list.push({ pid: Number(e.name), start: f[19] });
+      children.set(ppid, list);
+    } catch { /* exited meanwhile */ }
+  }
+  const out: { pid: number; start: string }[] = [];
+  const todo = [root];
+  while (todo.length > 0) {
+    for (const c of children.get(todo.pop()!) ?? []) {
+      out.push(c);
+      todo.push(c.pid);
+    }
+  }
+  return out;
+}
+
+/** Whether process `pid` still is the one that started at `start`. */
+function sameProcess(pid: number, start: string): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] === start;
+  } catch {
+    return false;
+  }
 }
 
 /** Finds a free TCP port on 127.0.0.1. */
@@ -55,6 +138,12 @@ export async function startNetdata(opts: NetdataOptions): Promise<NetdataProcess
   for (const d of ["etc", "cache", "lib", "log"]) await Deno.mkdir(`${dir}/${d}`);
   const port = freePort();
   const collect = opts.collect ?? true;
+  const tls = opts.tls;
+  // Netdata reads "^SSL=..." only after an access list: IP:PORT=acl|acl^SSL=force.
+  const bind = tls
+    ? `127.0.0.1:${port}=dashboard|registry|badges|management|streaming|netdata.conf^SSL=force\n` +
+      `    ssl key = ${tls.key}\n    ssl certificate = ${tls.cert}`
+    : `127.0.0.1:${port}`;
   const conf = `[global]
     hostname = ${opts.hostname}
     run as user = root
@@ -66,7 +155,7 @@ export async function startNetdata(opts: NetdataOptions): Promise<NetdataProcess
 [db]
     mode = ${opts.memoryMode ?? "ram"}
 [web]
-    bind to = 127.0.0.1:${port}
+    bind to = ${bind}
 [health]
     enabled = no
 [ml]
@@ -101,7 +190,7 @@ ${opts.extraConf ?? ""}
     stderr: "null",
     stdin: "null",
   }).spawn();
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${tls ? "https" : "http"}://127.0.0.1:${port}`;
   const readLog = () => {
     try {
       return Deno.readTextFileSync(`${dir}/log/error.log`);
@@ -113,6 +202,12 @@ ${opts.extraConf ?? ""}
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    // netdata's helpers (spawn server, plugins) are its children: note them (by pid and start time,
+    // so a reused pid is never hit) to make sure none outlives it.
+    let kids: { pid: number; start: string }[] = [];
+    try {
+      kids = descendants(proc.pid);
+    } catch { /* no /proc */ }
     try {
       proc.kill("SIGTERM");
     } catch { /* gone */ }
@@ -123,20 +218,29 @@ ${opts.extraConf ?? ""}
     }, 8000);
     await proc.status;
     clearTimeout(t);
-    // netdata's plugins are its children; make sure none outlives it.
-    await new Deno.Command("pkill", { args: ["-f", `${dir}/`] }).output().catch(() => {});
+    for (const k of kids) {
+      if (!sameProcess(k.pid, k.start)) continue;
+      try {
+        Deno.kill(k.pid, "SIGKILL");
+      } catch { /* gone */ }
+    }
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   };
+  let exited = false;
+  proc.status.then(() => exited = true);
   const end = Date.now() + 30000;
-  while (Date.now() < end) {
+  while (Date.now() < end && !exited) {
     try {
-      const r = await fetch(`${url}/api/v1/info`);
-      await r.body?.cancel();
-      if (r.ok) return { url, dir, port, log: readLog, stop };
+      const r = await httpGet(`${url}/api/v1/info`, { timeoutMs: 2000 });
+      if (r.status === 200) return { url, dir, port, log: readLog, stop };
     } catch { /* not yet */ }
     await new Promise((r) => setTimeout(r, 200));
   }
   const log = readLog();
   await stop();
-  throw new Error(`netdata did not answer on ${url} within 30 s:\n${log.slice(-3000)}`);
+  throw new Error(
+    `netdata ${exited ? "exited before it answered" : "did not answer"} on ${url} within 30 s:\n${
+      log.slice(-3000)
+    }`,
+  );
 }
