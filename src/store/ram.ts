@@ -1,7 +1,8 @@
 /**
  * The RAM store: per series, a ring of fixed-size Uint8Array pages holding 32-bit floats on the
  * series' time grid. Pages are allocated when first written, so a series that has collected for
- * a minute holds one page, not an hour of slots.
+ * a minute holds one page, not an hour of slots; the ring's last page is cut to what the ring
+ * needs, so a full ring holds exactly 4 bytes per slot.
  * @module
  */
 
@@ -9,7 +10,6 @@ import type { MemoryMode, SeriesId, Store } from "./mod.ts";
 
 /** Slots per page: 1024 × 4 bytes = one 4 KiB page. */
 export const PAGE_SLOTS = 1024;
-const PAGE_BYTES = PAGE_SLOTS * 4;
 
 /** Struct-of-arrays store; every per-series field is indexed by SeriesId. */
 export class RamStore implements Store {
@@ -22,7 +22,7 @@ export class RamStore implements Store {
   #first: number[] = [];
   #last: number[] = [];
   #pages: (Float32Array | undefined)[][] = [];
-  #pageCount = 0;
+  #bytes = 0;
   #dropped = 0;
 
   constructor(historySec: number, mode: MemoryMode) {
@@ -39,7 +39,7 @@ export class RamStore implements Store {
   }
 
   memoryBytes(): number {
-    return this.#pageCount * PAGE_BYTES;
+    return this.#bytes;
   }
 
   define(key: string, updateEverySec: number): SeriesId {
@@ -149,16 +149,17 @@ export class RamStore implements Store {
     const pages = this.#pages[id];
     let page = pages[p];
     if (page === undefined) {
-      page = new Float32Array(new Uint8Array(PAGE_BYTES).buffer).fill(NaN);
+      const slots = Math.min(PAGE_SLOTS, this.#cap[id] - p * PAGE_SLOTS);
+      page = new Float32Array(new Uint8Array(slots * 4).buffer).fill(NaN);
       pages[p] = page;
-      this.#pageCount++;
+      this.#bytes += slots * 4;
     }
     page[pos % PAGE_SLOTS] = value;
   }
 
   #releasePages(id: SeriesId): void {
     const pages = this.#pages[id];
-    for (const p of pages) if (p !== undefined) this.#pageCount--;
+    for (const p of pages) if (p !== undefined) this.#bytes -= p.byteLength;
     this.#pages[id] = [];
   }
 }

@@ -70,12 +70,20 @@ Deno.test("RamStore keeps a grid of update-every seconds and rounds reads up to 
   assert.deepEqual(values(s, id, T0 - 2, T0 + 7), [1, 2]);
 });
 
-Deno.test("RamStore allocates pages lazily", () => {
+Deno.test("RamStore allocates pages lazily and a full ring holds 4 bytes per slot", () => {
   const s = createStore({ mode: "ram", historySec: 3600 });
   const id = s.define("c|d", 1);
   assert.equal(s.memoryBytes(), 0);
   s.append(id, T0, 1);
   assert.equal(s.memoryBytes(), PAGE_SLOTS * 4);
+  for (let t = 1; t < 4000; t++) s.append(id, T0 + t, t);
+  assert.equal(s.memoryBytes(), 3600 * 4);
+  const short = createStore({ mode: "ram", historySec: 30 });
+  const sid = short.define("c|d", 1);
+  for (let t = 0; t < 100; t++) short.append(sid, T0 + t, t);
+  assert.equal(short.memoryBytes(), 30 * 4);
+  assert.equal(short.lastTime(sid), T0 + 99);
+  assert.equal(short.firstTime(sid), T0 + 70);
 });
 
 Deno.test("memory mode none stores nothing", () => {

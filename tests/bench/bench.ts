@@ -14,6 +14,7 @@ import { Host, Hosts } from "../../src/host/mod.ts";
 import { createStore } from "../../src/store/mod.ts";
 import { startAgent } from "../_helpers/agent.ts";
 import { hasNetdata, startNetdata } from "../_helpers/netdata.ts";
+import { benchIngest } from "./ingest.ts";
 
 const results: Record<string, number | string> = {};
 const rows: [string, string, string][] = [];
@@ -271,6 +272,7 @@ benchStoreAppend();
 await benchQuery(config);
 benchCollection();
 await benchFootprint(seconds);
+await benchIngest(report);
 
 const w = Math.max(...rows.map((r) => r[0].length));
 console.log(`\nbench (${new Date().toISOString()}, ${Deno.build.arch}, Deno ${Deno.version.deno})`);

@@ -1,0 +1,534 @@
+/**
+ * Ingestion bench (issue #3): the same load from tests/bench/loadgen.ts (N fake v1.37.1 children on
+ * loopback) against our parent and against a real Netdata 1.37.1 parent, one after the other in the
+ * same run. For each: samples/s ingested (checked against what the parent's API returns), CPU
+ * seconds per million samples and RSS per stored metric over a steady-state window after a warm-up,
+ * then the ratios ours ÷ netdata. Used by bench.ts; also runs alone:
+ * `deno run -A tests/bench/ingest.ts`.
+ *
+ * Env: BENCH_CHILDREN (100), BENCH_CHARTS (10), BENCH_DIMS (10) = the load; BENCH_SECONDS (30) =
+ * the measured window; BENCH_WARMUP (10) = seconds skipped after every child connected;
+ * BENCH_HISTORY (3600) = points kept per metric by both parents; BENCH_SLOTS (one per child) =
+ * instants per second the children send at; BENCH_INGEST=no skips it.
+ * @module
+ */
+
+import { startAgent } from "../_helpers/agent.ts";
+import { hasNetdata, startNetdata } from "../_helpers/netdata.ts";
+import { chartId, dimensionSpec, type LoadProgress, type LoadReport } from "./loadgen.ts";
+
+/** bench.ts's row writer. */
+export type ReportFn = (name: string, value: number, unit: string, note?: string) => void;
+
+/** The load and the measurement. */
+export interface IngestOptions {
+  children: number;
+  charts: number;
+  dims: number;
+  /** Length of the measured window. */
+  seconds: number;
+  /** Seconds skipped after every child connected. */
+  warmupSec: number;
+  /** Points kept per metric (both parents, memory mode ram). */
+  historySec: number;
+  /** Instants per second the children send at; undefined = each child its own (see loadgen.ts). */
+  slotsPerSec?: number;
+}
+
+const KEY = "11111111-2222-3333-4444-555555555555";
+const LOADGEN = new URL("./loadgen.ts", import.meta.url).pathname;
+/** Children whose data is read back through the API (evenly spread), first and last chart each. */
+const MAX_VERIFIED_CHILDREN = 100;
+
+function envInt(name: string, dflt: number): number {
+  const raw = Deno.env.get(name);
+  if (raw === undefined || raw === "") return dflt;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < 1) {
+    throw new RangeError(`${name} must be a whole number >= 1, got "${raw}"`);
+  }
+  return v;
+}
+
+/** The options from the environment (defaults: 100 × 10 × 10 = 10 K samples/s for 30 s). */
+export function ingestOptionsFromEnv(): IngestOptions {
+  return {
+    children: envInt("BENCH_CHILDREN", 100),
+    charts: envInt("BENCH_CHARTS", 10),
+    dims: envInt("BENCH_DIMS", 10),
+    seconds: envInt("BENCH_SECONDS", 30),
+    warmupSec: envInt("BENCH_WARMUP", 10),
+    historySec: envInt("BENCH_HISTORY", 3600),
+    slotsPerSec: Deno.env.get("BENCH_SLOTS") ? envInt("BENCH_SLOTS", 1) : undefined,
+  };
+}
+
+interface ProcSample {
+  cpuSec: number;
+  rssKiB: number;
+}
+
+function procSample(pid: number): ProcSample {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  return {
+    cpuSec: (Number(f[11]) + Number(f[12])) / 100,
+    rssKiB: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0),
+  };
+}
+
+function alive(pid: number): boolean {
+  try {
+    return !/^\S+\s+\(.*\)\s+Z/.test(Deno.readTextFileSync(`/proc/${pid}/stat`));
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// deno-lint-ignore no-explicit-any
+async function getJson(url: string): Promise<any> {
+  const r = await fetch(url);
+  const text = await r.text();
+  if (r.status !== 200) throw new Error(`GET ${url}: ${r.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+/** A parent under test. */
+interface Parent {
+  label: string;
+  url: string;
+  port: number;
+  pid: number;
+  /** Problems it logged (warnings about children), for the report. */
+  problems(): string[];
+}
+
+/** One loadgen process, its JSON events on stdout collected as they come. */
+class LoadgenProcess {
+  readonly proc: Deno.ChildProcess;
+  readonly ticks: LoadProgress[] = [];
+  ready: LoadProgress | undefined = undefined;
+  done: LoadReport | undefined = undefined;
+  stderr = "";
+  readonly #pumps: Promise<unknown>;
+  readonly #readyWait = Promise.withResolvers<LoadProgress>();
+
+  constructor(port: number, o: IngestOptions, seconds: number) {
+    this.proc = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        LOADGEN,
+        "--target",
+        `127.0.0.1:${port}`,
+        "--children",
+        String(o.children),
+        "--charts",
+        String(o.charts),
+        "--dims",
+        String(o.dims),
+        "--seconds",
+        String(seconds),
+        "--api-key",
+        KEY,
+        ...(o.slotsPerSec === undefined ? [] : ["--slots", String(o.slotsPerSec)]),
+        "--json",
+      ],
+      stdout: "piped",
+      stderr: "piped",
+      stdin: "null",
+      env: { NO_COLOR: "1" },
+    }).spawn();
+    this.#pumps = Promise.all([this.#readLines(), this.#readErr()]);
+    this.proc.status.then((s) =>
+      this.#readyWait.reject(
+        new Error(`loadgen exited with code ${s.code} before it was ready:\n${this.stderr}`),
+      )
+    );
+  }
+
+  async #readLines(): Promise<void> {
+    const dec = new TextDecoder();
+    let pending = "";
+    for await (const chunk of this.proc.stdout) {
+      pending += dec.decode(chunk, { stream: true });
+      let nl: number;
+      while ((nl = pending.indexOf("\n")) >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        if (!line.startsWith("{")) continue;
+        const ev = JSON.parse(line);
+        if (ev.event === "ready") {
+          this.ready = ev;
+          this.#readyWait.resolve(ev);
+        } else if (ev.event === "tick") this.ticks.push(ev);
+        else if (ev.event === "done") this.done = ev;
+      }
+    }
+  }
+
+  async #readErr(): Promise<void> {
+    const dec = new TextDecoder();
+    for await (const chunk of this.proc.stderr) this.stderr += dec.decode(chunk, { stream: true });
+  }
+
+  waitReady(timeoutMs: number): Promise<LoadProgress> {
+    const t = setTimeout(
+      () => this.#readyWait.reject(new Error(`loadgen not connected after ${timeoutMs} ms:\n${this.stderr}`)),
+      timeoutMs,
+    );
+    return this.#readyWait.promise.finally(() => clearTimeout(t));
+  }
+
+  /** The last tick at or before `tMs`. */
+  tickAt(tMs: number): LoadProgress | undefined {
+    let best: LoadProgress | undefined;
+    for (const t of this.ticks) if (t.tMs <= tMs) best = t;
+    return best;
+  }
+
+  /** SIGTERM (the tool stops cleanly and prints its summary), SIGKILL after 10 s. */
+  async stop(): Promise<LoadReport | undefined> {
+    try {
+      this.proc.kill("SIGTERM");
+    } catch { /* gone */ }
+    const t = setTimeout(() => {
+      try {
+        this.proc.kill("SIGKILL");
+      } catch { /* gone */ }
+    }, 10_000);
+    await this.proc.status;
+    clearTimeout(t);
+    await this.#pumps;
+    return this.done;
+  }
+}
+
+/** What one parent did under the load. */
+interface IngestResult {
+  samplesPerSec: number;
+  cpuPerMillion: number;
+  cpuPct: number;
+  idleCpuPct: number;
+  rssIdleMiB: number;
+  rssLoadMiB: number;
+  rssPerMetricBytes: number;
+  storedMetrics: number;
+  hostsSeen: number;
+  storedFraction: number;
+  badValues: number;
+  firstBadValue: string;
+  loadgenCpuPct: number;
+  loadgen: LoadReport | undefined;
+  problems: string[];
+}
+
+/** Reads back what the parent stored in the window and checks it against what the load sent. */
+async function verify(
+  p: Parent,
+  o: IngestOptions,
+  afterSec: number,
+  beforeSec: number,
+): Promise<
+  Pick<IngestResult, "storedMetrics" | "hostsSeen" | "storedFraction" | "badValues" | "firstBadValue">
+> {
+  const info = await getJson(`${p.url}/api/v1/info`);
+  const hosts = new Set<string>(info.mirrored_hosts ?? []);
+  let hostsSeen = 0;
+  for (let i = 0; i < o.children; i++) if (hosts.has(`load-${i}`)) hostsSeen++;
+  let storedMetrics = 0;
+  for (let i = 0; i < o.children; i++) {
+    if (!hosts.has(`load-${i}`)) continue;
+    const charts = await getJson(`${p.url}/host/load-${i}/api/v1/charts`);
+    for (const c of Object.values(charts.charts ?? {}) as { id: string; dimensions: object }[]) {
+      if (c.id.startsWith("loadgen.")) storedMetrics += Object.keys(c.dimensions).length;
+    }
+  }
+  const step = Math.max(1, Math.floor(o.children / MAX_VERIFIED_CHILDREN));
+  let cells = 0;
+  let stored = 0;
+  let badValues = 0;
+  let firstBadValue = "";
+  const chartsToRead = o.charts > 1 ? [0, o.charts - 1] : [0];
+  for (let i = 0; i < o.children; i += step) {
+    for (const c of chartsToRead) {
+      const q = `/host/load-${i}/api/v1/data?chart=${chartId(c)}&after=${afterSec}&before=${beforeSec}` +
+        `&format=json&options=seconds`;
+      let j;
+      try {
+        j = await getJson(p.url + q);
+      } catch (e) {
+        cells += (beforeSec - afterSec) * o.dims;
+        badValues++;
+        firstBadValue ||= `${q}: ${(e as Error).message}`;
+        continue;
+      }
+      const labels = j.labels as string[];
+      for (const row of j.data as (number | null)[][]) {
+        for (let k = 1; k < labels.length; k++) {
+          const d = Number(labels[k].slice(1));
+          cells++;
+          const v = row[k];
+          if (v === null || v === undefined) continue;
+          stored++;
+          const s = dimensionSpec(i, c, d);
+          // Integer counters: a round carries up to one count of rounding, hence the 1.5.
+          const ok = s.algorithm === "incremental"
+            ? Math.abs(v - s.ratePerSec) <= s.ratePerSec * 0.01 + 1.5
+            : v >= (s.base - s.amplitude) * 0.99 - 1 && v <= (s.base + s.amplitude) * 1.01 + 1;
+          if (!ok) {
+            badValues++;
+            firstBadValue ||= `load-${i} ${chartId(c)} d${d} at ${row[0]}: ${v}, expected ${
+              s.algorithm === "incremental"
+                ? `${s.ratePerSec}/s`
+                : `${s.base - s.amplitude}..${s.base + s.amplitude}`
+            }`;
+          }
+        }
+      }
+      // Every dimension must be there, one row per second of the window.
+      const want = (beforeSec - afterSec) * o.dims;
+      if (j.data.length * (labels.length - 1) < want) cells += want - j.data.length * (labels.length - 1);
+    }
+  }
+  return {
+    storedMetrics,
+    hostsSeen,
+    storedFraction: cells === 0 ? 0 : stored / cells,
+    badValues,
+    firstBadValue,
+  };
+}
+
+/** Idle baseline, then the load, then the window, then the read-back. */
+async function measure(p: Parent, o: IngestOptions): Promise<IngestResult> {
+  await sleep(3000); // let start-up settle
+  const idle0 = procSample(p.pid);
+  const idleT0 = performance.now();
+  await sleep(5000);
+  const idle1 = procSample(p.pid);
+  const idleCpuPct = 100 * (idle1.cpuSec - idle0.cpuSec) / ((performance.now() - idleT0) / 1000);
+
+  // Long enough for warm-up, window and read-back; stopped early once read back.
+  const lg = new LoadgenProcess(p.port, o, o.warmupSec + o.seconds + 120);
+  try {
+    const ready = await lg.waitReady(120_000);
+    if (ready.connected !== o.children) {
+      throw new Error(
+        `${p.label}: only ${ready.connected} of ${o.children} children connected:\n${lg.stderr}`,
+      );
+    }
+    await sleep(o.warmupSec * 1000);
+    const tA = Date.now();
+    const a = procSample(p.pid);
+    const la = procSample(lg.proc.pid);
+    const pa = performance.now();
+    let last = a;
+    while (performance.now() - pa < o.seconds * 1000) {
+      await sleep(Math.min(1000, o.seconds * 1000 - (performance.now() - pa)));
+      if (!alive(p.pid)) throw new Error(`${p.label} died under load`);
+      last = procSample(p.pid);
+    }
+    const tB = Date.now();
+    const b = last;
+    const lb = procSample(lg.proc.pid);
+    const windowSec = (performance.now() - pa) / 1000;
+    await sleep(1100); // one more tick after tB
+    const ta = lg.tickAt(tA);
+    const tb = lg.tickAt(tB);
+    if (!ta || !tb || tb.tMs <= ta.tMs) throw new Error(`${p.label}: no loadgen progress in the window`);
+    const samplesPerSec = (tb.samplesSent - ta.samplesSent) / ((tb.tMs - ta.tMs) / 1000);
+    const cpuSec = b.cpuSec - a.cpuSec;
+    const metrics = o.children * o.charts * o.dims;
+    // Read back only what retention still holds by then (a short BENCH_HISTORY drops the start).
+    const beforeSec = Math.floor(tB / 1000) - 1;
+    const afterSec = Math.max(
+      Math.floor(tA / 1000) + 1,
+      beforeSec - o.historySec + Math.min(15, Math.floor(o.historySec / 2)),
+    );
+    const v = await verify(p, o, afterSec, beforeSec);
+    const problems = p.problems(); // before the load ends: its disconnects are expected
+    const report = await lg.stop();
+    return {
+      samplesPerSec,
+      cpuPerMillion: cpuSec / (samplesPerSec * windowSec / 1e6),
+      cpuPct: 100 * cpuSec / windowSec,
+      idleCpuPct,
+      rssIdleMiB: idle1.rssKiB / 1024,
+      rssLoadMiB: b.rssKiB / 1024,
+      rssPerMetricBytes: (b.rssKiB - idle1.rssKiB) * 1024 / metrics,
+      ...v,
+      loadgenCpuPct: 100 * (lb.cpuSec - la.cpuSec) / windowSec,
+      loadgen: report,
+      problems,
+    };
+  } finally {
+    await lg.stop();
+  }
+}
+
+async function tempConf(files: Record<string, string>): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "bench-ingest-conf-" });
+  for (const [name, text] of Object.entries(files)) await Deno.writeTextFile(`${dir}/${name}`, text);
+  return dir;
+}
+
+async function runOurs(o: IngestOptions): Promise<IngestResult> {
+  const conf = await tempConf({
+    "agent.conf": `[db]\n    mode = ram\n    retention = ${o.historySec}\n`,
+    "stream.conf": `[${KEY}]\n    type = api\n    enabled = yes\n    allow from = *\n` +
+      `    default history = ${o.historySec}\n    default memory mode = ram\n`,
+  });
+  const agent = await startAgent({
+    args: ["--config", conf, "--role", "parent", "--memory-mode", "ram", "--log-level", "info"],
+  });
+  try {
+    const port = Number(new URL(agent.url).port);
+    return await measure({
+      label: "agent",
+      url: agent.url,
+      port,
+      pid: agent.process.pid,
+      problems: () =>
+        agent.output().split("\n").filter((l) =>
+          /level=(warn|error)/.test(l) ||
+          /Closing stream|disconnected from .*: (?!connection closed by the child)/
+            .test(l)
+        ),
+    }, o);
+  } catch (e) {
+    console.error(`--- agent output (last 4000 chars) ---\n${agent.output().slice(-4000)}\n--- end ---`);
+    throw e;
+  } finally {
+    await agent.stop();
+    await Deno.remove(conf, { recursive: true }).catch(() => {});
+  }
+}
+
+async function netdataPid(dir: string): Promise<number> {
+  const out = await new Deno.Command("pgrep", { args: ["-o", "-f", `${dir}/etc/netdata.conf`] }).output();
+  const pid = Number(new TextDecoder().decode(out.stdout).trim());
+  if (!pid) throw new Error("Cannot find the netdata process");
+  return pid;
+}
+
+async function runNetdata(o: IngestOptions): Promise<IngestResult> {
+  const nd = await startNetdata({
+    hostname: "bench-ingest-parent",
+    collect: false,
+    memoryMode: "ram",
+    extraConf: `[db]\n    retention = ${o.historySec}\n`,
+    streamConf: `[stream]\n    enabled = no\n[${KEY}]\n    enabled = yes\n    allow from = *\n` +
+      `    default history = ${o.historySec}\n    default memory mode = ram\n` +
+      `    health enabled by default = no\n`,
+  });
+  try {
+    return await measure({
+      label: "netdata",
+      url: nd.url,
+      port: nd.port,
+      pid: await netdataPid(nd.dir),
+      problems: () =>
+        nd.log().split("\n").filter((l) => /STREAM.*(error|disconnect|closed|failed)/i.test(l)).slice(0, 20),
+    }, o);
+  } catch (e) {
+    console.error(`--- netdata error.log (last 4000 chars) ---\n${nd.log().slice(-4000)}\n--- end ---`);
+    throw e;
+  } finally {
+    await nd.stop();
+  }
+}
+
+function reportOne(report: ReportFn, label: string, r: IngestResult, o: IngestOptions): void {
+  const n = (v: number, d = 1) => v.toLocaleString("en-US", { maximumFractionDigits: d });
+  const lg = r.loadgen;
+  const trouble = [
+    ...(lg?.refused ?? []),
+    ...(lg?.disconnects ?? []),
+  ];
+  report(
+    `ingest ${label} samples/s`,
+    r.samplesPerSec,
+    "samples/s",
+    `API: ${r.hostsSeen}/${o.children} hosts, ${n(r.storedMetrics, 0)} metrics, ` +
+      `${n(100 * r.storedFraction, 2)}% of points stored, ${r.badValues} wrong values` +
+      (r.firstBadValue ? ` (first: ${r.firstBadValue})` : ""),
+  );
+  report(
+    `ingest ${label} CPU per M samples`,
+    r.cpuPerMillion,
+    "CPU-s",
+    `target <= 1; ${n(r.cpuPct)}% of a core under load, ${n(r.idleCpuPct, 2)}% idle`,
+  );
+  const target = 4 * o.historySec + 2048;
+  report(
+    `ingest ${label} RSS per metric`,
+    r.rssPerMetricBytes,
+    "B",
+    `target <= 4 B × ${o.historySec} + 2 KiB = ${n(target, 0)} B; RSS ${n(r.rssIdleMiB)} -> ${
+      n(r.rssLoadMiB)
+    } MiB; ${o.warmupSec + o.seconds} s of ${o.historySec} slots filled`,
+  );
+  report(
+    `ingest loadgen CPU (${label} run)`,
+    r.loadgenCpuPct,
+    "% of a core",
+    `${lg?.roundsSkipped ?? "?"} rounds skipped, ${trouble.length} refused/disconnected` +
+      (trouble.length ? ` (first: ${trouble[0]})` : ""),
+  );
+  if (r.problems.length > 0) {
+    report(`ingest ${label} problems logged`, r.problems.length, "lines", r.problems[0].slice(0, 300));
+  }
+}
+
+/**
+ * Runs the ingestion bench against our parent and, when installed, a real Netdata 1.37.1 parent,
+ * and writes its rows with `report`.
+ * @throws when a parent cannot be started or the load cannot connect.
+ */
+export async function benchIngest(report: ReportFn, opts: Partial<IngestOptions> = {}): Promise<void> {
+  if (Deno.env.get("BENCH_INGEST") === "no") return;
+  const o = { ...ingestOptionsFromEnv(), ...opts };
+  const metrics = o.children * o.charts * o.dims;
+  report(
+    "ingest load",
+    metrics,
+    "samples/s offered",
+    `${o.children} children × ${o.charts} charts × ${o.dims} dims, ${o.seconds} s window after ` +
+      `${o.warmupSec} s warm-up, ${o.slotsPerSec ?? o.children} send instants per second`,
+  );
+  const ours = await runOurs(o);
+  reportOne(report, "agent", ours, o);
+  if (!hasNetdata()) {
+    console.error("ingest: netdata 1.37.1 is not installed; no comparison (apt-get install netdata-core)");
+    return;
+  }
+  const nd = await runNetdata(o);
+  reportOne(report, "netdata", nd, o);
+  report(
+    "ratio ingest CPU/M samples agent ÷ netdata",
+    ours.cpuPerMillion / nd.cpuPerMillion,
+    "×",
+    "target: agent <= 1 CPU-s per M",
+  );
+  report("ratio ingest RSS/metric agent ÷ netdata", ours.rssPerMetricBytes / nd.rssPerMetricBytes, "×");
+  report("ratio ingest samples/s agent ÷ netdata", ours.samplesPerSec / nd.samplesPerSec, "×", "same load");
+}
+
+if (import.meta.main) {
+  const rows: [string, string, string][] = [];
+  const results: Record<string, number> = {};
+  const report: ReportFn = (name, value, unit, note = "") => {
+    results[name] = value;
+    rows.push([name, `${value.toLocaleString("en-US", { maximumFractionDigits: 3 })} ${unit}`, note]);
+  };
+  await benchIngest(report);
+  const w = Math.max(...rows.map((r) => r[0].length));
+  console.log(`\ningest bench (${new Date().toISOString()}, ${Deno.build.arch}, Deno ${Deno.version.deno})`);
+  for (const [name, value, note] of rows) console.log(`${name.padEnd(w)}  ${value.padEnd(22)}  ${note}`);
+  await Deno.mkdir("bench-out", { recursive: true });
+  await Deno.writeTextFile("bench-out/ingest.json", JSON.stringify(results, null, 2) + "\n");
+}
