@@ -274,9 +274,8 @@ Deno.test("TLS: the docs' self-signed certificate works with skip verification a
     const refused = await start(s, { args: ["--config", verify, "--hostname", "c-verify"] });
     // The parent's API is TLS-only now; read it with node's client that can skip verification.
     const infoOf = async () => {
-      const r = await fetch(`${parent.url}/api/v1/info`, {
-        client: Deno.createHttpClient({ caCerts: [await Deno.readTextFile(cert)] }),
-      }).catch(() => undefined);
+      using client = Deno.createHttpClient({ caCerts: [await Deno.readTextFile(cert)] });
+      const r = await fetch(`${parent.url}/api/v1/info`, { client }).catch(() => undefined);
       return r ? await r.json() : undefined;
     };
     await waitFor(

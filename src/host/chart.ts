@@ -349,6 +349,20 @@ export class Chart {
     if (abs > d.collectedMax) d.collectedMax = abs;
   }
 
+  /**
+   * Drops an open round without storing it (its connection ended): the values set in it are
+   * forgotten, so the next round starts clean and the chart can be redefined.
+   */
+  abortRound(): void {
+    if (!this.#inRound) return;
+    this.#inRound = false;
+    for (const d of this.dimensions) {
+      if (!d.updated) continue;
+      d.updated = false;
+      if (d.collections > 0) d.collections--;
+    }
+  }
+
   /** Whether a round is open (between begin() and end()). */
   get inRound(): boolean {
     return this.#inRound;
@@ -391,6 +405,13 @@ export class Chart {
       } else {
         lastCollectUs = this.lastCollectedUs;
         this.lastCollectedUs = lastCollectUs + delta;
+        // Netdata's dbengine "too old data": a collection more than a page (1024 points) away from
+        // the last stored point, either way, restarts the chart. Without it a far-off time (from an
+        // RSSTATE) would make the interpolation loop below run for that many slots.
+        const sinceStoredUs = this.lastCollectedUs - this.lastUpdatedUs;
+        if (this.lastUpdatedUs !== 0 && (sinceStoredUs > 1024 * ueUs || sinceStoredUs < -1024 * ueUs)) {
+          this.reset();
+        }
       }
     }
     if (this.lastCollectedUs === 0) {

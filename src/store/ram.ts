@@ -8,6 +8,9 @@
 
 import type { MemoryMode, SeriesId, Store } from "./mod.ts";
 
+/** Latest time a point may have (year 2500): far beyond it, slot arithmetic stops being exact. */
+const MAX_TIME_SEC = 16725225600;
+
 /** Slots per page: 1024 × 4 bytes = one 4 KiB page. */
 export const PAGE_SLOTS = 1024;
 
@@ -68,6 +71,10 @@ export class RamStore implements Store {
   append(id: SeriesId, tSec: number, value: number): void {
     const cap = this.#cap[id];
     if (cap === 0) return;
+    if (!(tSec >= 0 && tSec <= MAX_TIME_SEC)) {
+      this.#dropped++;
+      return;
+    }
     const n = Math.floor(tSec / this.#ue[id]);
     const last = this.#last[id];
     if (last < 0) {

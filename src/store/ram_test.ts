@@ -93,3 +93,14 @@ Deno.test("memory mode none stores nothing", () => {
   assert.equal(s.lastTime(id), 0);
   assert.ok(values(s, id, T0, T0).every(Number.isNaN));
 });
+
+Deno.test("RamStore drops points at negative or absurd times instead of looping", () => {
+  const s = createStore({ mode: "ram", historySec: 60 });
+  const id = s.define("c|d", 1);
+  s.append(id, T0, 1);
+  s.append(id, -5, 1);
+  s.append(id, 2 ** 60, 1);
+  s.append(id, NaN, 1);
+  assert.equal(s.droppedOld, 3);
+  assert.equal(s.lastTime(id), T0);
+});

@@ -26,8 +26,48 @@ export const MAX_LINE_BYTES = 15360;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CHART_TYPES = new Set(["line", "area", "stacked"]);
+/** strtoll's limits, both 2^63 as doubles. */
+const INT64_LIMIT = 2 ** 63;
 
-/** Parses a SET value like Netdata's strtoll(…, 0): 0x hex, leading-zero octal, decimal. */
+/** Largest `update every` taken from a child (a day, like our own setting's range). */
+const MAX_UPDATE_EVERY = 86400;
+
+/** A whole number of seconds in 1..86400, or undefined (the caller keeps its default). */
+function updateEveryOf(text: string): number | undefined {
+  if (!/^\d+$/.test(text)) return undefined;
+  const ue = Number(text);
+  return ue >= 1 && ue <= MAX_UPDATE_EVERY ? ue : undefined;
+}
+
+/**
+ * A replication time (seconds or microseconds): a whole number that doubles hold exactly, else 0.
+ * Larger values would stall the collection pipeline's slot loop (it steps in `update every` µs).
+ */
+function timeOf(text: string): number {
+  if (!/^\d+$/.test(text)) return 0;
+  const t = Number(text);
+  return Number.isSafeInteger(t) ? t : 0;
+}
+
+/** Bytes of `s` in UTF-8, without encoding it. */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n++;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/**
+ * Parses a SET value like Netdata's strtoll(…, 0): 0x hex, leading-zero octal, decimal; values
+ * beyond int64 saturate.
+ */
 export function parseCollected(text: string): number {
   let s = text;
   let neg = false;
@@ -44,6 +84,7 @@ export function parseCollected(text: string): number {
     const m = /^\d+/.exec(s);
     v = m ? Number(m[0]) : NaN;
   }
+  if (v > INT64_LIMIT) v = INT64_LIMIT;
   return neg ? -v : v;
 }
 
@@ -102,7 +143,7 @@ export class StreamIngest {
       if (text.startsWith("FUNCTION_RESULT_END")) this.#inFunctionResult = false;
       return;
     }
-    if (text.length > MAX_LINE_BYTES) {
+    if (text.length > MAX_LINE_BYTES / 3 && utf8Length(text) > MAX_LINE_BYTES) {
       throw new StreamError(
         "line too long",
         `line ${this.lineNo} is ${text.length} bytes, over ${MAX_LINE_BYTES}`,
@@ -190,6 +231,7 @@ export class StreamIngest {
 
   /** Closes an unfinished round (connection lost mid-round) without storing it. */
   abort(): void {
+    this.#inRound?.abortRound();
     this.#inRound = undefined;
   }
 
@@ -221,7 +263,7 @@ export class StreamIngest {
     const options = n > 10 ? w[10] : "";
     const chartType = n > 7 && CHART_TYPES.has(w[7]) ? w[7] as ChartType : "line";
     const priority = n > 8 && /^\d+$/.test(w[8]) ? Number(w[8]) : 1000;
-    const ue = n > 9 && /^\d+$/.test(w[9]) && Number(w[9]) > 0 ? Number(w[9]) : this.host.updateEvery;
+    const ue = (n > 9 ? updateEveryOf(w[9]) : undefined) ?? this.host.updateEvery;
     const existing = this.host.charts.get(id);
     if (existing !== undefined && existing.inRound) this.#bad("CHART inside a BEGIN/END round", text);
     const chart = this.host.defineChart({
@@ -310,9 +352,9 @@ export class StreamIngest {
     const chart = this.#replay;
     if (chart === undefined) this.#bad("RBEGIN '' without a chart", text);
     if (n >= 4) {
-      const start = Number(w[2]);
-      const end = Number(w[3]);
-      const now = n >= 5 ? Number(w[4]) : Math.floor(this.host.nowUs() / 1e6) + 5;
+      const start = timeOf(w[2]);
+      const end = timeOf(w[3]);
+      const now = n >= 5 ? timeOf(w[4]) : Math.floor(this.host.nowUs() / 1e6) + 5;
       // Netdata accepts a point only when it is a forward window that is not in the future.
       this.#replayEndSec = start < end && end < now + chart.updateEvery + 1 ? end : 0;
     }
@@ -339,8 +381,8 @@ export class StreamIngest {
     const w = this.#words;
     const d = n > 1 ? chart.dimension(w[1]) : undefined;
     if (d === undefined) this.#bad(`RDSTATE of undefined dimension "${w[1] ?? ""}"`, text);
-    const us = Number(w[2]);
-    if (n > 2 && us > d.lastCollectedUs) d.lastCollectedUs = us;
+    const us = n > 2 ? timeOf(w[2]) : 0;
+    if (us > d.lastCollectedUs) d.lastCollectedUs = us;
     if (n > 3) d.lastCollected = parseCollected(w[3]) || 0;
     if (n > 4) d.lastCalculated = Number(w[4]) || 0;
     if (n > 5) d.lastStored = Number(w[5]);
@@ -350,8 +392,8 @@ export class StreamIngest {
     const chart = this.#replay;
     if (chart === undefined) this.#bad("RSSTATE without RBEGIN", text);
     const w = this.#words;
-    const collected = n > 1 ? Number(w[1]) : 0;
-    const updated = n > 2 ? Number(w[2]) : 0;
+    const collected = n > 1 ? timeOf(w[1]) : 0;
+    const updated = n > 2 ? timeOf(w[2]) : 0;
     if (collected > chart.lastCollectedUs) chart.lastCollectedUs = collected;
     if (updated > chart.lastUpdatedUs) chart.lastUpdatedUs = updated;
   }
@@ -362,7 +404,7 @@ export class StreamIngest {
     if (n < 7) this.#bad("REND needs at least six arguments", text);
     const w = this.#words;
     const r: ReplayEnd = {
-      updateEvery: Number(w[1]) || chart.updateEvery,
+      updateEvery: updateEveryOf(w[1]) ?? chart.updateEvery,
       firstSec: Number(w[2]) || 0,
       lastSec: Number(w[3]) || 0,
       done: w[4] === "true",

@@ -12,7 +12,7 @@ import type { PeerInfo } from "../net/listen.ts";
 import { createStore } from "../store/mod.ts";
 import { getLogger, MSGID_CHILD_CONNECTION } from "../util/log.ts";
 import { compileSimplePattern } from "../util/patterns.ts";
-import { StreamError, StreamIngest } from "./ingest.ts";
+import { MAX_LINE_BYTES, StreamError, StreamIngest } from "./ingest.ts";
 import { type ReceiverPolicy, receiverPolicy } from "./policy.ts";
 import {
   CAP_CLABELS,
@@ -366,7 +366,12 @@ export class Receiver {
           start = nl + 1;
         }
         pending = start === 0 ? pending : pending.slice(start);
-        if (pending.length > 15362) ingest.line(pending); // throws: a line without end over the limit
+        if (pending.length > MAX_LINE_BYTES + 2) {
+          throw new StreamError(
+            "line too long",
+            `line ${ingest.lineNo + 1} has no end within ${MAX_LINE_BYTES} bytes`,
+          );
+        }
       } catch (e) {
         const reason = e instanceof StreamError ? e.message : `internal error: ${(e as Error).message}`;
         this.#log.warn("Closing stream of child {host} from {peer}: {reason}", {
