@@ -191,6 +191,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
           const l = await listen({
             spec,
             tls: tlsFiles,
+            allowConnectionsFrom: config.web.allowConnectionsFrom,
             stream: (socket, head, peer) => receiver.handle(socket, head, peer),
             http: (req, peer) =>
               app.fetch(req, {

@@ -471,3 +471,39 @@ Deno.test("rate limit: with 'accept a streaming request every seconds' a second 
     );
   });
 });
+
+Deno.test("[web] ACLs: a listener without =streaming refuses STREAM; allow connections from closes others", async () => {
+  await withAgents(async (s) => {
+    const dashOnly = await start(s, {
+      args: [
+        "--config",
+        await confDir({ "stream.conf": PARENT_STREAM_CONF }),
+        "--bind",
+        "127.0.0.1=dashboard",
+      ],
+    });
+    const { hostname, port } = new URL(dashOnly.url);
+    const conn = await Deno.connect({ hostname, port: Number(port) });
+    await conn.write(new TextEncoder().encode(
+      `STREAM key=${KEY}&hostname=acl&machine_guid=bbbbbbbb-0000-0000-0000-000000000001&ver=960 HTTP/1.1\r\nUser-Agent: t/1\r\n\r\n`,
+    ));
+    const buf = new Uint8Array(100);
+    const n = await conn.read(buf);
+    conn.close();
+    assert.equal(
+      new TextDecoder().decode(buf.subarray(0, n ?? 0)),
+      "You are not allowed to access this resource.",
+    );
+    assert.equal(
+      (await getJson(`${dashOnly.url}/api/v1/info`)).mirrored_hosts.length,
+      1,
+      "the dashboard still works",
+    );
+
+    const closed = await start(s, {
+      args: ["--config", await confDir({ "agent.conf": "[web]\n    allow connections from = 10.*\n" })],
+    });
+    const r = await fetch(`${closed.url}/api/v1/info`).then(() => "answered", (e) => `failed: ${e}`);
+    assert.match(r, /^failed/);
+  });
+});

@@ -11,6 +11,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { getRequestListener } from "@hono/node-server";
 import type { BindSpec } from "../config/types.ts";
+import { compileSimplePattern } from "../util/patterns.ts";
 
 /** The peer of a connection, as the API and the receiver see it. */
 export interface PeerInfo {
@@ -33,6 +34,8 @@ export interface ListenOptions {
   http: HttpHandler;
   /** Absent: STREAM requests are answered like any unknown HTTP method. */
   stream?: StreamHandler;
+  /** `[web] allow connections from`: a simple pattern; others are closed at once. */
+  allowConnectionsFrom?: string;
   /** PEM key and certificate, required when `spec.ssl` is not "none". */
   tls?: { key: string; cert: string };
 }
@@ -84,7 +87,7 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
       joined.set(head);
       joined.set(chunk, head.length);
       head = joined;
-      if (!secure && head[0] === 0x16 && secureContext !== undefined) {
+      if (!secure && head[0] === 0x16 && secureContext !== undefined && spec.ssl !== "none") {
         socket.off("data", onData);
         socket.pause();
         socket.unshift(head);
@@ -105,6 +108,10 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
         );
         return;
       }
+      if (isStream && opts.stream && spec.acl !== undefined && !spec.acl.includes("streaming")) {
+        socket.end("You are not allowed to access this resource.");
+        return;
+      }
       if (isStream && opts.stream) {
         socket.pause();
         opts.stream(socket, head, peerOf(socket, secure));
@@ -118,7 +125,21 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
     socket.on("data", onData);
   };
 
+  const allowConnection = opts.allowConnectionsFrom === undefined
+    ? () => true
+    : compileSimplePattern(opts.allowConnectionsFrom);
   const server = net.createServer((socket) => {
+    const peer = peerOf(socket, false);
+    const loopback = peer.hostname === "::1" || peer.hostname.startsWith("127.");
+    // Netdata matches loopback clients as "localhost"; a refused client is closed without a reply.
+    if (
+      (loopback
+        ? allowConnection("localhost") ?? allowConnection(peer.hostname)
+        : allowConnection(peer.hostname)) !== true
+    ) {
+      socket.destroy();
+      return;
+    }
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => socket.destroy());

@@ -378,9 +378,13 @@ export class Sender implements ChartObserver {
       }
       this.#socket = socket;
       socket.setTimeout(timeoutMs);
-      const finish = (r: "session" | "refused" | "failed", reason: string) => {
+      const finish = (r: "session" | "refused" | "failed", reason: string, postponeSec = 0) => {
         if (settled) return;
         settled = true;
+        if (postponeSec > 0) {
+          dest.postponedUntilMs = this.#nowMs() + postponeSec * 1000;
+          reason += `; postponed ${postponeSec} s`;
+        }
         const wasConnected = this.#connected;
         this.#connected = false;
         this.#socket = undefined;
@@ -401,11 +405,20 @@ export class Sender implements ChartObserver {
           finish(
             phase === "stream" ? "session" : "failed",
             `timeout in ${phase} after ${o.config.timeoutSec} s`,
+            // Like Netdata: a parent that does not answer the request is postponed 30 s.
+            phase === "handshake" ? 30 : 0,
           ),
       );
       socket.on("error", (e: Error & { code?: string }) => {
         const what = phase === "connect" ? "connection failed" : "socket error";
-        finish(phase === "stream" ? "session" : "failed", `${what}: ${e.code ?? e.message}`);
+        // Like Netdata: a TLS handshake or certificate failure postpones the destination 300 s.
+        const tlsFailure = dest.ssl && phase === "connect" &&
+          /CERT|SSL|TLS|SELF_SIGNED|VERIFY|certificate/i.test(`${e.code ?? ""} ${e.message}`);
+        finish(
+          phase === "stream" ? "session" : "failed",
+          `${what}: ${e.code ?? e.message}`,
+          tlsFailure ? 300 : 0,
+        );
       });
       socket.on(
         "close",
