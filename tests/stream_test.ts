@@ -507,3 +507,27 @@ Deno.test("[web] ACLs: a listener without =streaming refuses STREAM; allow conne
     assert.match(r, /^failed/);
   });
 });
+
+Deno.test("headless proxy: memory mode none forwards every child without storing it", async () => {
+  await withAgents(async (s) => {
+    const parent = await start(s, {
+      args: ["--config", await confDir({ "stream.conf": PARENT_STREAM_CONF }), "--hostname", "p-hp"],
+    });
+    const proxyConf = await confDir({
+      "agent.conf": "[db]\n    mode = none\n",
+      "stream.conf": `[stream]\n    enabled = yes\n    destination = ${
+        hostPort(parent.url)
+      }\n    api key = ${KEY}\n${PARENT_STREAM_CONF}`,
+    });
+    const proxy = await start(s, { args: ["--config", proxyConf, "--hostname", "x-hp"] });
+    const child = await start(s, {
+      args: ["--role", "child", "--stream-to", hostPort(proxy.url), "--api-key", KEY, "--hostname", "c-hp"],
+    });
+    await waitChild(parent, "c-hp", 25000, 8);
+    await assertSameValues(child, "c-hp", parent);
+    // The proxy knows the child but holds no points for it.
+    const c = await getJson(`${proxy.url}/host/c-hp/api/v1/chart?chart=system.cpu`);
+    assert.equal(c.last_entry, 0);
+    assert.equal(c.first_entry, 0);
+  });
+});
