@@ -141,3 +141,38 @@ Deno.test("StreamIngest rejects lines that reference what was not defined", () =
     });
   }
 });
+
+Deno.test("SET lines: every spelling gives Netdata's value (fast path and general path agree)", () => {
+  const rows: [string, number | undefined][] = [
+    ['SET "x" = 5', 5],
+    ["SET x = 5", 5],
+    ["SET x=5", 5],
+    ["SET 'x' 5", 5],
+    ['SET "x" = -42', -42],
+    ["SET x = 010", 8],
+    ["SET x = 0x1F", 31],
+    ["SET x = 12.9", 12],
+    ["SET x = 0", 0],
+    ["SET x = 123456789012345678", 123456789012345678],
+    ["SET x = 99999999999999999999999", 2 ** 63],
+    ['SET "x" = 7 \r', 7],
+    ['SET "x" =', undefined],
+  ];
+  for (const [line, want] of rows) {
+    const host = childHost({ us: 1e15 }, "11111111-0000-0000-0000-000000000002");
+    const ingest = new StreamIngest(host);
+    ingest.line('CHART "a.b" "" "t" "u" "f" "a.b" "line" 1 1 "" "p" "m"');
+    ingest.line('DIMENSION "x" "x" "absolute" 1 1 ""');
+    ingest.line('BEGIN "a.b" 0');
+    ingest.line(line);
+    const d = host.charts.get("a.b")!.dimension("x")!;
+    if (want === undefined) assert.equal(d.updated, false, line);
+    else assert.equal(d.collected, want, line);
+  }
+  const host = childHost({ us: 1e15 }, "11111111-0000-0000-0000-000000000003");
+  const ingest = new StreamIngest(host);
+  ingest.line('CHART "a.b" "" "t" "u" "f" "a.b" "line" 1 1 "" "p" "m"');
+  ingest.line('DIMENSION "x" "x" "absolute" 1 1 ""');
+  ingest.line('BEGIN "a.b" 0');
+  assert.throws(() => ingest.line("SET y = 5"), StreamError, "an unknown dimension still closes the stream");
+});
