@@ -3,7 +3,7 @@
  * @module
  */
 
-import type { Chart, ChartDef, ChartType, Dimension, DimensionDef, Host } from "../host/mod.ts";
+import type { Chart, ChartDef, Dimension, DimensionDef, Host } from "../host/mod.ts";
 
 /** Netdata's name for the /proc collectors' plugin. */
 export const PLUGIN_PROC = "proc.plugin";
@@ -12,16 +12,10 @@ export const PLUGIN_PROC = "proc.plugin";
 export const LABEL_AUTO = 1;
 
 /** A chart definition without what every chart of one collector shares. */
-export interface ChartSpec {
-  id: string;
-  title: string;
-  units: string;
-  family: string;
-  context: string;
-  chartType: ChartType;
-  priority: number;
-  detail?: boolean;
-}
+export type ChartSpec = Pick<
+  ChartDef,
+  "id" | "title" | "units" | "family" | "context" | "chartType" | "priority" | "detail"
+>;
 
 /** Shorthand dimension: `[id, name, algorithm, multiplier, divisor, hidden?]`. */
 export type DimSpec = readonly [
