@@ -115,6 +115,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
         apiKey: config.stream.apiKey,
         sendChartsMatching: config.stream.sendChartsMatching,
         hops: 1,
+        replication: config.db.enableReplication,
         ...program,
       }),
     );
@@ -135,6 +136,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
         apiKey: policy.proxy.apiKey,
         sendChartsMatching: policy.proxy.sendChartsMatching,
         hops: host.state.hops + 1,
+        replication: config.db.enableReplication,
         // Like Netdata, under the child's own User-Agent; ours when the child sent none (a v1.37.1
         // parent crashes on a reconnect whose User-Agent lacks a name or a version).
         ...(host.program && host.version ? { program: host.program, version: host.version } : program),

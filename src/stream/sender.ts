@@ -31,10 +31,13 @@ import {
   CAP_CLABELS,
   CAP_CLAIM,
   CAP_HLABELS,
+  CAP_REPLICATION,
   CAP_VCAPS,
   capabilityNames,
   parseHandshakeReply,
+  splitWords,
 } from "./protocol.ts";
+import { encodeReplay, parseReplayChart } from "./replay.ts";
 import { shortKey } from "./receiver.ts";
 
 /** One entry of `destination`. */
@@ -116,6 +119,8 @@ export interface SenderStatus {
   bufferBytes: number;
   bufferMaxBytes: number;
   droppedRounds: number;
+  /** Points sent in answers to REPLAY_CHART. */
+  replicatedPoints: number;
   discardedOfflineRounds: number;
   lastError: string;
 }
@@ -131,11 +136,14 @@ export interface SenderOptions {
   hops: number;
   program: string;
   version: string;
+  /** Offer REPLICATION (when the host keeps history) and answer REPLAY_CHART from its store. */
+  replication?: boolean;
   /** Wall clock in ms (tests). */
   nowMs?: () => number;
 }
 
 const OFFERED = CAP_VCAPS | CAP_HLABELS | CAP_CLAIM | CAP_CLABELS;
+const MARKERS = 0x38; // V1 | V2 | VN
 
 function sanitize(v: string): string {
   return v.replaceAll("&", "_").replaceAll("=", "_");
@@ -152,6 +160,10 @@ export class Sender implements ChartObserver {
   #connected = false;
   #caps = 0;
   #defined = new Set<Chart>();
+  /** Charts whose definition ended with CHART_DEFINITION_END and whose replay is not finished. */
+  #replicating = new Set<Chart>();
+  #words: string[] = [];
+  readonly #offered: number;
   #queue: string[] = [];
   #isData: boolean[] = [];
   #queueBytes = 0;
@@ -166,6 +178,8 @@ export class Sender implements ChartObserver {
     this.#dests = parseDestinations(opts.destination, opts.config.defaultPort);
     this.#match = compileSimplePattern(opts.sendChartsMatching || "*");
     this.#nowMs = opts.nowMs ?? Date.now;
+    // Replication needs history to answer from.
+    this.#offered = OFFERED | (opts.replication && opts.host.memoryMode !== "none" ? CAP_REPLICATION : 0);
     this.#status = {
       hostname: opts.host.hostname,
       destinations: this.#dests.map((d) => d.text),
@@ -180,6 +194,7 @@ export class Sender implements ChartObserver {
       bufferBytes: 0,
       bufferMaxBytes: opts.config.bufferSizeBytes,
       droppedRounds: 0,
+      replicatedPoints: 0,
       discardedOfflineRounds: 0,
       lastError: "",
     };
@@ -214,17 +229,39 @@ export class Sender implements ChartObserver {
 
   chartDefined(chart: Chart): void {
     if (!this.#connected || !this.#matches(chart)) return;
-    this.#enqueue(encodeChartDefinition(chart, this.#caps, Math.floor(this.#nowMs() / 1000)), false);
-    this.#defined.add(chart);
+    this.#define(chart);
   }
 
   roundDone(chart: Chart, deltaUs: number): void {
     if (!this.#matches(chart)) return;
-    if (this.#connected && !this.#defined.has(chart)) {
-      this.#enqueue(encodeChartDefinition(chart, this.#caps, Math.floor(this.#nowMs() / 1000)), false);
-      this.#defined.add(chart);
-    }
+    if (this.#connected && !this.#defined.has(chart)) this.#define(chart);
+    // While the parent replicates a chart, its points reach the parent through the replay.
+    if (this.#replicating.has(chart)) return;
     this.#enqueue(encodeRound(chart, deltaUs), true);
+  }
+
+  /** Sends a chart's definition; with REPLICATION the chart then waits for the parent's replay. */
+  #define(chart: Chart): void {
+    this.#enqueue(encodeChartDefinition(chart, this.#caps, Math.floor(this.#nowMs() / 1000)), false);
+    this.#defined.add(chart);
+    if ((this.#caps & CAP_REPLICATION) !== 0) this.#replicating.add(chart);
+  }
+
+  /** Answers a parent's REPLAY_CHART from the host's store (reference §8.2). */
+  #replay(line: string): void {
+    const w = this.#words;
+    const req = parseReplayChart(w, splitWords(line, w));
+    const chart = req ? this.#o.host.charts.get(req.chartId) : undefined;
+    if (req === undefined || chart === undefined) {
+      this.#log.warn("Ignoring parent command {line}: unknown chart or bad arguments", {
+        line: line.slice(0, 200),
+      });
+      return;
+    }
+    const reply = encodeReplay(chart, this.#o.host.store, req, Math.floor(this.#nowMs() / 1000));
+    this.#enqueue(reply.text, false);
+    this.#status.replicatedPoints += reply.points;
+    if (reply.done) this.#replicating.delete(chart);
   }
 
   hostLabelsChanged(): void {
@@ -444,7 +481,7 @@ export class Sender implements ChartObserver {
           ["ml_capable", "0"],
           ["ml_enabled", "0"],
           ["mc_version", "1"],
-          ["ver", String(OFFERED)],
+          ["ver", String(this.#offered)],
         ];
         for (const [k, v] of host.systemInfo) params.push([k, v]);
         params.push(["NETDATA_PROTOCOL_VERSION", "1.1"]);
@@ -462,7 +499,7 @@ export class Sender implements ChartObserver {
             return;
           }
           phase = "stream";
-          this.#caps = reply.caps & (OFFERED | 0x38);
+          this.#caps = reply.caps & (this.#offered | MARKERS);
           this.#status.connections++;
           this.#status.destination = destText;
           this.#status.sinceSec = Math.floor(this.#nowMs() / 1000);
@@ -499,6 +536,7 @@ export class Sender implements ChartObserver {
     this.#isData = [];
     this.#queueBytes = 0;
     this.#defined = new Set();
+    this.#replicating = new Set();
     let head = "";
     if (this.#caps & CAP_CLAIM) head += encodeClaimedId(host);
     if (this.#caps & CAP_HLABELS) {
@@ -509,11 +547,9 @@ export class Sender implements ChartObserver {
     }
     head += encodeHostVariables(host);
     this.#enqueue(head, false);
-    const nowSec = Math.floor(this.#nowMs() / 1000);
     for (const chart of host.charts.values()) {
       if (chart.dimensions.length === 0 || !this.#matches(chart)) continue;
-      this.#enqueue(encodeChartDefinition(chart, this.#caps, nowSec), false);
-      this.#defined.add(chart);
+      this.#define(chart);
     }
     this.#connected = true;
     this.#pump();
@@ -525,7 +561,8 @@ export class Sender implements ChartObserver {
       while ((nl = pending.indexOf("\n")) >= 0) {
         const line = pending.slice(0, nl).trim();
         pending = pending.slice(nl + 1);
-        if (line) this.#log.debug("Ignoring parent command {line}", { line: line.slice(0, 200) });
+        if (line.startsWith("REPLAY_CHART ") && (this.#caps & CAP_REPLICATION) !== 0) this.#replay(line);
+        else if (line) this.#log.debug("Ignoring parent command {line}", { line: line.slice(0, 200) });
       }
     });
   }
