@@ -80,7 +80,9 @@ export function encodeReplay(
         text += `RBEGIN '' ${te - ue} ${te} ${nowSec}\n`;
         for (let k = 0; k < dims.length; k++) {
           const v = cols[k][i];
-          text += Number.isNaN(v) ? `RSET "${dims[k].id}" NAN "E"\n` : `RSET "${dims[k].id}" ${num(v)} ""\n`;
+          // An empty point is not sent at all: a v1.37.1 parent reads `NAN` as 0 and its empty
+          // flag is 0, so it would store a zero; without an RSET the slot stays empty there.
+          if (!Number.isNaN(v)) text += `RSET "${dims[k].id}" ${num(v)} ""\n`;
         }
         points++;
       }
