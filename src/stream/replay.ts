@@ -77,14 +77,17 @@ export function encodeReplay(
       });
       for (let i = 0; i < count; i++) {
         const te = t + i * ue;
-        text += `RBEGIN '' ${te - ue} ${te} ${nowSec}\n`;
+        // Empty values are not sent at all: a v1.37.1 parent reads `NAN` as 0 (its empty flag is 0)
+        // and even a point with no RSET becomes zeros there; left out, the slot stays empty.
+        let sets = "";
         for (let k = 0; k < dims.length; k++) {
           const v = cols[k][i];
-          // An empty point is not sent at all: a v1.37.1 parent reads `NAN` as 0 and its empty
-          // flag is 0, so it would store a zero; without an RSET the slot stays empty there.
-          if (!Number.isNaN(v)) text += `RSET "${dims[k].id}" ${num(v)} ""\n`;
+          if (!Number.isNaN(v)) sets += `RSET "${dims[k].id}" ${num(v)} ""\n`;
         }
-        points++;
+        if (sets !== "") {
+          text += `RBEGIN '' ${te - ue} ${te} ${nowSec}\n${sets}`;
+          points++;
+        }
       }
       t += count * ue;
     }
