@@ -93,15 +93,17 @@ export function encodeReplay(
     }
     if (t <= end) done = false; // capped: the parent asks again from where we stopped
   }
-  if (done) {
+  // With nothing stored there is no collector state worth copying: seeding a v1.37.1 parent's
+  // clocks from a chart that never stored a point makes it show zeros before the first one.
+  if (done && last > 0) {
     for (const d of chart.dimensions) {
       text += `RDSTATE "${d.id}" ${Math.round(d.lastCollectedUs)} ${
         formatCollected(d.lastCollected) || "0"
       } ${num(d.lastCalculated)} ${num(d.lastStored)}\n`;
     }
     text += `RSSTATE ${Math.round(chart.lastCollectedUs)} ${Math.round(chart.lastUpdatedUs)}\n`;
-    qb = last;
   }
+  if (done) qb = last;
   text += `REND ${ue} ${first} ${last} ${done ? "true" : "false"} ${qa} ${qb} ${nowSec}\n`;
   return { text, done, points };
 }
