@@ -9,7 +9,7 @@ import type { AgentConfig } from "./config/types.ts";
 import { Host, Hosts } from "./host/mod.ts";
 import { detectSystemInfo, systemLabels } from "./host/system_info.ts";
 import { listen, type Listener } from "./net/listen.ts";
-import { createStore } from "./store/mod.ts";
+import { createStore, type MemoryMode, type Store } from "./store/mod.ts";
 import { capabilityNames } from "./stream/protocol.ts";
 import { Receiver, type ReceiverSession } from "./stream/receiver.ts";
 import { Sender } from "./stream/sender.ts";
@@ -87,14 +87,34 @@ function sessionInfo(s: ReceiverSession) {
   };
 }
 
+/**
+ * The store of one host: dbengine keeps its files in `<lib>/dbengine/<machine GUID>/`, with the
+ * `[db] dbengine multihost disk space MB` budget.
+ */
+export function hostStore(
+  config: AgentConfig,
+  mode: MemoryMode,
+  historySec: number,
+  machineGuid: string,
+): Store {
+  if (mode !== "dbengine") return createStore({ mode, historySec });
+  return createStore({
+    mode,
+    historySec,
+    dir: `${config.directories.lib}/dbengine/${machineGuid}`,
+    diskSpaceBytes: config.db.dbengineMultihostDiskSpaceMB * 1024 * 1024,
+  });
+}
+
 /** Builds an agent from a resolved config; `start()` begins collecting and serving. */
 export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   const log = getLogger(["agent", "main"]);
   const g = config.global;
+  const machineGuid = loadMachineGuid(config.directories.lib);
   const local = new Host({
     hostname: g.hostname,
-    machineGuid: loadMachineGuid(config.directories.lib),
-    store: createStore({ mode: g.memoryMode, historySec: g.historySec }),
+    machineGuid,
+    store: hostStore(config, g.memoryMode, g.historySec, machineGuid),
     memoryMode: g.memoryMode,
     updateEvery: g.updateEvery,
     historySec: g.historySec,
@@ -130,6 +150,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   const receiver = new Receiver({
     hosts,
     config,
+    createStore: (mode, historySec, guid) => hostStore(config, mode, historySec, guid),
     onConnected(host, policy) {
       // Proxy: forward the child's host with its own identity, one connection per host.
       if (!policy.proxy.enabled || !policy.proxy.destination || !policy.proxy.apiKey || senders.has(host)) {

@@ -3,10 +3,14 @@
  * series' time grid. Pages are allocated when first written, so a series that has collected for
  * a minute holds one page, not an hour of slots; the ring's last page is cut to what the ring
  * needs, so a full ring holds exactly 4 bytes per slot.
+ *
+ * Tiers above 0 are not stored: {@link RamStore.readTier} aggregates tier 0 on the fly, so they
+ * cover the same history as tier 0.
  * @module
  */
 
 import type { MemoryMode, SeriesId, Store } from "./mod.ts";
+import { aggregateTier, MAX_TIERS, type TierBuffers, tierSlots } from "./tiers.ts";
 
 /** Latest time a point may have (year 2500): far beyond it, slot arithmetic stops being exact. */
 const MAX_TIME_SEC = 16725225600;
@@ -27,6 +31,9 @@ export class RamStore implements Store {
   #pages: (Float32Array | undefined)[][] = [];
   #bytes = 0;
   #dropped = 0;
+  /** Tiers answered (computed from tier 0). */
+  readonly tiers = MAX_TIERS;
+  #scratch: Float64Array | undefined;
 
   constructor(historySec: number, mode: MemoryMode) {
     this.#historySec = historySec;
@@ -108,14 +115,25 @@ export class RamStore implements Store {
     return this.#ue[id];
   }
 
-  firstTime(id: SeriesId): number {
+  firstTime(id: SeriesId, tier = 0): number {
     const f = this.#first[id];
-    return f < 0 ? 0 : f * this.#ue[id];
+    return f < 0 || tier >= MAX_TIERS ? 0 : Math.ceil(f / tierSlots(tier)) * this.tierUpdateEvery(id, tier);
   }
 
-  lastTime(id: SeriesId): number {
+  lastTime(id: SeriesId, tier = 0): number {
     const l = this.#last[id];
-    return l < 0 ? 0 : l * this.#ue[id];
+    return l < 0 || tier >= MAX_TIERS ? 0 : Math.ceil(l / tierSlots(tier)) * this.tierUpdateEvery(id, tier);
+  }
+
+  tierUpdateEvery(id: SeriesId, tier: number): number {
+    return this.#ue[id] * tierSlots(tier);
+  }
+
+  /** Tier points computed from the retained tier-0 points (see `tiers.ts`). */
+  readTier(id: SeriesId, tier: number, fromSec: number, toSec: number, out: TierBuffers): number {
+    if (tier >= MAX_TIERS) return 0;
+    this.#scratch ??= new Float64Array(4096);
+    return aggregateTier(this, id, tier, { fromSec, toSec }, out, this.#scratch);
   }
 
   read(id: SeriesId, fromSec: number, toSec: number, out: Float64Array): number {

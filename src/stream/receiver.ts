@@ -9,7 +9,7 @@ import type net from "node:net";
 import type { AgentConfig } from "../config/types.ts";
 import { Host, type Hosts } from "../host/mod.ts";
 import type { PeerInfo } from "../net/listen.ts";
-import { createStore } from "../store/mod.ts";
+import type { MemoryMode, Store } from "../store/mod.ts";
 import { getLogger, MSGID_CHILD_CONNECTION } from "../util/log.ts";
 import { compileSimplePattern } from "../util/patterns.ts";
 import { MAX_LINE_BYTES, StreamError, StreamIngest } from "./ingest.ts";
@@ -59,6 +59,8 @@ export interface ReceiverDeps {
   onConnected?(host: Host, policy: ReceiverPolicy, session: ReceiverSession): void;
   /** Called when a child's connection ended. */
   onDisconnected?(host: Host, session: ReceiverSession): void;
+  /** Makes the store of a new child host. */
+  createStore(mode: MemoryMode, historySec: number, machineGuid: string): Store;
   /** Seconds of silence before a connection is dropped (Netdata: 600). */
   idleTimeoutSec?: number;
 }
@@ -268,7 +270,7 @@ export class Receiver {
       host = new Host({
         hostname,
         machineGuid: guid,
-        store: createStore({ mode: policy.memoryMode, historySec: policy.historySec }),
+        store: this.#deps.createStore(policy.memoryMode, policy.historySec, guid),
         memoryMode: policy.memoryMode,
         updateEvery: ue,
         historySec: policy.historySec,
