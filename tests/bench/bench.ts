@@ -15,6 +15,7 @@ import { createStore } from "../../src/store/mod.ts";
 import { startAgent } from "../_helpers/agent.ts";
 import { hasNetdata, startNetdata } from "../_helpers/netdata.ts";
 import { benchIngest } from "./ingest.ts";
+import { benchDiskStore } from "../../src/store/disk_bench.ts";
 
 const results: Record<string, number | string> = {};
 const rows: [string, string, string][] = [];
@@ -272,6 +273,26 @@ benchStoreAppend();
 await benchQuery(config);
 benchCollection();
 await benchFootprint(seconds);
+const disk = benchDiskStore();
+report(
+  "dbengine tier-0 bytes per sample",
+  disk.tier0BytesPerSample,
+  "B",
+  "target <= 1; an hour of this agent's own data",
+);
+report(
+  "dbengine bytes per sample, all files",
+  disk.totalBytesPerSample,
+  "B",
+  "tiers 1-2, catalog and index included",
+);
+report(
+  "dbengine write",
+  disk.writeSamplesPerSec / 1e6,
+  "M samples/s",
+  "target > 2 M on one core; flush every 5 s",
+);
+report("dbengine read after restart", disk.readSamplesPerSec / 1e6, "M points/s", "tier 0");
 await benchIngest(report);
 
 const w = Math.max(...rows.map((r) => r[0].length));
