@@ -744,15 +744,7 @@ export class DiskStore implements Store {
     op.max[i] = t.curMax[id];
     op.sum[i] = t.curSum[id];
     op.cnt[i] = t.curCnt[id];
-    if (op.lo < 0 || p < op.lo) op.lo = p;
-    if (p > op.hi) op.hi = p;
-    op.changed = true;
-    if (op.dLo < 0) {
-      op.dLo = op.dHi = p;
-    } else {
-      if (p < op.dLo) op.dLo = p;
-      if (p > op.dHi) op.dHi = p;
-    }
+    op.touch(p);
   }
 
   /** Stores `v` at tier-0 slot `n`, at or before the newest slot (replication filling a gap). */
@@ -840,15 +832,7 @@ export class DiskStore implements Store {
     op.max[i] = a[1];
     op.sum[i] = a[2];
     op.cnt[i] = a[3];
-    if (op.lo < 0 || p < op.lo) op.lo = p;
-    if (p > op.hi) op.hi = p;
-    op.changed = true;
-    if (op.dLo < 0) {
-      op.dLo = op.dHi = p;
-    } else {
-      if (p < op.dLo) op.dLo = p;
-      if (p > op.dHi) op.dHi = p;
-    }
+    op.touch(p);
   }
 
   /** Adds a back-filled value for a sealed tier-0 window to the series' current patch run. */

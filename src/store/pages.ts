@@ -163,6 +163,19 @@ export class OpenPage {
   /** Slots changed since the last flush (the journal's next entry), -1 when clean. */
   dLo = -1;
   dHi = -1;
+
+  /** Records that slot `p` was written: widens the written and the changed-since-flush ranges. */
+  touch(p: number): void {
+    if (this.lo < 0 || p < this.lo) this.lo = p;
+    if (p > this.hi) this.hi = p;
+    this.changed = true;
+    if (this.dLo < 0) {
+      this.dLo = this.dHi = p;
+    } else {
+      if (p < this.dLo) this.dLo = p;
+      if (p > this.dHi) this.dHi = p;
+    }
+  }
   /** Whether it holds anything its last copy on disk lacks (decides whether sealing writes). */
   changed = false;
   /** Tier 0: the values. Above: min, max and count (float32) and the sum (float64). */
