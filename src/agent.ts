@@ -7,6 +7,7 @@ import { createApi } from "./api/mod.ts";
 import { createCollectors, Scheduler } from "./collectors/mod.ts";
 import type { AgentConfig } from "./config/types.ts";
 import { Host, Hosts } from "./host/mod.ts";
+import { applyHostMeta, HostMetaWriter, loadHostMeta } from "./host/persist.ts";
 import { detectSystemInfo, systemLabels } from "./host/system_info.ts";
 import { listen, type Listener } from "./net/listen.ts";
 import { createStore, type MemoryMode, type Store } from "./store/mod.ts";
@@ -101,9 +102,63 @@ export function hostStore(
   return createStore({
     mode,
     historySec,
-    dir: `${config.directories.lib}/dbengine/${machineGuid}`,
+    dir: dbDir(config, machineGuid),
     diskSpaceBytes: config.db.dbengineMultihostDiskSpaceMB * 1024 * 1024,
   });
+}
+
+/** Where a host's dbengine files and metadata live. */
+function dbDir(config: AgentConfig, machineGuid: string): string {
+  return `${config.directories.lib}/dbengine/${machineGuid}`;
+}
+
+/**
+ * The child hosts a previous run kept on disk (`<lib>/dbengine/<guid>/host.json`), with their
+ * stores reopened: unreachable until their children reconnect. A damaged file is logged and
+ * skipped.
+ */
+function loadSavedHosts(config: AgentConfig, localGuid: string): Host[] {
+  const log = getLogger(["agent", "main"]);
+  const root = `${config.directories.lib}/dbengine`;
+  const out: Host[] = [];
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(root)];
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (!e.isDirectory || e.name === localGuid) continue;
+    const dir = `${root}/${e.name}`;
+    let meta;
+    try {
+      meta = loadHostMeta(dir);
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) {
+        log.warn("Skipping saved host in {dir}: {error}", { dir, error: String(err) });
+      }
+      continue;
+    }
+    const host = new Host({
+      hostname: meta.hostname,
+      machineGuid: meta.machineGuid,
+      store: hostStore(config, "dbengine", config.global.historySec, meta.machineGuid),
+      memoryMode: "dbengine",
+      updateEvery: meta.updateEvery,
+      historySec: config.global.historySec,
+      isLocal: false,
+      gapWhenLostIterationsAbove: config.global.gapWhenLostIterationsAbove,
+    });
+    applyHostMeta(host, meta);
+    host.state.reachable = false;
+    out.push(host);
+    log.info("Loaded host {host} ({charts} charts) from {dir}", {
+      host: meta.hostname,
+      charts: meta.charts.length,
+      dir,
+    });
+  }
+  return out;
 }
 
 /** Builds an agent from a resolved config; `start()` begins collecting and serving. */
@@ -128,6 +183,29 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   for (const [k, v] of detectSystemInfo({ procRoot: g.procRoot, sysRoot })) local.systemInfo.set(k, v);
   local.labels = systemLabels(local.systemInfo);
   const hosts = new Hosts(local);
+  // Children's metadata beside their dbengine files, so a restarted parent serves them at once.
+  const metaWriters = new Map<Host, HostMetaWriter>();
+  const keepMeta = (host: Host) => {
+    if (host.isLocal || host.memoryMode !== "dbengine" || metaWriters.has(host)) return;
+    const w = new HostMetaWriter(host, dbDir(config, host.machineGuid));
+    metaWriters.set(host, w);
+    host.observers.push(w);
+  };
+  const flushMeta = (host?: Host) => {
+    for (const [h, w] of metaWriters) {
+      if (host !== undefined && h !== host) continue;
+      try {
+        w.flush();
+      } catch (e) {
+        log.warn("Cannot save the metadata of host {host}: {error}", { host: h.hostname, error: String(e) });
+      }
+    }
+  };
+  for (const host of loadSavedHosts(config, machineGuid)) {
+    hosts.add(host);
+    keepMeta(host);
+  }
+  let metaTimer: ReturnType<typeof setInterval> | undefined;
   const collectors = createCollectors({ procRoot: g.procRoot, updateEvery: g.updateEvery });
   const scheduler = new Scheduler(local, collectors, { updateEverySec: g.updateEvery });
   const senders = new Map<Host, Sender>();
@@ -152,6 +230,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     config,
     createStore: (mode, historySec, guid) => hostStore(config, mode, historySec, guid),
     onConnected(host, policy) {
+      keepMeta(host);
       // Proxy: forward the child's host with its own identity, one connection per host.
       if (!policy.proxy.enabled || !policy.proxy.destination || !policy.proxy.apiKey || senders.has(host)) {
         return;
@@ -173,6 +252,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       s.start();
     },
     onDisconnected(host) {
+      flushMeta(host);
       const s = senders.get(host);
       if (s && host !== local) {
         senders.delete(host);
@@ -207,6 +287,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     hosts,
     urls,
     async start() {
+      metaTimer = setInterval(() => flushMeta(), 5000);
       scheduler.start();
       for (const s of senders.values()) s.start();
       if (config.web.mode !== "none") {
@@ -241,7 +322,9 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       });
     },
     async stop() {
+      clearInterval(metaTimer);
       await scheduler.stop();
+      flushMeta();
       await Promise.all([...senders.values()].map((s) => s.stop()));
       receiver.close();
       await Promise.all(listeners.map((l) => l.close()));
