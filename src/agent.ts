@@ -271,8 +271,22 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
         break;
       }
     }
+    let first = 0, last = 0;
+    for (const c of host.charts.values()) {
+      const f = c.firstEntrySec(), l = c.lastEntrySec();
+      if (f !== 0 && (first === 0 || f < first)) first = f;
+      if (l > last) last = l;
+    }
     return {
       "stream-compression": sender ? false : null,
+      storage: {
+        memory_mode: host.memoryMode,
+        first_entry: first,
+        last_entry: last,
+        ram_bytes: host.store.memoryBytes(),
+        disk_bytes: host.store.diskBytes?.() ?? 0,
+        replicated_points: sender?.status().replicatedPoints ?? 0,
+      },
       streaming: {
         sender: sender?.status() ?? null,
         receiver: received ?? null,

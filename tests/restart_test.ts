@@ -69,6 +69,10 @@ Deno.test("a restarted dbengine parent serves a child's stored data before the c
       }
     }
     assert.match(parent.output(), /Loaded host rc/);
+    const storage = (await getJson(`${parent.url}/host/rc/api/v1/info`)).storage;
+    assert.equal(storage.memory_mode, "dbengine");
+    assert.ok(storage.first_entry > 0 && storage.last_entry >= before, JSON.stringify(storage));
+    assert.ok(storage.disk_bytes > 0, JSON.stringify(storage));
   } catch (e) {
     for (const a of started) console.error(`--- ${a.url} ---\n${a.output().slice(-4000)}`);
     throw e;
