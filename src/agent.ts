@@ -5,6 +5,7 @@
 
 import { createApi } from "./api/mod.ts";
 import { createCollectors, Scheduler } from "./collectors/mod.ts";
+import { isUuid } from "./config/schema.ts";
 import type { AgentConfig } from "./config/types.ts";
 import { Host, Hosts } from "./host/mod.ts";
 import { applyHostMeta, HostMetaWriter, loadHostMeta } from "./host/persist.ts";
@@ -39,8 +40,6 @@ export interface Agent {
   stop(): Promise<void>;
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Reads this node's machine GUID from `<lib>/registry/netdata.public.unique.id` (Netdata's own
  * place, so a Netdata data directory keeps its identity), creating it when missing.
@@ -51,7 +50,7 @@ export function loadMachineGuid(libDir: string): string {
   const file = `${dir}/netdata.public.unique.id`;
   try {
     const text = Deno.readTextFileSync(file).trim();
-    if (UUID_RE.test(text)) return text.toLowerCase();
+    if (isUuid(text)) return text.toLowerCase();
     log.warn("Ignoring machine GUID in {file}: not a UUID, got {text}", { file, text });
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) {

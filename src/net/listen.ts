@@ -11,7 +11,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { getRequestListener } from "@hono/node-server";
 import type { BindSpec } from "../config/types.ts";
-import { compileSimplePattern } from "../util/patterns.ts";
+import { clientAllowed, compileSimplePattern } from "../util/patterns.ts";
 
 /** The peer of a connection, as the API and the receiver see it. */
 export interface PeerInfo {
@@ -126,17 +126,11 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
   };
 
   const allowConnection = opts.allowConnectionsFrom === undefined
-    ? () => true
+    ? undefined
     : compileSimplePattern(opts.allowConnectionsFrom);
   const server = net.createServer((socket) => {
-    const peer = peerOf(socket, false);
-    const loopback = peer.hostname === "::1" || peer.hostname.startsWith("127.");
-    // Netdata matches loopback clients as "localhost"; a refused client is closed without a reply.
-    if (
-      (loopback
-        ? allowConnection("localhost") ?? allowConnection(peer.hostname)
-        : allowConnection(peer.hostname)) !== true
-    ) {
+    // A refused client is closed without a reply.
+    if (allowConnection !== undefined && !clientAllowed(allowConnection, peerOf(socket, false).hostname)) {
       socket.destroy();
       return;
     }

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { type ChartType, type Host, parseAlgorithm } from "../host/mod.ts";
-import type { Chart, Label } from "../host/mod.ts";
+import { type Chart, type ChartType, type Host, type Label, parseAlgorithm } from "../host/mod.ts";
+import { isUuid } from "../config/schema.ts";
 import { splitWords } from "./protocol.ts";
 
 /** Why a stream ended, as logged and shown per node. */
@@ -24,7 +24,6 @@ export class StreamError extends Error {
 /** Longest line a v1.37.1 parent accepts (bytes). */
 export const MAX_LINE_BYTES = 15360;
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CHART_TYPES = new Set(["line", "area", "stacked"]);
 /** strtoll's limits, both 2^63 as doubles. */
 const INT64_LIMIT = 2 ** 63;
@@ -190,7 +189,7 @@ export class StreamIngest {
         return;
       case "CLAIMED_ID": {
         if (n < 3) this.#bad("CLAIMED_ID needs a machine GUID and a claim id", text);
-        if (!UUID_RE.test(w[1]) || (w[2] !== "NULL" && !UUID_RE.test(w[2]))) {
+        if (!isUuid(w[1]) || (w[2] !== "NULL" && !isUuid(w[2]))) {
           this.#bad("CLAIMED_ID arguments must be UUIDs", text);
         }
         if (w[1].toLowerCase() === this.host.machineGuid) this.host.claimId = w[2] === "NULL" ? null : w[2];

@@ -284,8 +284,3 @@ export function splitWords(line: string, words: string[], max = MAX_WORDS): numb
   }
   return n;
 }
-
-/** Quotes a value for a protocol line; Netdata never unescapes, so quotes become `'`/removed. */
-export function quote(value: string): string {
-  return `"${value.replaceAll('"', "'")}"`;
-}

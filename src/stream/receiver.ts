@@ -6,12 +6,13 @@
  */
 
 import type net from "node:net";
+import { isUuid } from "../config/schema.ts";
 import type { AgentConfig } from "../config/types.ts";
 import { Host, type Hosts } from "../host/mod.ts";
 import type { PeerInfo } from "../net/listen.ts";
 import type { MemoryMode, Store } from "../store/mod.ts";
 import { getLogger, MSGID_CHILD_CONNECTION } from "../util/log.ts";
-import { compileSimplePattern } from "../util/patterns.ts";
+import { clientAllowed, compileSimplePattern } from "../util/patterns.ts";
 import { MAX_LINE_BYTES, StreamError, StreamIngest } from "./ingest.ts";
 import { type ReceiverPolicy, receiverPolicy } from "./policy.ts";
 import {
@@ -34,7 +35,6 @@ import {
 } from "./protocol.ts";
 import { planReplay, replayLine } from "./replication.ts";
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HTTP_400 =
   "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n" +
   "Content-Length: 27\r\n\r\nI don't understand you...\r\n";
@@ -70,17 +70,8 @@ export function shortKey(key: string): string {
   return key.length > 8 ? `${key.slice(0, 8)}…` : key;
 }
 
-/** Netdata matches loopback clients as `localhost`. */
-function peerName(peer: PeerInfo): string {
-  const h = peer.hostname;
-  return h === "127.0.0.1" || h === "::1" || h.startsWith("127.") ? "localhost" : h;
-}
-
 function allowed(pattern: string, peer: PeerInfo): boolean {
-  const p = compileSimplePattern(pattern);
-  const name = peerName(peer);
-  const r = p(name) ?? (name === "localhost" ? p(peer.hostname) : undefined);
-  return r === true;
+  return clientAllowed(compileSimplePattern(pattern), peer.hostname);
 }
 
 /** Accepts children's streams into their own hosts. */
@@ -181,10 +172,10 @@ export class Receiver {
     if (!key) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "no API key");
     if (!hostname) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "no hostname");
     if (!guid) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "no machine GUID");
-    if (!UUID_RE.test(key)) {
+    if (!isUuid(key)) {
       return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "API key is not a UUID");
     }
-    if (!UUID_RE.test(guid)) {
+    if (!isUuid(guid)) {
       return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "machine GUID is not a UUID");
     }
     const policy = receiverPolicy(config, key, guid);

@@ -62,6 +62,15 @@ export function compileSimplePattern(text: string, opts: SimplePatternOptions = 
 }
 
 /**
+ * Whether `pattern` lets a client at `address` in, as Netdata's `allow from` / `allow connections
+ * from` do: loopback clients are matched as `localhost` first, then by their address.
+ */
+export function clientAllowed(pattern: SimplePattern, address: string): boolean {
+  const loopback = address === "::1" || address.startsWith("127.");
+  return (loopback ? pattern("localhost") ?? pattern(address) : pattern(address)) === true;
+}
+
+/**
  * Netdata's `is_valid_sp()`: a pattern is worth compiling when it is non-empty and not just `*`
  * (which would match everything anyway).
  */
