@@ -29,15 +29,15 @@ export function encodeHostLabels(host: Host): string {
   return s + "OVERWRITE labels\n";
 }
 
-/** A variable's value as v1.37.1 prints it (`%0.7f`); NaN as `nan`. */
-function variableValue(v: number): string {
+/** A double as a v1.37.1 child prints it (`%0.7f`; glibc writes NaN as `nan`). */
+export function formatDouble(v: number): string {
   return Number.isFinite(v) ? v.toFixed(7) : "nan";
 }
 
 /** `VARIABLE HOST` lines for the host's custom variables. */
 export function encodeHostVariables(host: Host): string {
   let s = "";
-  for (const [name, v] of host.variables) s += `VARIABLE HOST ${name} = ${variableValue(v)}\n`;
+  for (const [name, v] of host.variables) s += `VARIABLE HOST ${name} = ${formatDouble(v)}\n`;
   return s;
 }
 
@@ -77,7 +77,7 @@ export function encodeChartDefinition(chart: Chart, caps: number, nowSec: number
     );
     s += `DIMENSION ${q(d.id)} ${q(d.name)} ${q(d.algorithm)} ${d.multiplier} ${d.divisor} ${q(dopts)}\n`;
   }
-  for (const [name, v] of chart.variables) s += `VARIABLE CHART ${name} = ${variableValue(v)}\n`;
+  for (const [name, v] of chart.variables) s += `VARIABLE CHART ${name} = ${formatDouble(v)}\n`;
   if ((caps & CAP_REPLICATION) !== 0) {
     const last = chart.lastEntrySec() || nowSec;
     let first = chart.firstEntrySec() || last;

@@ -8,7 +8,7 @@
 import type net from "node:net";
 import { isUuid } from "../config/schema.ts";
 import type { AgentConfig } from "../config/types.ts";
-import { Host, type Hosts } from "../host/mod.ts";
+import { type Chart, Host, type Hosts } from "../host/mod.ts";
 import type { PeerInfo } from "../net/listen.ts";
 import type { MemoryMode, Store } from "../store/mod.ts";
 import { getLogger, MSGID_CHILD_CONNECTION } from "../util/log.ts";
@@ -290,34 +290,25 @@ export class Receiver {
   #stream(socket: net.Socket, session: ReceiverSession, policy: ReceiverPolicy): void {
     const host = session.host;
     const nowSec = () => Math.floor(host.nowUs() / 1e6);
+    /** Asks the child for a chart's missing history (reference 8.1). */
+    const askReplay = (chart: Chart, firstSec: number, lastSec: number, previousBeforeSec?: number) => {
+      const r = planReplay({
+        enabled: policy.enableReplication,
+        childFirstSec: firstSec,
+        childLastSec: lastSec,
+        parentLastSec: chart.lastEntrySec(),
+        nowSec: nowSec(),
+        dimensions: chart.dimensions.length,
+        secondsToReplicate: policy.secondsToReplicate,
+        secondsPerStep: policy.secondsPerReplicationStep,
+        previousBeforeSec,
+      });
+      socket.write(replayLine(chart.id, r));
+    };
     const ingest = new StreamIngest(host, {
-      chartDefinitionEnd: (chart, first, last) => {
-        const r = planReplay({
-          enabled: policy.enableReplication,
-          childFirstSec: first,
-          childLastSec: last,
-          parentLastSec: chart.lastEntrySec(),
-          nowSec: nowSec(),
-          dimensions: chart.dimensions.length,
-          secondsToReplicate: policy.secondsToReplicate,
-          secondsPerStep: policy.secondsPerReplicationStep,
-        });
-        socket.write(replayLine(chart.id, r));
-      },
+      chartDefinitionEnd: (chart, first, last) => askReplay(chart, first, last),
       replayEnd: (chart, r) => {
-        if (r.done) return;
-        const next = planReplay({
-          enabled: policy.enableReplication,
-          childFirstSec: r.firstSec,
-          childLastSec: r.lastSec,
-          parentLastSec: chart.lastEntrySec(),
-          nowSec: nowSec(),
-          dimensions: chart.dimensions.length,
-          secondsToReplicate: policy.secondsToReplicate,
-          secondsPerStep: policy.secondsPerReplicationStep,
-          previousBeforeSec: r.beforeSec,
-        });
-        socket.write(replayLine(chart.id, next));
+        if (!r.done) askReplay(chart, r.firstSec, r.lastSec, r.beforeSec);
       },
     });
     const decoder = new TextDecoder();

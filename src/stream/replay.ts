@@ -7,7 +7,7 @@
 
 import type { Chart } from "../host/mod.ts";
 import type { StoreReader } from "../store/mod.ts";
-import { formatCollected } from "./encode.ts";
+import { formatCollected, formatDouble } from "./encode.ts";
 
 /** A parsed `REPLAY_CHART "<id>" "<true|false>" <after> <before>`. */
 export interface ReplayChartRequest {
@@ -33,10 +33,6 @@ export interface ReplayReply {
   text: string;
   done: boolean;
   points: number;
-}
-
-function num(v: number): string {
-  return Number.isFinite(v) ? v.toFixed(7) : "NAN";
 }
 
 /** Most points one reply carries, so a parent asking for a huge window cannot stall us. */
@@ -82,7 +78,7 @@ export function encodeReplay(
         let sets = "";
         for (let k = 0; k < dims.length; k++) {
           const v = cols[k][i];
-          if (!Number.isNaN(v)) sets += `RSET "${dims[k].id}" ${num(v)} ""\n`;
+          if (!Number.isNaN(v)) sets += `RSET "${dims[k].id}" ${formatDouble(v)} ""\n`;
         }
         if (sets !== "") {
           text += `RBEGIN '' ${te - ue} ${te} ${nowSec}\n${sets}`;
@@ -99,7 +95,7 @@ export function encodeReplay(
     for (const d of chart.dimensions) {
       text += `RDSTATE "${d.id}" ${Math.round(d.lastCollectedUs)} ${
         formatCollected(d.lastCollected) || "0"
-      } ${num(d.lastCalculated)} ${num(d.lastStored)}\n`;
+      } ${formatDouble(d.lastCalculated)} ${formatDouble(d.lastStored)}\n`;
     }
     text += `RSSTATE ${Math.round(chart.lastCollectedUs)} ${Math.round(chart.lastUpdatedUs)}\n`;
   }
