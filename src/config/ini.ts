@@ -81,21 +81,21 @@ export function parseIni(text: string, file: string): IniFile {
   // A byte order mark would make Netdata reject the first line; an editor adding one is no reason to fail.
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lines = body.split("\n");
+  let lineNo = 0;
+  const report = (
+    severity: ConfigProblem["severity"],
+    key: string,
+    message: string,
+    section = current?.name ?? "",
+  ) => problems.push({ severity, file, line: lineNo, section, key, message });
   for (let i = 0; i < lines.length; i++) {
-    const lineNo = i + 1;
+    lineNo = i + 1;
     const s = trimAscii(lines[i]);
     if (s === "" || s[0] === "#" || s[0] === ";") continue;
 
     if (s[0] === "[") {
       if (s[s.length - 1] !== "]") {
-        problems.push({
-          severity: "error",
-          file,
-          line: lineNo,
-          section: current?.name ?? "",
-          key: "",
-          message: `Cannot parse section header: missing "]" in ${JSON.stringify(s)}`,
-        });
+        report("error", "", `Cannot parse section header: missing "]" in ${JSON.stringify(s)}`);
         // Keys that follow would land in the previous section; stop using it so they are reported.
         current = undefined;
         continue;
@@ -113,52 +113,36 @@ export function parseIni(text: string, file: string): IniFile {
 
     const eq = s.indexOf("=");
     if (eq < 0) {
-      problems.push({
-        severity: "error",
-        file,
-        line: lineNo,
-        section: current?.name ?? "",
-        key: "",
-        message: `Cannot parse line: expected "name = value" or "[section]", got ${JSON.stringify(s)}`,
-      });
+      report(
+        "error",
+        "",
+        `Cannot parse line: expected "name = value" or "[section]", got ${JSON.stringify(s)}`,
+      );
       continue;
     }
     const key = trimAscii(s.slice(0, eq));
     const value = trimAscii(s.slice(eq + 1));
     if (key === "") {
-      problems.push({
-        severity: "error",
-        file,
-        line: lineNo,
-        section: current?.name ?? "",
-        key: "",
-        message: `Cannot parse line: the name before "=" is empty in ${JSON.stringify(s)}`,
-      });
+      report("error", "", `Cannot parse line: the name before "=" is empty in ${JSON.stringify(s)}`);
       continue;
     }
     if (!current) {
-      problems.push({
-        severity: "error",
-        file,
-        line: lineNo,
-        section: "",
+      report(
+        "error",
         key,
-        message: `Cannot use ${JSON.stringify(key)} outside a section: add a "[section]" line above it`,
-      });
+        `Cannot use ${JSON.stringify(key)} outside a section: add a "[section]" line above it`,
+        "",
+      );
       continue;
     }
     const before = current.entries.get(key);
     if (before) {
-      problems.push({
-        severity: "warning",
-        file,
-        line: lineNo,
-        section: current.name,
+      report(
+        "warning",
         key,
-        message: `Repeated ${
-          JSON.stringify(key)
-        } in [${current.name}]: this line wins over line ${before.line}`,
-      });
+        `Repeated ${JSON.stringify(key)} in [${current.name}]: this line wins over line ${before.line}`,
+        current.name,
+      );
     }
     current.entries.set(key, { key, value, line: lineNo });
   }
