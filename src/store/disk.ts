@@ -804,15 +804,7 @@ export class DiskStore implements Store {
     const p = Math.ceil(n / t.g);
     const a = this.#agg;
     if (p === t.curP[id]) {
-      a[0] = t.curMin[id];
-      a[1] = t.curMax[id];
-      a[2] = t.curSum[id];
-      a[3] = t.curCnt[id];
-      adjustPoint(a, old, v);
-      t.curMin[id] = a[0];
-      t.curMax[id] = a[1];
-      t.curSum[id] = a[2];
-      t.curCnt[id] = a[3];
+      adjustAt(a, t.curMin, t.curMax, t.curSum, t.curCnt, id, old, v);
       return;
     }
     const w = Math.floor(p / t.pp);
@@ -822,16 +814,7 @@ export class DiskStore implements Store {
       this.#tierMissed++;
       return;
     }
-    const i = p - w * t.pp;
-    a[0] = op.min[i];
-    a[1] = op.max[i];
-    a[2] = op.sum[i];
-    a[3] = op.cnt[i];
-    adjustPoint(a, old, v);
-    op.min[i] = a[0];
-    op.max[i] = a[1];
-    op.sum[i] = a[2];
-    op.cnt[i] = a[3];
+    adjustAt(a, op.min, op.max, op.sum, op.cnt, p - w * t.pp, old, v);
     op.touch(p);
   }
 
@@ -1937,4 +1920,32 @@ export class DiskStore implements Store {
     t.indexBytes = b.len;
     t.indexStale = false;
   }
+}
+
+/** A numeric column of min, max, sum or count values. */
+type Column = { [i: number]: number };
+
+/**
+ * Replaces `old` by `v` in the aggregate point at `i` of four columns, through `a` (a 4-slot
+ * scratch): Netdata-style min/max/sum/count kept consistent by adjustPoint().
+ */
+function adjustAt(
+  a: Float64Array,
+  min: Column,
+  max: Column,
+  sum: Column,
+  cnt: Column,
+  i: number,
+  old: number,
+  v: number,
+): void {
+  a[0] = min[i];
+  a[1] = max[i];
+  a[2] = sum[i];
+  a[3] = cnt[i];
+  adjustPoint(a, old, v);
+  min[i] = a[0];
+  max[i] = a[1];
+  sum[i] = a[2];
+  cnt[i] = a[3];
 }

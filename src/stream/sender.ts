@@ -555,8 +555,9 @@ export class Sender implements ChartObserver {
     this.#pump();
     // Parent-to-child lines: v1.37.1 sends REPLAY_CHART and FUNCTION only when negotiated.
     let pending = "";
+    const decoder = new TextDecoder();
     socket.on("data", (chunk: Uint8Array) => {
-      pending += new TextDecoder().decode(chunk);
+      pending += decoder.decode(chunk, { stream: true });
       let nl: number;
       while ((nl = pending.indexOf("\n")) >= 0) {
         const line = pending.slice(0, nl).trim();
