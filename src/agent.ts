@@ -12,18 +12,12 @@ import { applyHostMeta, HostMetaWriter, loadHostMeta } from "./host/persist.ts";
 import { detectSystemInfo, systemLabels } from "./host/system_info.ts";
 import { listen, type Listener } from "./net/listen.ts";
 import { createStore, type MemoryMode, type Store } from "./store/mod.ts";
+import { SendBufferStore } from "./store/sendbuffer.ts";
 import { capabilityNames } from "./stream/protocol.ts";
 import { Receiver, type ReceiverSession } from "./stream/receiver.ts";
 import { Sender } from "./stream/sender.ts";
 import { getLogger } from "./util/log.ts";
 import { VERSION } from "./version.ts";
-
-/**
- * Whether our senders offer REPLICATION. TODO(#4): off until the first slot after a chart's
- * creation on a v1.37.1 parent behaves the same with and without it (it shows 0 or null
- * depending on timing); the replay code itself (stream/replay.ts) is tested and ready.
- */
-const CHILD_REPLICATION = false;
 
 /** Injectable dependencies (tests). */
 export interface AgentDeps {
@@ -165,10 +159,20 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   const log = getLogger(["agent", "main"]);
   const g = config.global;
   const machineGuid = loadMachineGuid(config.directories.lib);
+  // A headless child keeps what it collects in a bounded send buffer, for replication.
+  const replication = config.db.enableReplication;
+  const sendBuffer = config.stream.enabled && replication && g.memoryMode === "none"
+    ? new SendBufferStore(
+      hostStore(config, g.memoryMode, g.historySec, machineGuid),
+      config.stream.bufferSizeBytes,
+      config.db.secondsToReplicate,
+    )
+    : undefined;
+  const localStore = sendBuffer ?? hostStore(config, g.memoryMode, g.historySec, machineGuid);
   const local = new Host({
     hostname: g.hostname,
     machineGuid,
-    store: hostStore(config, g.memoryMode, g.historySec, machineGuid),
+    store: localStore,
     memoryMode: g.memoryMode,
     updateEvery: g.updateEvery,
     historySec: g.historySec,
@@ -219,7 +223,8 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
         apiKey: config.stream.apiKey,
         sendChartsMatching: config.stream.sendChartsMatching,
         hops: 1,
-        replication: CHILD_REPLICATION,
+        replication,
+        ...(sendBuffer ? { replayFrom: () => sendBuffer.buffer } : {}),
         ...program,
       }),
     );
@@ -242,7 +247,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
         apiKey: policy.proxy.apiKey,
         sendChartsMatching: policy.proxy.sendChartsMatching,
         hops: host.state.hops + 1,
-        replication: CHILD_REPLICATION,
+        replication,
         // Like Netdata, under the child's own User-Agent; ours when the child sent none (a v1.37.1
         // parent crashes on a reconnect whose User-Agent lacks a name or a version).
         ...(host.program && host.version ? { program: host.program, version: host.version } : program),
@@ -285,6 +290,9 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
         ram_bytes: host.store.memoryBytes(),
         disk_bytes: host.store.diskBytes?.() ?? 0,
         replicated_points: sender?.status().replicatedPoints ?? 0,
+        ...(host === local && sendBuffer
+          ? { send_buffer_seconds: sendBuffer.bufferSec, send_buffer_bytes: sendBuffer.memoryBytes() }
+          : {}),
       },
       streaming: {
         sender: sender?.status() ?? null,

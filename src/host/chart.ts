@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { SeriesId, Store } from "../store/mod.ts";
+import type { SeriesId, Store, StoreReader } from "../store/mod.ts";
 
 /** Netdata's dimension algorithms. */
 export type Algorithm =
@@ -540,10 +540,9 @@ export class Chart {
     }
   }
 
-  /** Time of the newest stored point in seconds (0 when none). */
-  lastEntrySec(): number {
+  /** Time of the newest point in `store` (the host's by default) in seconds (0 when none). */
+  lastEntrySec(store: StoreReader = this.#host.store): number {
     let t = 0;
-    const store = this.#host.store;
     for (const d of this.dimensions) {
       const l = store.lastTime(d.seriesId);
       if (l > t) t = l;
@@ -551,10 +550,9 @@ export class Chart {
     return t;
   }
 
-  /** Time of the oldest retained point in seconds (0 when none). */
-  firstEntrySec(): number {
+  /** Time of the oldest point retained in `store` (the host's by default) in seconds (0 when none). */
+  firstEntrySec(store: StoreReader = this.#host.store): number {
     let t = 0;
-    const store = this.#host.store;
     for (const d of this.dimensions) {
       const f = store.firstTime(d.seriesId);
       if (f !== 0 && (t === 0 || f < t)) t = f;

@@ -5,6 +5,7 @@
  */
 
 import type { Chart, Host } from "../host/mod.ts";
+import type { StoreReader } from "../store/mod.ts";
 import { CAP_CLABELS, CAP_REPLICATION } from "./protocol.ts";
 
 /** Netdata sanitises strings it stores; quotes inside a quoted word cannot be sent, so `"` becomes `'`. */
@@ -48,9 +49,14 @@ export function encodeClaimedId(host: Host): string {
 
 /**
  * A chart's definition: CHART, chart labels (with CLABELS), DIMENSIONs and, with REPLICATION,
- * CHART_DEFINITION_END with the chart's retention.
+ * CHART_DEFINITION_END with the chart's retention in `history` (the host's store by default).
  */
-export function encodeChartDefinition(chart: Chart, caps: number, nowSec: number): string {
+export function encodeChartDefinition(
+  chart: Chart,
+  caps: number,
+  nowSec: number,
+  history?: StoreReader,
+): string {
   const dot = chart.id.indexOf(".");
   const type = chart.id.slice(0, dot);
   const namePart = chart.name === chart.id
@@ -79,8 +85,8 @@ export function encodeChartDefinition(chart: Chart, caps: number, nowSec: number
   }
   for (const [name, v] of chart.variables) s += `VARIABLE CHART ${name} = ${formatDouble(v)}\n`;
   if ((caps & CAP_REPLICATION) !== 0) {
-    const last = chart.lastEntrySec() || nowSec;
-    let first = chart.firstEntrySec() || last;
+    const last = chart.lastEntrySec(history) || nowSec;
+    let first = chart.firstEntrySec(history) || last;
     if (first >= last) first = last - chart.updateEvery;
     s += `CHART_DEFINITION_END ${first} ${last} ${nowSec}\n`;
   }

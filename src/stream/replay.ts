@@ -49,8 +49,8 @@ export function encodeReplay(
   nowSec: number,
 ): ReplayReply {
   const ue = chart.updateEvery;
-  const first = chart.firstEntrySec();
-  const last = chart.lastEntrySec();
+  const first = chart.firstEntrySec(store);
+  const last = chart.lastEntrySec(store);
   let text = `RBEGIN "${chart.id}"\n`;
   let points = 0;
   let qa = Math.max(req.afterSec, first);

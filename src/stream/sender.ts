@@ -7,9 +7,10 @@
  *   writes it when the socket can take more.
  * - The queue keeps chart definitions and drops the oldest data rounds first when over
  *   `buffer size bytes`, counting and logging what it dropped.
- * - Every (re)connection sends the host's labels and every chart definition again, like Netdata;
- *   rounds collected while disconnected cannot be sent over the v1 protocol (BEGIN carries
- *   durations, not times) and are discarded with a log line.
+ * - Every (re)connection sends the host's labels and every chart definition again, like Netdata.
+ *   Rounds collected while disconnected cannot be sent as rounds (BEGIN carries durations, not
+ *   times): with REPLICATION negotiated the parent asks for the gap and gets it from the host's
+ *   store (or a headless host's send buffer); without it they are discarded with a log line.
  * @module
  */
 
@@ -17,6 +18,7 @@ import net from "node:net";
 import tls from "node:tls";
 import type { StreamSenderConfig } from "../config/types.ts";
 import type { Chart, ChartObserver, Host } from "../host/mod.ts";
+import type { StoreReader } from "../store/mod.ts";
 import { getLogger, MSGID_PARENT_CONNECTION } from "../util/log.ts";
 import { compileSimplePattern, type SimplePattern } from "../util/patterns.ts";
 import {
@@ -121,6 +123,10 @@ export interface SenderStatus {
   droppedRounds: number;
   /** Points sent in answers to REPLAY_CHART. */
   replicatedPoints: number;
+  /** Charts of the current connection waiting for or in replication (0 when all stream). */
+  replicationPendingCharts: number;
+  /** Charts defined on the current connection. */
+  definedCharts: number;
   discardedOfflineRounds: number;
   lastError: string;
 }
@@ -138,6 +144,11 @@ export interface SenderOptions {
   version: string;
   /** Offer REPLICATION (when the host keeps history) and answer REPLAY_CHART from its store. */
   replication?: boolean;
+  /**
+   * Where replication answers come from instead of the host's store: a headless host's send
+   * buffer (see store/sendbuffer.ts). With it, REPLICATION is offered even in memory mode none.
+   */
+  replayFrom?: () => StoreReader | undefined;
   /** Wall clock in ms (tests). */
   nowMs?: () => number;
 }
@@ -179,7 +190,8 @@ export class Sender implements ChartObserver {
     this.#match = compileSimplePattern(opts.sendChartsMatching || "*");
     this.#nowMs = opts.nowMs ?? Date.now;
     // Replication needs history to answer from.
-    this.#offered = OFFERED | (opts.replication && opts.host.memoryMode !== "none" ? CAP_REPLICATION : 0);
+    const history = opts.host.memoryMode !== "none" || opts.replayFrom !== undefined;
+    this.#offered = OFFERED | (opts.replication && history ? CAP_REPLICATION : 0);
     this.#status = {
       hostname: opts.host.hostname,
       destinations: this.#dests.map((d) => d.text),
@@ -195,6 +207,8 @@ export class Sender implements ChartObserver {
       bufferMaxBytes: opts.config.bufferSizeBytes,
       droppedRounds: 0,
       replicatedPoints: 0,
+      replicationPendingCharts: 0,
+      definedCharts: 0,
       discardedOfflineRounds: 0,
       lastError: "",
     };
@@ -202,7 +216,13 @@ export class Sender implements ChartObserver {
 
   /** A snapshot of the connection state. */
   status(): SenderStatus {
-    return { ...this.#status, bufferBytes: this.#queueBytes, connected: this.#connected };
+    return {
+      ...this.#status,
+      bufferBytes: this.#queueBytes,
+      connected: this.#connected,
+      replicationPendingCharts: this.#connected ? this.#replicating.size : 0,
+      definedCharts: this.#connected ? this.#defined.size : 0,
+    };
   }
 
   /** Starts observing the host and connecting. */
@@ -242,7 +262,8 @@ export class Sender implements ChartObserver {
 
   /** Sends a chart's definition; with REPLICATION the chart then waits for the parent's replay. */
   #define(chart: Chart): void {
-    this.#enqueue(encodeChartDefinition(chart, this.#caps, Math.floor(this.#nowMs() / 1000)), false);
+    const history = this.#history();
+    this.#enqueue(encodeChartDefinition(chart, this.#caps, Math.floor(this.#nowMs() / 1000), history), false);
     this.#defined.add(chart);
     if ((this.#caps & CAP_REPLICATION) !== 0) this.#replicating.add(chart);
   }
@@ -258,10 +279,15 @@ export class Sender implements ChartObserver {
       });
       return;
     }
-    const reply = encodeReplay(chart, this.#o.host.store, req, Math.floor(this.#nowMs() / 1000));
+    const reply = encodeReplay(chart, this.#history(), req, Math.floor(this.#nowMs() / 1000));
     this.#enqueue(reply.text, false);
     this.#status.replicatedPoints += reply.points;
     if (reply.done) this.#replicating.delete(chart);
+  }
+
+  /** The store replication answers from. */
+  #history(): StoreReader {
+    return this.#o.replayFrom?.() ?? this.#o.host.store;
   }
 
   hostLabelsChanged(): void {
@@ -521,7 +547,13 @@ export class Sender implements ChartObserver {
     // What was collected while disconnected: v1 rounds carry durations, so they cannot be placed.
     let offline = 0;
     for (const d of this.#isData) if (d) offline++;
-    if (offline > 0) {
+    if (offline > 0 && (this.#caps & CAP_REPLICATION) !== 0) {
+      this.#log.info("{n} rounds of {host} collected while disconnected go to the parent by replication", {
+        msg_id: MSGID_PARENT_CONNECTION,
+        host: host.hostname,
+        n: offline,
+      });
+    } else if (offline > 0) {
       this.#status.discardedOfflineRounds += offline;
       this.#log.info(
         "Discarding {n} rounds of {host} collected while disconnected (no replication on this link)",
