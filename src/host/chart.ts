@@ -231,6 +231,11 @@ export class Chart {
   roundsDone = 0;
   /** Ignore the next BEGIN's microseconds and use the local clock (Netdata's SYNC_CLOCK). */
   resync = true;
+  /**
+   * A child's chart whose missing history this parent asked for (REPLAY_CHART) and has not fully
+   * received (no `REND … true` yet): replication progress for operators.
+   */
+  replaying = false;
   /** Whether the last round detected a counter reset or overflow (Netdata's RESET flag). */
   lastResetRound = false;
   #host: ChartHost;

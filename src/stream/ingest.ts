@@ -122,6 +122,8 @@ export class StreamIngest {
   /** Replication: the chart of the current RBEGIN group and the end time of its current point. */
   #replay: Chart | undefined;
   #replayEndSec = 0;
+  /** Replicated points accepted (`RBEGIN ''` windows), for the operators' view. */
+  replayedPoints = 0;
   #hooks: IngestHooks;
   /** Charts whose definitions were announced to observers on this connection. */
   #announced = new Set<Chart>();
@@ -202,8 +204,9 @@ export class StreamIngest {
         return;
       case "CHART_DEFINITION_END": {
         const chart = this.#current("CHART_DEFINITION_END", text);
-        this.#announce(chart);
+        // The hook first: it marks the chart as replicating before observers see it.
         this.#hooks.chartDefinitionEnd?.(chart, Number(w[1]) || 0, Number(w[2]) || 0, Number(w[3]) || 0);
+        this.#announce(chart);
         return;
       }
       case "RBEGIN":
@@ -425,6 +428,7 @@ export class StreamIngest {
       const now = n >= 5 ? timeOf(w[4]) : Math.floor(this.host.nowUs() / 1e6) + 5;
       // Netdata accepts a point only when it is a forward window that is not in the future.
       this.#replayEndSec = start < end && end < now + chart.updateEvery + 1 ? end : 0;
+      if (this.#replayEndSec !== 0) this.replayedPoints++;
     }
   }
 
@@ -464,6 +468,12 @@ export class StreamIngest {
     const updated = n > 2 ? timeOf(w[2]) : 0;
     if (collected > chart.lastCollectedUs) chart.lastCollectedUs = collected;
     if (updated > chart.lastUpdatedUs) chart.lastUpdatedUs = updated;
+    // The child's collector state continues this chart: its next round is not a first one, even
+    // on a chart object that this (restarted) parent has just loaded from disk. Otherwise the
+    // slot right after a replicated gap would stay empty.
+    if (chart.lastCollectedUs !== 0 && chart.lastUpdatedUs !== 0 && chart.roundsDone === 0) {
+      chart.roundsDone = 1;
+    }
   }
 
   #rend(n: number, text: string): void {

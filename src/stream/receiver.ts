@@ -47,6 +47,10 @@ export interface ReceiverSession {
   readonly sinceSec: number;
   readonly caps: number;
   bytesIn: number;
+  /** Replicated points received on this connection. */
+  replayedPoints: number;
+  /** Charts whose replication is asked and not finished (0 once every chart streams). */
+  replicatingCharts: number;
   /** Set when it ended. */
   endReason: string;
 }
@@ -238,6 +242,8 @@ export class Receiver {
       sinceSec: nowSec,
       caps,
       bytesIn: 0,
+      replayedPoints: 0,
+      replicatingCharts: 0,
       endReason: "",
     };
     this.#live.set(guid, { session, socket });
@@ -303,12 +309,22 @@ export class Receiver {
         secondsPerStep: policy.secondsPerReplicationStep,
         previousBeforeSec,
       });
+      // Progress counts real gaps only.
+      if (r.afterSec < r.beforeSec && !chart.replaying) {
+        session.replicatingCharts++;
+        chart.replaying = true;
+      }
       socket.write(replayLine(chart.id, r));
     };
     const ingest = new StreamIngest(host, {
       chartDefinitionEnd: (chart, first, last) => askReplay(chart, first, last),
       replayEnd: (chart, r) => {
+        session.replayedPoints = ingest.replayedPoints;
         if (!r.done) askReplay(chart, r.firstSec, r.lastSec, r.beforeSec);
+        else if (chart.replaying) {
+          chart.replaying = false;
+          session.replicatingCharts--;
+        }
       },
     });
     const decoder = new TextDecoder();
@@ -319,6 +335,8 @@ export class Receiver {
       ended = true;
       session.endReason = reason;
       ingest.abort();
+      for (const c of host.charts.values()) c.replaying = false;
+      session.replicatingCharts = 0;
       this.#live.delete(host.machineGuid);
       host.state.reachable = false;
       host.state.sinceSec = nowSec();

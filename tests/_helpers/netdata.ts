@@ -46,6 +46,13 @@ export interface NetdataOptions {
    * process's `url` is then `https://…`. Read its API with {@link httpGet}.
    */
   tls?: { key: string; cert: string };
+  /**
+   * Run in this directory (made by an earlier run with the same options), keeping it at stop:
+   * for restarts. Default: a fresh temp directory, removed at stop.
+   */
+  dir?: string;
+  /** Listen on this port (for restarts); default a free one. */
+  port?: number;
 }
 
 /** A response read by {@link httpGet}. */
@@ -134,9 +141,9 @@ export function freePort(): number {
 
 /** Starts netdata and waits until its API answers. */
 export async function startNetdata(opts: NetdataOptions): Promise<NetdataProcess> {
-  const dir = await Deno.makeTempDir({ prefix: "netdata-test-" });
-  for (const d of ["etc", "cache", "lib", "log"]) await Deno.mkdir(`${dir}/${d}`);
-  const port = freePort();
+  const dir = opts.dir ?? await Deno.makeTempDir({ prefix: "netdata-test-" });
+  for (const d of ["etc", "cache", "lib", "log"]) await Deno.mkdir(`${dir}/${d}`, { recursive: true });
+  const port = opts.port ?? freePort();
   const collect = opts.collect ?? true;
   const tls = opts.tls;
   // Netdata reads "^SSL=..." only after an access list: IP:PORT=acl|acl^SSL=force.
@@ -224,7 +231,7 @@ ${opts.extraConf ?? ""}
         Deno.kill(k.pid, "SIGKILL");
       } catch { /* gone */ }
     }
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    if (opts.dir === undefined) await Deno.remove(dir, { recursive: true }).catch(() => {});
   };
   let exited = false;
   proc.status.then(() => exited = true);
