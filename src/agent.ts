@@ -11,7 +11,7 @@ import { Host, Hosts } from "./host/mod.ts";
 import { applyHostMeta, HostMetaWriter, loadHostMeta } from "./host/persist.ts";
 import { detectSystemInfo, systemLabels } from "./host/system_info.ts";
 import { listen, type Listener } from "./net/listen.ts";
-import { createStore, type MemoryMode, type Store } from "./store/mod.ts";
+import { createStore, MAX_TIERS, type MemoryMode, type Store } from "./store/mod.ts";
 import { SendBufferStore } from "./store/sendbuffer.ts";
 import { capabilityNames } from "./stream/protocol.ts";
 import { Receiver, type ReceiverSession } from "./stream/receiver.ts";
@@ -98,6 +98,8 @@ export function hostStore(
     historySec,
     dir: dbDir(config, machineGuid),
     diskSpaceBytes: config.db.dbengineMultihostDiskSpaceMB * 1024 * 1024,
+    // Netdata allows up to 5; we keep per-second, per-minute and per-hour.
+    tiers: Math.min(config.db.storageTiers ?? 3, MAX_TIERS),
   });
 }
 
@@ -278,7 +280,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     }
     let first = 0, last = 0;
     for (const c of host.charts.values()) {
-      const f = c.firstEntrySec(), l = c.lastEntrySec();
+      const f = c.retentionFirstSec(), l = c.lastEntrySec();
       if (f !== 0 && (first === 0 || f < first)) first = f;
       if (l > last) last = l;
     }

@@ -5,7 +5,8 @@
  */
 
 import type { Chart, Dimension, Host } from "../host/mod.ts";
-import type { SeriesId, StoreReader } from "../store/mod.ts";
+import { firstTimeAnyTier, type SeriesId, storedTiers, type StoreReader } from "../store/mod.ts";
+import { pickTier, TierView } from "./tier.ts";
 import {
   API_SEPARATORS,
   compileSimplePattern,
@@ -134,7 +135,8 @@ export function createTarget(req: TargetRequest): QueryTarget | undefined {
     for (const dim of chart.dimensions) {
       t.allMetrics.push({ chart, dim, flags: 0 });
       if (!queryable) continue;
-      const first = store.firstTime(dim.seriesId);
+      // Retention across every stored tier, like Netdata's first_entry.
+      const first = firstTimeAnyTier(store, dim.seriesId);
       const last = store.lastTime(dim.seriesId);
       const ue = chart.updateEvery;
       if (!(first !== 0 && first - ue * 2 <= pre.before && last + ue * 2 >= pre.after)) continue;
@@ -188,12 +190,16 @@ export interface RunOptions {
   group: GroupMethod;
   groupOptions: string | undefined;
   scratch: QueryScratch;
+  /** Read this tier (the `tier` parameter); by default the one {@link pickTier} chooses. */
+  tier?: number;
 }
 
 /** A computed query: the window and the rows. */
 export interface QueryRun {
   window: QueryWindow;
   result: QueryResult;
+  /** The storage tier the points were read from. */
+  tier: number;
 }
 
 /**
@@ -225,7 +231,12 @@ export function runQuery(t: QueryTarget, opts: RunOptions): QueryRun | undefined
     resamplingDivisor: win.resamplingDivisor,
     options: opts.groupOptions,
   });
-  const store: StoreReader = req.host.store;
+  const hostStore = req.host.store;
+  const tiers = storedTiers(hostStore);
+  const tier = opts.tier !== undefined
+    ? Math.min(Math.max(0, opts.tier), tiers - 1)
+    : pickTier(hostStore, t.metrics.map((m) => m.dim.seriesId), win.after, win.before, win.points);
+  const store: StoreReader = tier === 0 ? hostStore : new TierView(hostStore, tier, opts.group);
   let nonZero = 0;
   for (let c = 0; c < cols; c++) {
     const m = t.metrics[c];
@@ -236,7 +247,7 @@ export function runQuery(t: QueryTarget, opts: RunOptions): QueryRun | undefined
   if ((win.options & OPT_NONZERO) !== 0 && nonZero === 0) {
     for (let c = 0; c < cols; c++) if ((r.od[c] & DIM_HIDDEN) === 0) r.od[c] |= DIM_NONZERO;
   }
-  return { window: win, result: r };
+  return { window: win, result: r, tier };
 }
 
 /** The newest stored value of a series (NaN for a gap or no data). */

@@ -521,7 +521,7 @@ function readDb(agent: Doc, r: Resolver): AgentConfig["db"] {
       (raw) => size(raw, r.problems, { unit: "MiB", min: 64, max: 16777216 }),
       256,
     ),
-    storageTiers: r.file(agent, "db/storage tiers", r.int({ min: 1, max: 5 }), 1),
+    storageTiers: r.file(agent, "db/storage tiers", r.int({ min: 1, max: 5 }), 3),
   };
 }
 
@@ -968,7 +968,7 @@ export function dumpConfig(config: AgentConfig, opts: DumpOptions = {}): string 
     put("db", "update every", String(g.updateEvery));
     put("db", "mode", g.memoryMode);
     put("db", "retention", String(Math.round(g.historySec / g.updateEvery)));
-    put("db", "storage tiers", String(d.storageTiers ?? 1));
+    put("db", "storage tiers", String(d.storageTiers ?? 3));
     put("db", "dbengine multihost disk space MB", String(d.dbengineMultihostDiskSpaceMB));
     put("db", "gap when lost iterations above", String(g.gapWhenLostIterationsAbove));
     put("db", "enable replication", yesNo(d.enableReplication));

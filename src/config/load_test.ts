@@ -127,7 +127,7 @@ Deno.test("buildConfig() resolves defaults, roles, files and overrides", async (
           secondsToReplicate: 86400,
           secondsPerReplicationStep: 600,
           dbengineMultihostDiskSpaceMB: 256,
-          storageTiers: 1,
+          storageTiers: 3,
         },
         "stream": {
           enabled: false,

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { SeriesId, Store, StoreReader } from "../store/mod.ts";
+import { firstTimeAnyTier, type SeriesId, type Store, type StoreReader } from "../store/mod.ts";
 
 /** Netdata's dimension algorithms. */
 export type Algorithm =
@@ -551,6 +551,17 @@ export class Chart {
     for (const d of this.dimensions) {
       const l = store.lastTime(d.seriesId);
       if (l > t) t = l;
+    }
+    return t;
+  }
+
+  /** The oldest point of any stored tier (the chart's retention as the API shows it), 0 when none. */
+  retentionFirstSec(): number {
+    let t = 0;
+    const store = this.#host.store;
+    for (const d of this.dimensions) {
+      const f = firstTimeAnyTier(store, d.seriesId);
+      if (f !== 0 && (t === 0 || f < t)) t = f;
     }
     return t;
   }

@@ -171,3 +171,19 @@ export function createStore(opts: StoreOptions): Store {
       throw new RangeError(`Unknown memory mode "${opts.mode}"`);
   }
 }
+
+/** How many tiers `store` keeps on its own (1 when only tier 0). */
+export function storedTiers(store: Store): number {
+  return store.mode === "dbengine" && store.readTier !== undefined ? store.tiers ?? 1 : 1;
+}
+
+/** The oldest point of a series across its stored tiers (0 when none). */
+export function firstTimeAnyTier(store: Store, id: SeriesId): number {
+  let first = 0;
+  const n = storedTiers(store);
+  for (let t = 0; t < n; t++) {
+    const f = store.firstTime(id, t);
+    if (f !== 0 && (first === 0 || f < first)) first = f;
+  }
+  return first;
+}

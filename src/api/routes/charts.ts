@@ -11,7 +11,7 @@ import { labelLines, releaseChannel } from "./info.ts";
 
 /** Netdata's rrdset2json() for one chart; adds its visible dimensions to `counts`. */
 export function chartJson(chart: Chart, counts?: { dimensions: number }): string {
-  const first = chart.firstEntrySec();
+  const first = chart.retentionFirstSec();
   const last = chart.lastEntrySec();
   let out = "\t\t{\n" +
     `\t\t\t"id": ${jsonString(chart.id)},\n` +

@@ -6,6 +6,7 @@
  */
 
 import type { Chart, Host } from "../../host/mod.ts";
+import { firstTimeAnyTier } from "../../store/mod.ts";
 import { CT_JSON, jsonString } from "../format.ts";
 import { API_SEPARATORS, compileSimplePattern, type SimplePattern } from "../../util/patterns.ts";
 import { relativeToAbsolute } from "../query.ts";
@@ -86,7 +87,7 @@ function outside(req: ContextRequest, first: number, last: number): boolean {
 function instanceJson(req: ContextRequest, c: Chart, span: Span): string | undefined {
   const hasFilter = req.labelKey !== undefined || req.labelsFilter !== undefined ||
     req.dimensions !== undefined;
-  let first = c.firstEntrySec();
+  let first = c.retentionFirstSec();
   let last = c.lastEntrySec();
   if (outside(req, first, last)) return undefined;
   if (req.labelKey !== undefined && !labelsMatch(c, req.labelKey, false)) return undefined;
@@ -99,7 +100,7 @@ function instanceJson(req: ContextRequest, c: Chart, span: Span): string | undef
     let ml = 0;
     const store = req.host.store;
     for (const d of c.dimensions) {
-      const df = store.firstTime(d.seriesId);
+      const df = firstTimeAnyTier(store, d.seriesId);
       const dl = store.lastTime(d.seriesId);
       if (outside(req, df, dl)) continue;
       if (req.dimensions !== undefined && req.dimensions(d.id) !== true && req.dimensions(d.name) !== true) {
@@ -154,7 +155,7 @@ function contextJson(req: ContextRequest, id: string, charts: Chart[], skipId: b
   let last = 0;
   let isCollected = false;
   for (const c of charts) {
-    const f = c.firstEntrySec();
+    const f = c.retentionFirstSec();
     const l = c.lastEntrySec();
     if (f !== 0 && (first === 0 || f < first)) first = f;
     if (l > last) last = l;

@@ -32,6 +32,7 @@ import {
 import { type Reply, type RouteContext, textReply } from "../reply.ts";
 import { createTarget, lastStoredValue, type QueryRun, type QueryTarget, runQuery } from "../target.ts";
 import { parseLeadingInt } from "../url.ts";
+import { storedTiers } from "../../store/mod.ts";
 
 /** The `format=` values (Netdata's DATASOURCE_*), by request name. */
 const FORMATS: Record<string, string> = {
@@ -119,7 +120,8 @@ export function dataRoute(ctx: RouteContext): Reply {
     }
   }
   const tierParam = p.get("tier");
-  if (tierParam !== undefined && parseLeadingInt(tierParam) === 0) options |= OPT_SELECTED_TIER;
+  const tier = tierParam !== undefined ? parseLeadingInt(tierParam) : undefined;
+  if (tier !== undefined && tier >= 0 && tier < storedTiers(ctx.host.store)) options |= OPT_SELECTED_TIER;
   google = {
     version: fixGoogleParam(google.version),
     reqId: fixGoogleParam(google.reqId),
@@ -163,14 +165,19 @@ export function dataRoute(ctx: RouteContext): Reply {
   // negative timeout is already exceeded.
   const timeout = parseLeadingInt(p.get("timeout"));
   if (timeout < 0) return textReply(503, "Query timeout exceeded");
-  const run = runQuery(target, { group, groupOptions, scratch: ctx.state.scratch });
+  const run = runQuery(target, {
+    group,
+    groupOptions,
+    scratch: ctx.state.scratch,
+    ...((options & OPT_SELECTED_TIER) !== 0 ? { tier } : {}),
+  });
   if (run === undefined) return textReply(404, NO_METRICS);
 
   // the descriptive id of jsonwrap
   let id: string;
   const tail = `/dimensions:${dimensions ?? "*"}/after:${after}/before:${before}/points:${points}` +
     `/group:${group.name}${groupOptions ?? ""}/options:${optionsToString(options)}` +
-    (gtime > 1 ? `/resampling:${gtime}` : "") + ((options & OPT_SELECTED_TIER) !== 0 ? `/tier:0` : "");
+    (gtime > 1 ? `/resampling:${gtime}` : "") + ((options & OPT_SELECTED_TIER) !== 0 ? `/tier:${tier}` : "");
   if (chart !== undefined) {
     id = `chart://host:${host.hostname}/instance:${chart.name}${tail}`;
   } else {
@@ -447,7 +454,9 @@ function wrapperBegin(w: WrapInfo, options: number, stringValue: boolean): strin
   out += key("dimensions") + shown + ",\n";
   out += key("points") + rows + ",\n";
   out += key("format") + sq + w.format + sq + ",\n";
-  out += key("db_points_per_tier") + "[ " + r.pointsRead + ", 0, 0 ],\n";
+  const perTier = [0, 0, 0];
+  perTier[w.run.tier] = r.pointsRead;
+  out += key("db_points_per_tier") + "[ " + perTier.join(", ") + " ],\n";
   out += key("result") + (stringValue ? sq : "");
   return out;
 }
