@@ -1,0 +1,240 @@
+/**
+ * Replication with Debian's real netdata 1.37.1 (issue #4): a parent stopped for 60 s and then
+ * restarted shows no gap, with the child's own values, in both directions and through our proxy.
+ * Skipped when netdata is not installed.
+ */
+import { assert } from "./_helpers/assert.ts";
+import { type AgentProcess, confDir, getJson, startAgent, waitFor } from "./_helpers/agent.ts";
+import { assertNoGap, retention } from "./_helpers/gap.ts";
+import {
+  freePort,
+  hasNetdata,
+  type NetdataOptions,
+  type NetdataProcess,
+  startNetdata,
+} from "./_helpers/netdata.ts";
+
+const GAP_SEC = 60;
+const CHARTS = ["system.cpu", "system.ram"];
+
+function senderConf(destination: string, key: string): string {
+  return `[stream]\n    enabled = yes\n    destination = ${destination}\n    api key = ${key}\n`;
+}
+
+function receiverConf(key: string): string {
+  return `[${key}]\n    enabled = yes\n`;
+}
+
+/** Processes and directories of one test, all stopped and removed at the end. */
+class Lab {
+  readonly agents: AgentProcess[] = [];
+  readonly netdatas: NetdataProcess[] = [];
+  readonly dirs: string[] = [];
+
+  async agent(args: string[]): Promise<AgentProcess> {
+    const a = await startAgent({ args });
+    this.agents.push(a);
+    return a;
+  }
+
+  async netdata(opts: NetdataOptions): Promise<NetdataProcess> {
+    const n = await startNetdata(opts);
+    this.netdatas.push(n);
+    return n;
+  }
+
+  async dir(prefix: string): Promise<string> {
+    const d = await Deno.makeTempDir({ prefix });
+    this.dirs.push(d);
+    return d;
+  }
+
+  async close(failed: boolean): Promise<void> {
+    if (failed) {
+      for (const a of this.agents) console.error(`--- agent ${a.url} ---\n${a.output().slice(-4000)}`);
+      for (const n of this.netdatas) {
+        const lines = n.log().split("\n").filter((l) => /STREAM|REPLAY|replicat/i.test(l));
+        console.error(`--- netdata ${n.url} ---\n${lines.slice(-60).join("\n")}`);
+      }
+    }
+    await Promise.all([...this.agents.map((a) => a.stop()), ...this.netdatas.map((n) => n.stop())]);
+    for (const d of this.dirs) await Deno.remove(d, { recursive: true }).catch(() => {});
+  }
+}
+
+async function withLab(fn: (lab: Lab) => Promise<void>): Promise<void> {
+  const lab = new Lab();
+  let failed = true;
+  try {
+    await fn(lab);
+    failed = false;
+  } finally {
+    await lab.close(failed);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until `mirror` has `sec` seconds of every chart after `sinceSec`. */
+async function waitData(mirror: string, sec: number, sinceSec = 0): Promise<void> {
+  await waitFor(
+    async () => {
+      for (const c of CHARTS) {
+        const r = await retention({ base: mirror }, c).catch(() => undefined);
+        if (!r || r.last - Math.max(r.first, sinceSec) < sec) return false;
+      }
+      return true;
+    },
+    45000,
+    `${sec} s of data on ${mirror}`,
+  );
+}
+
+/** Checks every chart from 2 s after the mirror's first point to the last second both have. */
+async function checkNoGap(mirror: string, origin: string, stoppedAt: number): Promise<void> {
+  for (const chart of CHARTS) {
+    const m = await retention({ base: mirror }, chart);
+    const o = await retention({ base: origin }, chart);
+    const from = Math.max(m.first, o.first) + 2, to = Math.min(m.last, o.last) - 1;
+    assert.ok(from < stoppedAt - 2 && to > stoppedAt + GAP_SEC, `window ${from}..${to} spans the outage`);
+    await assertNoGap({ base: mirror }, chart, from, to, { base: origin });
+  }
+}
+
+Deno.test({
+  name: `a netdata child fills the ${GAP_SEC} s gap of our restarted parent`,
+  ignore: !hasNetdata(),
+  async fn() {
+    await withLab(async (lab) => {
+      const key = crypto.randomUUID();
+      const port = freePort();
+      const dataDir = await lab.dir("repl-ours-parent-");
+      const conf = await confDir({ "stream.conf": receiverConf(key) });
+      lab.dirs.push(conf);
+      const parentArgs = [
+        "--role",
+        "parent",
+        "--hostname",
+        "ours-p",
+        "--port",
+        String(port),
+        "--config",
+        conf,
+      ];
+      let parent = await lab.agent([...parentArgs, "--data-dir", dataDir]);
+      const child = await lab.netdata({ hostname: "nd-c", streamConf: senderConf(`127.0.0.1:${port}`, key) });
+      await waitData(`${parent.url}/host/nd-c`, 5);
+      const stoppedAt = Math.floor(Date.now() / 1000);
+      await parent.stop();
+      await sleep(GAP_SEC * 1000);
+      parent = await lab.agent([...parentArgs, "--data-dir", dataDir]);
+      await waitFor(
+        async () => {
+          const kids = (await getJson(`${parent.url}/api/v1/info`)).streaming.children;
+          // deno-lint-ignore no-explicit-any
+          const k = kids.find((c: any) => c.hostname === "nd-c");
+          return k && k.replication.points > 0 && k.replication.charts_pending === 0;
+        },
+        45000,
+        "nd-c to reconnect and finish replication",
+      );
+      await waitData(`${parent.url}/host/nd-c`, 3, Math.floor(Date.now() / 1000));
+      await checkNoGap(`${parent.url}/host/nd-c`, child.url, stoppedAt);
+    });
+  },
+});
+
+Deno.test({
+  name: `our child fills the ${GAP_SEC} s gap of a restarted netdata parent (dbengine)`,
+  ignore: !hasNetdata(),
+  async fn() {
+    await withLab(async (lab) => {
+      const key = crypto.randomUUID();
+      const port = freePort();
+      const dir = await lab.dir("repl-nd-parent-");
+      const ndOpts: NetdataOptions = {
+        hostname: "nd-p",
+        collect: false,
+        memoryMode: "dbengine",
+        streamConf: receiverConf(key),
+        dir,
+        port,
+      };
+      let parent = await lab.netdata(ndOpts);
+      const child = await lab.agent([
+        "--role",
+        "child",
+        "--hostname",
+        "ours-c",
+        "--stream-to",
+        `127.0.0.1:${port}`,
+        "--api-key",
+        key,
+      ]);
+      await waitData(`${parent.url}/host/ours-c`, 5);
+      const stoppedAt = Math.floor(Date.now() / 1000);
+      await parent.stop();
+      await sleep(GAP_SEC * 1000);
+      parent = await lab.netdata(ndOpts);
+      await waitFor(
+        async () => {
+          const s = (await getJson(`${child.url}/api/v1/info`)).streaming.sender;
+          return s.connected && s.connections >= 2 && s.definedCharts > 0 && s.replicationPendingCharts === 0;
+        },
+        45000,
+        "our child to reconnect and finish replication",
+      );
+      await waitData(`${parent.url}/host/ours-c`, 3, Math.floor(Date.now() / 1000));
+      await checkNoGap(`${parent.url}/host/ours-c`, child.url, stoppedAt);
+      const storage = (await getJson(`${child.url}/api/v1/info`)).storage;
+      assert.ok(storage.replicated_points >= GAP_SEC, JSON.stringify(storage));
+    });
+  },
+});
+
+Deno.test({
+  name:
+    `through our proxy: a netdata parent stopped ${GAP_SEC} s gets the gap of a netdata child from the proxy`,
+  ignore: !hasNetdata(),
+  async fn() {
+    await withLab(async (lab) => {
+      const upKey = crypto.randomUUID(), downKey = crypto.randomUUID();
+      const port = freePort();
+      const dir = await lab.dir("repl-nd-top-");
+      const ndOpts: NetdataOptions = {
+        hostname: "nd-top",
+        collect: false,
+        memoryMode: "dbengine",
+        streamConf: receiverConf(upKey),
+        dir,
+        port,
+      };
+      let parent = await lab.netdata(ndOpts);
+      const pconf = await confDir({
+        "stream.conf": senderConf(`127.0.0.1:${port}`, upKey) + "\n" + receiverConf(downKey),
+      });
+      lab.dirs.push(pconf);
+      const proxy = await lab.agent(["--role", "proxy", "--hostname", "ours-x", "--config", pconf]);
+      const child = await lab.netdata({
+        hostname: "nd-leaf",
+        streamConf: senderConf(new URL(proxy.url).host, downKey),
+      });
+      await waitData(`${parent.url}/host/nd-leaf`, 5);
+      const stoppedAt = Math.floor(Date.now() / 1000);
+      await parent.stop();
+      await sleep(GAP_SEC * 1000);
+      parent = await lab.netdata(ndOpts);
+      await waitFor(
+        async () => {
+          const hosts = (await getJson(`${parent.url}/api/v1/info`)).mirrored_hosts_status;
+          // deno-lint-ignore no-explicit-any
+          return hosts.some((h: any) => h.hostname === "nd-leaf" && h.reachable);
+        },
+        45000,
+        "nd-leaf back on the netdata parent",
+      );
+      await waitData(`${parent.url}/host/nd-leaf`, 5, Math.floor(Date.now() / 1000));
+      await checkNoGap(`${parent.url}/host/nd-leaf`, child.url, stoppedAt);
+    });
+  },
+});
