@@ -210,7 +210,12 @@ function renderNodes() {
       "li",
       { class: isCurrent(st) ? "current" : undefined, "data-host": st.hostname },
       h("span", { class: cls }),
-      h("a", { href: nodeHref(st) }, st.hostname),
+      // the time range travels along (read at click time, it changes)
+      h(
+        "a",
+        { href: nodeHref(st), onclick: (e) => e.currentTarget.href = nodeHref(st) + location.hash },
+        st.hostname,
+      ),
       h("span", { class: "state" }, text),
     );
   }));
@@ -557,7 +562,11 @@ class ChartView {
       width: Math.max(200, this.plot.clientWidth || 400),
       height: 200,
       series,
-      cursor: { sync: { key: "dash" }, drag: { x: true, y: false, setScale: false } },
+      cursor: {
+        // share the crosshair only: a drag or double click acts once, in the chart it happened in
+        sync: { key: "dash", filters: { pub: (type) => type === "mousemove" || type === "mouseleave" } },
+        drag: { x: true, y: false, setScale: false },
+      },
       scales: {
         x: {
           time: true,
@@ -600,6 +609,7 @@ function setRange(after, before) {
     before = now;
   }
   if (before - after < 10) after = before - 10;
+  if (!state.live && after === state.after && before === state.before) return;
   state.live = false;
   state.after = after;
   state.before = before;
@@ -622,7 +632,31 @@ function currentWindow() {
   return [now - state.windowSec, now];
 }
 
+/** The time range in the URL (`#after=-300`, or `#after=A;before=B` in epoch seconds): links can be shared. */
+function readHash() {
+  const p = new URLSearchParams(location.hash.slice(1).replace(/;/g, "&"));
+  const a = Number(p.get("after"));
+  const b = Number(p.get("before"));
+  if (a < 0 && !(b > 0)) {
+    state.windowSec = Math.round(-a);
+    const sel = $("window");
+    if (![...sel.options].some((o) => Number(o.value) === state.windowSec)) {
+      sel.append(h("option", { value: state.windowSec }, `${state.windowSec} s`));
+    }
+    sel.value = String(state.windowSec);
+  } else if (a > 0 && b > a) {
+    state.live = false;
+    state.after = Math.round(a);
+    state.before = Math.round(b);
+  }
+}
+
 function updateRangeUi() {
+  history.replaceState(
+    null,
+    "",
+    state.live ? `#after=-${state.windowSec}` : `#after=${state.after};before=${state.before}`,
+  );
   $("live").classList.toggle("on", state.live);
   const fmt = (t) => new Date(t * 1000).toLocaleString();
   $("range").textContent = state.live
@@ -721,6 +755,13 @@ function wireUi() {
     setRange(a - Math.round(w / 2), b + Math.round(w / 2));
   });
   $("menu-toggle").addEventListener("click", () => document.body.classList.toggle("side-open"));
+  // menu links scroll; the URL's hash keeps the time range
+  $("menu").addEventListener("click", (e) => {
+    const a = e.target.closest("a");
+    if (!a) return;
+    e.preventDefault();
+    document.getElementById(a.getAttribute("href").slice(1))?.scrollIntoView();
+  });
   let resizeTimer = 0;
   addEventListener("resize", () => {
     clearTimeout(resizeTimer);
@@ -730,6 +771,7 @@ function wireUi() {
 }
 
 wireUi();
+readHash();
 updateRangeUi();
 await loadCharts();
 refreshNodes();
