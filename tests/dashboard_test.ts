@@ -137,6 +137,16 @@ Deno.test({
         assert.match(text, /bytes sent\s*[\d.]+ (B|KiB|MiB)/);
         await screenshot(page, "child-streaming");
       });
+      // the child goes away: the parent's node list says since when and why
+      await child.stop();
+      await withPage(async ({ page }) => {
+        await page.goto(`${parent.url}/`);
+        await page.waitForSelector(`#nodes li[data-host="c-d1"] .dot.down`);
+        await page.waitForFunction(
+          `/disconnected since .*\\(.+\\)/.test(document.querySelector('#nodes li[data-host="c-d1"]').textContent)`,
+        );
+        await screenshot(page, "child-disconnected");
+      });
     });
   },
 });

@@ -198,8 +198,11 @@ function renderNodes() {
       text = "connected" + (s?.since ? " since " + fmtAgo(s.since) : "");
       cls += " up";
     } else {
-      const r = offlineInfo.get(st.hostname)?.streaming?.receiver;
-      text = "disconnected" + (r?.since ? " since " + fmtAgo(r.since) : "") +
+      // this agent's info: the last session, and the newest stored point (about when it went away)
+      const info = offlineInfo.get(st.hostname);
+      const r = info?.streaming?.receiver;
+      const last = info?.storage?.last_entry;
+      text = "disconnected" + (last ? " since " + fmtAgo(last) : "") +
         (r?.end_reason ? ` (${r.end_reason})` : "");
       cls += " down";
     }
