@@ -281,6 +281,12 @@ Deno.test({
         20000,
         "ours-d3 connected to netdata",
       );
+      // netdata's proc plugin needs a moment for its first charts
+      await waitFor(
+        async () => (await getJson(`${ndUrl}/api/v1/charts`)).charts["system.cpu"] !== undefined,
+        20000,
+        "system.cpu on netdata",
+      );
       const proxy = subPathProxy(nd.url, { serveDashboard: true });
       try {
         await withPage(async ({ page, requests, errors }) => {

@@ -193,7 +193,7 @@ function processUrl(
   if (tok === "host") return switchHost(deps, state, info, host, t.rest);
   if (tok === "netdata.conf") return textReply(200, netdataConf(deps.config));
   // static files: the embedded dashboard, the same under every /host/<id>/ prefix
-  const file = dashboardFile(filePath);
+  const file = dashboardFile(filePath, { hostname: host.hostname });
   if (file !== undefined) return { status: 200, type: file.type, body: file.body, cacheable: file.cacheable };
   return textReply(404, "File does not exist, or is not accessible: " + htmlEscape(filePath), CT_HTML);
 }

@@ -449,7 +449,7 @@ class ChartView {
     this.el = h(
       "div",
       { class: "chart", id: `chart-${cssId(meta.id)}`, "data-chart": meta.id },
-      h(
+      this.head = h(
         "div",
         { id: anchor },
         h("span", { class: "family" }, family),
@@ -682,6 +682,8 @@ function buildCharts(charts) {
   }
   const root = $("charts");
   const menu = $("menu");
+  // charts already shown keep their view (and plot); gone ones are dropped
+  const old = new Map(state.charts.map((v) => [v.meta.id, v]));
   root.replaceChildren();
   menu.replaceChildren();
   state.charts = [];
@@ -695,18 +697,35 @@ function buildCharts(charts) {
       const fid = `fam-${cssId(s)}-${cssId(f)}`;
       if (fams.size > 1) sub.append(h("li", null, h("a", { href: `#${fid}` }, f)));
       charts.forEach((c, i) => {
-        const v = new ChartView(c, f, i === 0 ? fid : undefined);
+        const anchor = i === 0 ? fid : undefined;
+        let v = old.get(c.id);
+        if (v === undefined) v = new ChartView(c, f, anchor);
+        else {
+          old.delete(c.id);
+          v.meta = c;
+          if (anchor) v.head.id = anchor;
+          else v.head.removeAttribute("id");
+        }
         state.charts.push(v);
         grid.append(v.el);
       });
     }
     root.append(grid);
   }
+  for (const v of old.values()) {
+    state.visible.delete(v);
+    v.u?.destroy();
+  }
   observer?.disconnect();
   observer = new IntersectionObserver((entries) => {
     for (const e of entries) {
-      if (e.isIntersecting) state.visible.add(e.target.__view);
-      else state.visible.delete(e.target.__view);
+      const v = e.target.__view;
+      if (!e.isIntersecting) state.visible.delete(v);
+      else {
+        state.visible.add(v);
+        // the window may have been resized while it was off screen
+        if (v.u && Math.abs(v.u.width - v.plot.clientWidth) > 2) v.resize();
+      }
     }
     tick();
   }, { rootMargin: "100px 0px" });
@@ -720,6 +739,10 @@ function tick() {
   for (const v of state.visible) if (v.due(now)) v.fetch();
 }
 
+/** Chart ids of the last /api/v1/charts, to rebuild only when the set changes. */
+let chartSet = "";
+
+/** Reads the node's chart list; called at load and every 15 s (new interfaces, a child's charts). */
 async function loadCharts() {
   try {
     const j = await getJson(pageDir, "api/v1/charts");
@@ -728,7 +751,9 @@ async function loadCharts() {
     $("host-sub").textContent = `${j.version ?? ""} · ${
       j.charts_count ?? Object.keys(j.charts).length
     } charts · ${j.dimensions_count ?? "?"} dimensions`;
-    buildCharts(j.charts);
+    const set = Object.keys(j.charts).sort().join("\n");
+    if (set !== chartSet) buildCharts(j.charts);
+    chartSet = set;
   } catch (e) {
     $("charts").replaceChildren(h("p", { class: "muted" }, `Cannot read charts: ${e.message}`));
     state.errors.push(String(e));
@@ -780,5 +805,6 @@ await loadCharts();
 refreshNodes();
 refreshAlerts();
 setInterval(tick, 1000);
+setInterval(loadCharts, 15000);
 setInterval(refreshNodes, 5000);
 setInterval(refreshAlerts, 10000);

@@ -71,12 +71,22 @@ const INDEX: WebFile = {
   cacheable: false,
 };
 
+/** Escapes text for an HTML element. */
+function htmlText(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 /**
  * The embedded file for a path below the page's base (`""`, `/`, `/index.html`,
- * `/dashboard/app.js`, …), or undefined.
+ * `/dashboard/app.js`, …), or undefined. With `hostname`, the page's title names the node before
+ * its script runs.
  */
-export function dashboardFile(path: string): WebFile | undefined {
-  if (path === "" || path === "/" || path === "/index.html") return INDEX;
+export function dashboardFile(path: string, opts: { hostname?: string } = {}): WebFile | undefined {
+  if (path === "" || path === "/" || path === "/index.html") {
+    if (opts.hostname === undefined) return INDEX;
+    const title = `<title>${htmlText(opts.hostname)} - dashboard</title>`;
+    return { ...INDEX, body: INDEX.body.replace(/<title>[^<]*<\/title>/, () => title) };
+  }
   return Object.hasOwn(ASSETS, path.slice(1)) ? ASSETS[path.slice(1)] : undefined;
 }
 

@@ -24,6 +24,10 @@ Deno.test("dashboard: index.html loads every asset by a relative, content-hashed
   assert.equal(dashboardFile("/index.html"), dashboardFile(""));
   assert.equal(dashboardFile("/dashboard/nosuch.js"), undefined);
   assert.equal(dashboardFile("/toString"), undefined);
+  assert.match(
+    dashboardFile("/", { hostname: "<a&b>" })!.body,
+    /<title>&#60;a&#38;b&#62; - dashboard<\/title>/,
+  );
 });
 
 Deno.test("dashboard: the page calls only Netdata API v1 by relative URLs (so it works under /host/X/ and a sub-path)", () => {
