@@ -316,6 +316,50 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "dashboard: a grandchild behind a proxy is listed with hops 2, via the proxy",
+  ignore: !hasChromium(),
+  async fn() {
+    await withAgents(async (s) => {
+      const parent = await start(s, {
+        args: [
+          "--config",
+          await confDir({ "stream.conf": `[${KEY}]\n    enabled = yes\n` }),
+          "--hostname",
+          "p-d5",
+        ],
+      });
+      const proxyConf = await confDir({
+        "stream.conf": `[stream]\n    enabled = yes\n    destination = ${new URL(parent.url).host}\n` +
+          `    api key = ${KEY}\n[${KEY}]\n    enabled = yes\n`,
+      });
+      const proxy = await start(s, {
+        args: ["--role", "proxy", "--config", proxyConf, "--hostname", "x-d5"],
+      });
+      await start(s, {
+        args: [
+          "--role",
+          "child",
+          "--stream-to",
+          new URL(proxy.url).host,
+          "--api-key",
+          KEY,
+          "--hostname",
+          "c-d5",
+        ],
+      });
+      await withPage(async ({ page }) => {
+        await page.goto(`${parent.url}/`);
+        const li = (name: string) =>
+          `document.querySelector('#nodes li[data-host="${name}"]')?.textContent ?? ""`;
+        await page.waitForFunction(`/connected since .*hops 2, via x-d5/.test(${li("c-d5")})`);
+        assert.match(await page.evaluate(li("x-d5")) as string, /connected since .*hops 1$/);
+        await screenshot(page, "proxy-nodes");
+      });
+    });
+  },
+});
+
 Deno.test("dashboard: with [web] mode = none there is no page at all", async () => {
   const port = freePort();
   const conf = await confDir({ "agent.conf": "[web]\n    mode = none\n" });
