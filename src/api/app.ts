@@ -1,6 +1,7 @@
 /**
  * The HTTP layer: one catch-all Hono handler that parses the raw request target the way Netdata's
- * web server does (web_client.c), routes `/api/v1/<command>`, `/host/<id>/…` and `/`, and adds
+ * web server does (web_client.c), routes `/api/v1/<command>`, `/host/<id>/…` and the dashboard's
+ * files (`/`, `/dashboard/*`, under every host prefix too; see src/web/mod.ts), and adds
  * Netdata's response headers (CORS echo, the two Cache-Control forms, Expires).
  * @module
  */
@@ -10,7 +11,6 @@ import { compress } from "hono/compress";
 import type { AgentConfig } from "../config/types.ts";
 import type { Host, Hosts } from "../host/mod.ts";
 import { CT_HTML, CT_JSON, CT_TEXT, htmlEscape, httpDate } from "./format.ts";
-import { renderHome } from "./home.ts";
 import { QueryScratch } from "./query.ts";
 import type { ApiState, Reply, RouteContext } from "./reply.ts";
 import { textReply } from "./reply.ts";
@@ -28,6 +28,7 @@ import { dataRoute } from "./routes/data.ts";
 import { infoRoute } from "./routes/info.ts";
 import { aclkRoute, registryRoute } from "./routes/registry.ts";
 import { parseQuery, splitTarget, Tokenizer, urlDecode } from "./url.ts";
+import { dashboardFile } from "../web/mod.ts";
 
 /** What the API needs from the agent. */
 export interface ApiDeps {
@@ -191,17 +192,9 @@ function processUrl(
   if (tok === "api") return apiRequest(deps, state, info, host, t.rest);
   if (tok === "host") return switchHost(deps, state, info, host, t.rest);
   if (tok === "netdata.conf") return textReply(200, netdataConf(deps.config));
-  // static files: only the home page for now (the dashboard is served by a later issue)
-  if (filePath === "" || filePath === "/") {
-    const base = host === deps.hosts.localhost && !info.rawPath.startsWith("/host/")
-      ? ""
-      : `/host/${encodeURIComponent(host.hostname)}`;
-    return {
-      status: 200,
-      type: CT_HTML,
-      body: renderHome({ hosts: deps.hosts, host, version: deps.version, base }),
-    };
-  }
+  // static files: the embedded dashboard, the same under every /host/<id>/ prefix
+  const file = dashboardFile(filePath, { hostname: host.hostname });
+  if (file !== undefined) return { status: 200, type: file.type, body: file.body, cacheable: file.cacheable };
   return textReply(404, "File does not exist, or is not accessible: " + htmlEscape(filePath), CT_HTML);
 }
 

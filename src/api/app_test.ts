@@ -311,17 +311,27 @@ Deno.test("app: /host/<name> without a slash redirects with 308, honouring X-For
   assert.equal(unknown.status, 308, "the redirect comes before the host lookup");
 });
 
-Deno.test("app: / and /host/<name>/ serve the home page listing the hosts", async () => {
+Deno.test("app: the dashboard is served at /, under /host/<name|guid>/ and its assets relative to both", async () => {
   const a = agentWithChild();
-  for (const p of ["/", "/host/nd-child/"]) {
+  for (const p of ["/", "/index.html", "/host/nd-child/", "/host/fa57ff3a-e5ea-11f1-83f5-02fc00000001/"]) {
     const r = await a.get(p);
     assert.equal(r.status, 200, p);
     assert.equal(r.headers.get("content-type"), "text/html; charset=utf-8");
-    assert.match(r.body, /href="\/host\/nd-child\/">nd-child<\/a>/);
-    assert.match(r.body, /nd-parent/);
+    assert.equal(r.headers.get("cache-control"), "no-cache, no-store, must-revalidate", p);
+    const src = /src="(dashboard\/app\.js\?v=[0-9a-f]{8})"/.exec(r.body);
+    assert.ok(src, `${p}: relative app.js with a content hash`);
+    const js = await a.get(p.replace(/index\.html$/, "") + src[1]);
+    assert.equal(js.status, 200, `${p}${src[1]}`);
+    assert.equal(js.headers.get("content-type"), "application/javascript; charset=utf-8");
+    assert.equal(js.headers.get("cache-control"), "public");
+    assert.match(js.body, /api\/v1\/charts/);
   }
-  const child = await a.get("/host/nd-child/");
-  assert.match(child.body, /href="\/host\/nd-child\/api\/v1\/info"/);
+  for (const asset of ["dashboard/uplot.js", "dashboard/uplot.css", "dashboard/style.css"]) {
+    assert.equal((await a.get("/" + asset)).status, 200, asset);
+  }
+  assert.match((await a.get("/dashboard/uplot.js")).body, /MIT License[\s\S]*var uPlot=/);
+  assert.equal((await a.get("/dashboard/nosuch.js")).status, 404);
+  assert.equal((await a.get("/host/nosuch/")).status, 404);
 });
 
 Deno.test("app: gzip when the client accepts it", async () => {

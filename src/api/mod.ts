@@ -1,6 +1,6 @@
 /**
  * The Netdata-compatible HTTP API v1 (Netdata 1.37.1 is the reference; see
- * docs/netdata-api-v1.md): `/api/v1/*`, the `/host/<id>/` prefix and the home page.
+ * docs/netdata-api-v1.md): `/api/v1/*`, the `/host/<id>/` prefix and the dashboard (src/web).
  *
  * Invariants:
  * - Read-only: routes read hosts, charts and the stores' read interface, never write them.
@@ -18,7 +18,6 @@
  */
 
 export { type ApiDeps, createApi } from "./app.ts";
-export { renderHome } from "./home.ts";
 export {
   API_SEPARATORS,
   compileSimplePattern,

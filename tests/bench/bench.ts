@@ -12,7 +12,9 @@ import type { AgentConfig } from "../../src/config/types.ts";
 import { loadConfig } from "../../src/config/mod.ts";
 import { Host, Hosts } from "../../src/host/mod.ts";
 import { createStore } from "../../src/store/mod.ts";
-import { startAgent } from "../_helpers/agent.ts";
+import { startAgent, waitFor } from "../_helpers/agent.ts";
+import { hasChromium, withPage } from "../_helpers/browser.ts";
+import { dashboardFiles } from "../../src/web/mod.ts";
 import { hasNetdata, startNetdata } from "../_helpers/netdata.ts";
 import { benchIngest } from "./ingest.ts";
 import { benchDiskStore } from "../../src/store/disk_bench.ts";
@@ -129,6 +131,49 @@ function benchCollection(): void {
   report("collection time per tick", perTick, "ms", `${host.charts.size} charts, ${dims} dimensions`);
   report("collection time per dimension", perTick * 1000 / dims, "µs");
   for (const c of collectors) c.close();
+}
+
+/** Page weight of the dashboard, and the time to its first chart with data in chromium. */
+async function benchDashboard(): Promise<void> {
+  let raw = 0, gz = 0;
+  for (const { file } of dashboardFiles()) {
+    const bytes = new TextEncoder().encode(file.body);
+    raw += bytes.length;
+    const zipped = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
+    gz += (await new Response(zipped).arrayBuffer()).byteLength;
+  }
+  report("dashboard page weight", raw / 1024, "KiB", "HTML + JS + CSS, uPlot included");
+  report("dashboard page weight gzipped", gz / 1024, "KiB", "target < 200 KB");
+  if (!hasChromium()) {
+    rows.push(["dashboard first chart", "no chromium", "apt-get install chromium"]);
+    return;
+  }
+  const agent = await startAgent({ args: ["--memory-mode", "ram", "--log-level", "info"] });
+  try {
+    await waitFor(
+      async () => {
+        const r = await fetch(`${agent.url}/api/v1/chart?chart=system.cpu`);
+        const c = await r.json();
+        return c.last_entry - c.first_entry >= 2;
+      },
+      15000,
+      "data in system.cpu",
+    );
+    await withPage(async ({ page }) => {
+      for (const lap of ["cold", "warm"]) {
+        await page.goto(`${agent.url}/`);
+        const ms = await (await page.waitForFunction("window.__dash?.firstDataMs")).jsonValue() as number;
+        report(
+          `dashboard first chart with data (${lap})`,
+          ms,
+          "ms",
+          "from navigation start, chromium, loopback",
+        );
+      }
+    });
+  } finally {
+    await agent.stop();
+  }
 }
 
 function procStat(pid: number): { cpuSec: number; rssKiB: number } {
@@ -272,6 +317,7 @@ const { config } = await loadConfig({ role: "standalone", overrides: {} });
 benchStoreAppend();
 await benchQuery(config);
 benchCollection();
+await benchDashboard();
 await benchFootprint(seconds);
 const disk = benchDiskStore();
 report(
