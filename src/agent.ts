@@ -75,6 +75,8 @@ function sessionInfo(s: ReceiverSession) {
     since: s.sinceSec,
     connected: s.endReason === "",
     end_reason: s.endReason || null,
+    /** When it ended (epoch s), null while connected. */
+    ended: s.endReason ? s.host.state.sinceSec : null,
     hops: s.host.state.hops,
     capabilities: capabilityNames(s.caps),
     bytes_received: s.bytesIn,

@@ -201,7 +201,8 @@ function renderNodes() {
       // this agent's info: the last session, and the newest stored point (about when it went away)
       const info = offlineInfo.get(st.hostname);
       const r = info?.streaming?.receiver;
-      const last = info?.storage?.last_entry;
+      // when the session ended; else (a real Netdata) about when its newest point was stored
+      const last = r?.ended ?? info?.storage?.last_entry;
       text = "disconnected" + (last ? " since " + fmtAgo(last) : "") +
         (r?.end_reason ? ` (${r.end_reason})` : "");
       cls += " down";
