@@ -17,6 +17,7 @@ import { hasChromium, withPage } from "../_helpers/browser.ts";
 import { dashboardFiles } from "../../src/web/mod.ts";
 import { hasNetdata, startNetdata } from "../_helpers/netdata.ts";
 import { benchIngest } from "./ingest.ts";
+import { benchLongQuery, benchReplication } from "./replication.ts";
 import { benchDiskStore } from "../../src/store/disk_bench.ts";
 
 const results: Record<string, number | string> = {};
@@ -340,6 +341,8 @@ report(
 );
 report("dbengine read after restart", disk.readSamplesPerSec / 1e6, "M points/s", "tier 0");
 await benchIngest(report);
+await benchLongQuery(config, report);
+await benchReplication(config, report);
 
 const w = Math.max(...rows.map((r) => r[0].length));
 console.log(`\nbench (${new Date().toISOString()}, ${Deno.build.arch}, Deno ${Deno.version.deno})`);
