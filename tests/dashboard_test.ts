@@ -5,7 +5,14 @@
  * proxy sub-path, and no page with `[web] mode = none`. Screenshots go to test-artifacts/dashboard/.
  */
 import { assert } from "./_helpers/assert.ts";
-import { type AgentProcess, confDir, getJson, startAgent, waitFor } from "./_helpers/agent.ts";
+import {
+  type AgentProcess,
+  confDir,
+  getJson,
+  startInto as start,
+  waitFor,
+  withAgents,
+} from "./_helpers/agent.ts";
 import {
   chartPixels,
   hasChromium,
@@ -17,25 +24,6 @@ import {
 import { freePort, hasNetdata, type NetdataProcess, startNetdata } from "./_helpers/netdata.ts";
 
 const KEY = "11111111-2222-3333-4444-555555555555";
-
-/** Starts agents, runs fn, stops them all; prints their logs when fn throws. */
-async function withAgents(fn: (started: AgentProcess[]) => Promise<void>): Promise<void> {
-  const started: AgentProcess[] = [];
-  try {
-    await fn(started);
-  } catch (e) {
-    for (const a of started) console.error(`--- agent ${a.url} ---\n${a.output().slice(-4000)}`);
-    throw e;
-  } finally {
-    await Promise.all(started.map((a) => a.stop()));
-  }
-}
-
-async function start(started: AgentProcess[], opts: Parameters<typeof startAgent>[0]): Promise<AgentProcess> {
-  const a = await startAgent(opts);
-  started.push(a);
-  return a;
-}
 
 /** A parent `p-NAME` with our key enabled and a child `c-NAME` streaming into it. */
 async function parentAndChild(s: AgentProcess[], name: string) {

@@ -25,6 +25,11 @@ function receiverConf(key: string): string {
   return `[${key}]\n    enabled = yes\n`;
 }
 
+/** A netdata parent (dbengine, no collection) that can be stopped and started again on `dir` and `port`. */
+function restartableParent(hostname: string, key: string, dir: string, port: number): NetdataOptions {
+  return { hostname, collect: false, memoryMode: "dbengine", streamConf: receiverConf(key), dir, port };
+}
+
 /** Processes and directories of one test, all stopped and removed at the end. */
 class Lab {
   readonly agents: AgentProcess[] = [];
@@ -90,6 +95,19 @@ async function waitData(mirror: string, sec: number, sinceSec = 0): Promise<void
   );
 }
 
+/**
+ * The outage: waits for 5 s of data on the mirror, stops the parent, waits {@link GAP_SEC} and starts
+ * it again. Returns the second it stopped.
+ */
+async function outage(mirror: () => string, stop: () => Promise<unknown>, restart: () => Promise<void>) {
+  await waitData(mirror(), 5);
+  const stoppedAt = Math.floor(Date.now() / 1000);
+  await stop();
+  await sleep(GAP_SEC * 1000);
+  await restart();
+  return stoppedAt;
+}
+
 /** Checks every chart from 2 s after the mirror's first point to the last second both have. */
 async function checkNoGap(mirror: string, origin: string, stoppedAt: number): Promise<void> {
   for (const chart of CHARTS) {
@@ -123,11 +141,9 @@ Deno.test({
       ];
       let parent = await lab.agent([...parentArgs, "--data-dir", dataDir]);
       const child = await lab.netdata({ hostname: "nd-c", streamConf: senderConf(`127.0.0.1:${port}`, key) });
-      await waitData(`${parent.url}/host/nd-c`, 5);
-      const stoppedAt = Math.floor(Date.now() / 1000);
-      await parent.stop();
-      await sleep(GAP_SEC * 1000);
-      parent = await lab.agent([...parentArgs, "--data-dir", dataDir]);
+      const stoppedAt = await outage(() => `${parent.url}/host/nd-c`, () => parent.stop(), async () => {
+        parent = await lab.agent([...parentArgs, "--data-dir", dataDir]);
+      });
       await waitFor(
         async () => {
           const kids = (await getJson(`${parent.url}/api/v1/info`)).streaming.children;
@@ -152,14 +168,7 @@ Deno.test({
       const key = crypto.randomUUID();
       const port = freePort();
       const dir = await lab.dir("repl-nd-parent-");
-      const ndOpts: NetdataOptions = {
-        hostname: "nd-p",
-        collect: false,
-        memoryMode: "dbengine",
-        streamConf: receiverConf(key),
-        dir,
-        port,
-      };
+      const ndOpts = restartableParent("nd-p", key, dir, port);
       let parent = await lab.netdata(ndOpts);
       const child = await lab.agent([
         "--role",
@@ -171,11 +180,9 @@ Deno.test({
         "--api-key",
         key,
       ]);
-      await waitData(`${parent.url}/host/ours-c`, 5);
-      const stoppedAt = Math.floor(Date.now() / 1000);
-      await parent.stop();
-      await sleep(GAP_SEC * 1000);
-      parent = await lab.netdata(ndOpts);
+      const stoppedAt = await outage(() => `${parent.url}/host/ours-c`, () => parent.stop(), async () => {
+        parent = await lab.netdata(ndOpts);
+      });
       await waitFor(
         async () => {
           const s = (await getJson(`${child.url}/api/v1/info`)).streaming.sender;
@@ -201,14 +208,7 @@ Deno.test({
       const upKey = crypto.randomUUID(), downKey = crypto.randomUUID();
       const port = freePort();
       const dir = await lab.dir("repl-nd-top-");
-      const ndOpts: NetdataOptions = {
-        hostname: "nd-top",
-        collect: false,
-        memoryMode: "dbengine",
-        streamConf: receiverConf(upKey),
-        dir,
-        port,
-      };
+      const ndOpts = restartableParent("nd-top", upKey, dir, port);
       let parent = await lab.netdata(ndOpts);
       const pconf = await confDir({
         "stream.conf": senderConf(`127.0.0.1:${port}`, upKey) + "\n" + receiverConf(downKey),
@@ -219,11 +219,9 @@ Deno.test({
         hostname: "nd-leaf",
         streamConf: senderConf(new URL(proxy.url).host, downKey),
       });
-      await waitData(`${parent.url}/host/nd-leaf`, 5);
-      const stoppedAt = Math.floor(Date.now() / 1000);
-      await parent.stop();
-      await sleep(GAP_SEC * 1000);
-      parent = await lab.netdata(ndOpts);
+      const stoppedAt = await outage(() => `${parent.url}/host/nd-leaf`, () => parent.stop(), async () => {
+        parent = await lab.netdata(ndOpts);
+      });
       await waitFor(
         async () => {
           const hosts = (await getJson(`${parent.url}/api/v1/info`)).mirrored_hosts_status;

@@ -3,7 +3,14 @@
  * documents (child -> parent, proxy, headless collector, failover, TLS, active-active parents).
  */
 import { assert, assertNear } from "./_helpers/assert.ts";
-import { type AgentProcess, confDir, getJson, startAgent, waitFor } from "./_helpers/agent.ts";
+import {
+  type AgentProcess,
+  confDir,
+  getJson,
+  startInto as start,
+  waitFor,
+  withAgents,
+} from "./_helpers/agent.ts";
 import { freePort } from "./_helpers/netdata.ts";
 
 const KEY = "11111111-2222-3333-4444-555555555555";
@@ -11,25 +18,6 @@ const PARENT_STREAM_CONF = `[${KEY}]\n    enabled = yes\n`;
 
 function hostPort(url: string): string {
   return new URL(url).host;
-}
-
-/** Starts agents, runs fn, stops them all; prints their logs when fn throws. */
-async function withAgents(fn: (started: AgentProcess[]) => Promise<void>): Promise<void> {
-  const started: AgentProcess[] = [];
-  try {
-    await fn(started);
-  } catch (e) {
-    for (const a of started) console.error(`--- agent ${a.url} ---\n${a.output().slice(-6000)}`);
-    throw e;
-  } finally {
-    await Promise.all(started.map((a) => a.stop()));
-  }
-}
-
-async function start(started: AgentProcess[], opts: Parameters<typeof startAgent>[0]): Promise<AgentProcess> {
-  const a = await startAgent(opts);
-  started.push(a);
-  return a;
 }
 
 /** Waits until `parent` lists `hostname` as reachable with data in system.cpu. */

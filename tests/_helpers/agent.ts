@@ -165,3 +165,23 @@ export async function getJson(url: string): Promise<any> {
   if (r.status !== 200) throw new Error(`GET ${url}: ${r.status} ${text.slice(0, 300)}`);
   return JSON.parse(text);
 }
+
+/** Starts agents, runs fn, stops them all; prints their logs when fn throws. */
+export async function withAgents(fn: (started: AgentProcess[]) => Promise<void>): Promise<void> {
+  const started: AgentProcess[] = [];
+  try {
+    await fn(started);
+  } catch (e) {
+    for (const a of started) console.error(`--- agent ${a.url} ---\n${a.output().slice(-6000)}`);
+    throw e;
+  } finally {
+    await Promise.all(started.map((a) => a.stop()));
+  }
+}
+
+/** Starts an agent and adds it to `started` (for {@link withAgents}). */
+export async function startInto(started: AgentProcess[], opts: StartOptions): Promise<AgentProcess> {
+  const a = await startAgent(opts);
+  started.push(a);
+  return a;
+}

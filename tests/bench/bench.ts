@@ -17,7 +17,7 @@ import { hasChromium, withPage } from "../_helpers/browser.ts";
 import { dashboardFiles } from "../../src/web/mod.ts";
 import { hasNetdata, startNetdata } from "../_helpers/netdata.ts";
 import { benchIngest } from "./ingest.ts";
-import { benchLongQuery, benchReplication } from "./replication.ts";
+import { benchLongQuery, benchReplication, SYSTEM_CPU } from "./replication.ts";
 import { benchDiskStore } from "../../src/store/disk_bench.ts";
 
 const results: Record<string, number | string> = {};
@@ -68,18 +68,7 @@ function benchStoreAppend(): void {
 async function benchQuery(config: AgentConfig): Promise<void> {
   const nowSec = 1795293600;
   const host = newHost(3600, () => nowSec * 1e6);
-  const chart = host.defineChart({
-    id: "system.cpu",
-    title: "Total CPU utilization",
-    units: "percentage",
-    family: "cpu",
-    context: "system.cpu",
-    chartType: "stacked",
-    priority: 100,
-    updateEvery: 1,
-    plugin: "proc.plugin",
-    module: "/proc/stat",
-  });
+  const chart = host.defineChart(SYSTEM_CPU);
   const dims = ["guest_nice", "guest", "steal", "softirq", "irq", "user", "system", "nice", "iowait", "idle"]
     .map((id) =>
       chart.defineDimension({

@@ -11,13 +11,27 @@
 
 import { createApi } from "../../src/api/mod.ts";
 import type { AgentConfig } from "../../src/config/types.ts";
-import { Host, Hosts } from "../../src/host/mod.ts";
+import { type ChartDef, Host, Hosts } from "../../src/host/mod.ts";
 import { createStore } from "../../src/store/mod.ts";
 import { Sender } from "../../src/stream/sender.ts";
 import { confDir, getJson, startAgent } from "../_helpers/agent.ts";
 import type { ReportFn } from "./ingest.ts";
 
 const KEY = "31111111-2222-3333-4444-555555555555";
+
+/** Netdata's system.cpu definition, for query benches. */
+export const SYSTEM_CPU: ChartDef = {
+  id: "system.cpu",
+  title: "Total CPU utilization",
+  units: "percentage",
+  family: "cpu",
+  context: "system.cpu",
+  chartType: "stacked",
+  priority: 100,
+  updateEvery: 1,
+  plugin: "proc.plugin",
+  module: "/proc/stat",
+};
 
 /** Replicates 1 h of `charts × dims` metrics into a fresh parent and reports samples/s. */
 export async function benchReplication(config: AgentConfig, report: ReportFn, charts = 80, dims = 25) {
@@ -118,18 +132,7 @@ export async function benchLongQuery(config: AgentConfig, report: ReportFn): Pro
     nowUs: () => nowSec * 1e6,
   });
   try {
-    const chart = host.defineChart({
-      id: "system.cpu",
-      title: "Total CPU utilization",
-      units: "percentage",
-      family: "cpu",
-      context: "system.cpu",
-      chartType: "stacked",
-      priority: 100,
-      updateEvery: 1,
-      plugin: "proc.plugin",
-      module: "/proc/stat",
-    });
+    const chart = host.defineChart(SYSTEM_CPU);
     const ids = Array.from(
       { length: 10 },
       (_, d) =>
