@@ -29,11 +29,13 @@ import {
   oneOf,
   parseDuration,
   parseInteger,
+  problem,
   type RawValue,
   size,
   suggest,
   uuid,
   WEB_ACLS,
+  type Where,
 } from "./schema.ts";
 import type {
   AgentConfig,
@@ -269,12 +271,6 @@ const RECEIVER_TEMPLATES = new Set(["API_KEY", "MACHINE_GUID"]);
 // -----------------------------------------------------------------------------------------------
 
 const q = (s: string): string => JSON.stringify(s);
-
-type Where = Pick<ConfigProblem, "file" | "line" | "section" | "key">;
-
-function problem(severity: ConfigProblem["severity"], where: Where, message: string): ConfigProblem {
-  return { severity, file: where.file, line: where.line, section: where.section, key: where.key, message };
-}
 
 const notUsedMessage = (section: string, key: string) =>
   `Ignoring ${q(key)} in [${section}]: the agent does not use this Netdata key`;

@@ -69,30 +69,30 @@ function hint(value: string): string {
   return "";
 }
 
+/** Where a problem is: a file, line, section and key (a RawValue is one). */
+export type Where = Pick<ConfigProblem, "file" | "line" | "section" | "key">;
+
+/** A problem at `where`. */
+export function problem(severity: ConfigProblem["severity"], where: Where, message: string): ConfigProblem {
+  return { severity, file: where.file, line: where.line, section: where.section, key: where.key, message };
+}
+
 function cannotParse(raw: RawValue, expected: string, extra = ""): ConfigProblem {
-  return {
-    severity: "error",
-    file: raw.file,
-    line: raw.line,
-    section: raw.section,
-    key: raw.key,
-    message: `Cannot parse ${q(raw.key)} in [${raw.section}]: expected ${expected}, got ${q(raw.value)}${
+  return problem(
+    "error",
+    raw,
+    `Cannot parse ${q(raw.key)} in [${raw.section}]: expected ${expected}, got ${q(raw.value)}${
       extra || hint(raw.value)
     }`,
-  };
+  );
 }
 
 function outOfRange(raw: RawValue, range: string): ConfigProblem {
-  return {
-    severity: "error",
-    file: raw.file,
-    line: raw.line,
-    section: raw.section,
-    key: raw.key,
-    message: `Value of ${q(raw.key)} in [${raw.section}] is out of range: expected ${range}, got ${
-      q(raw.value)
-    }`,
-  };
+  return problem(
+    "error",
+    raw,
+    `Value of ${q(raw.key)} in [${raw.section}] is out of range: expected ${range}, got ${q(raw.value)}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -261,14 +261,9 @@ export function nonEmpty(
   opts: { what: string },
 ): string | undefined {
   if (raw.value !== "") return raw.value;
-  problems.push({
-    severity: "error",
-    file: raw.file,
-    line: raw.line,
-    section: raw.section,
-    key: raw.key,
-    message: `Cannot use ${q(raw.key)} in [${raw.section}]: expected ${opts.what}, got ""`,
-  });
+  problems.push(
+    problem("error", raw, `Cannot use ${q(raw.key)} in [${raw.section}]: expected ${opts.what}, got ""`),
+  );
   return undefined;
 }
 
@@ -306,15 +301,14 @@ export function bindTo(
   let ok = true;
   const fail = (entry: string, expected: string, got: string) => {
     ok = false;
-    problems.push({
-      severity: "error",
-      file: raw.file,
-      line: raw.line,
-      section: raw.section,
-      key: raw.key,
-      message: `Cannot parse ${q(raw.key)} in [${raw.section}]: expected ${expected} in entry ${q(entry)}, ` +
-        `got ${q(got)}${hint(entry)}`,
-    });
+    problems.push(
+      problem(
+        "error",
+        raw,
+        `Cannot parse ${q(raw.key)} in [${raw.section}]: expected ${expected} in entry ${q(entry)}, ` +
+          `got ${q(got)}${hint(entry)}`,
+      ),
+    );
   };
   for (const entry of raw.value.split(/[\s,]+/)) {
     if (entry === "") continue;
