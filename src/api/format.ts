@@ -167,29 +167,59 @@ function rowTotal(r: QueryResult, row: number, options: number): number {
 }
 
 /** What {@link valueText} needs across the cells of one formatter call. */
-interface CellState {
-  abs: boolean;
-  percentage: boolean;
-  null2zero: boolean;
-  /** Set at the start of each percentage row: Netdata resets r.min/r.max on every row. */
-  rowStart: boolean;
+/** Row indexes in print order: newest first, oldest first with `reversed`. */
+function rowOrder(r: QueryResult, options: number): { start: number; end: number; step: number } {
+  return (options & OPT_REVERSED) !== 0
+    ? { start: 0, end: r.rows, step: 1 }
+    : { start: r.rows - 1, end: -1, step: -1 };
 }
 
-/** One printed value: empty as null (or 0), else after `abs` and `percentage` of the row total. */
-function valueText(r: QueryResult, idx: number, cell: CellState, total: number): string {
-  if ((r.o[idx] & VALUE_EMPTY) !== 0) return cell.null2zero ? "0" : "null";
-  let n = r.v[idx];
-  if (cell.abs && n < 0) n = -n;
-  if (cell.percentage) {
-    n = n * 100 / total;
-    if (cell.rowStart) {
-      r.min = r.max = n;
-      cell.rowStart = false;
-    }
-    if (n < r.min) r.min = n;
-    if (n > r.max) r.max = n;
+/**
+ * The value cells of a table, row by row: empty as null (or 0 with `null2zero`), else after `abs`
+ * and, with `percentage`, as a share of the row total. Percentage rows also reset and widen
+ * r.min/r.max, as Netdata does.
+ */
+class Cells {
+  readonly #r: QueryResult;
+  readonly #options: number;
+  readonly #abs: boolean;
+  readonly #percentage: boolean;
+  readonly #null2zero: boolean;
+  #total = 1;
+  #rowStart = false;
+
+  constructor(r: QueryResult, options: number) {
+    this.#r = r;
+    this.#options = options;
+    this.#abs = (options & OPT_ABSOLUTE) !== 0;
+    this.#percentage = (options & OPT_PERCENTAGE) !== 0;
+    this.#null2zero = (options & OPT_NULL2ZERO) !== 0;
   }
-  return formatNumber(n);
+
+  /** Starts row `i` (its total, for percentages). */
+  row(i: number): void {
+    if (!this.#percentage) return;
+    this.#total = rowTotal(this.#r, i, this.#options);
+    this.#rowStart = true;
+  }
+
+  /** The text of value `idx` of the current row. */
+  text(idx: number): string {
+    const r = this.#r;
+    if ((r.o[idx] & VALUE_EMPTY) !== 0) return this.#null2zero ? "0" : "null";
+    let n = r.v[idx];
+    if (this.#abs && n < 0) n = -n;
+    if (this.#percentage) {
+      n = n * 100 / this.#total;
+      if (this.#rowStart) {
+        r.min = r.max = n;
+        this.#rowStart = false;
+      }
+      if (n < r.min) r.min = n;
+      if (n > r.max) r.max = n;
+    }
+    return formatNumber(n);
+  }
 }
 
 /** Options of {@link formatJson}. */
@@ -260,16 +290,9 @@ export function formatJson(r: QueryResult, o: JsonOptions): string {
   out += dataBegin;
   if (visible === 0) return out + finish;
 
-  const reversed = (options & OPT_REVERSED) !== 0;
-  const start = reversed ? 0 : r.rows - 1;
-  const end = reversed ? r.rows : -1;
-  const step = reversed ? 1 : -1;
-  const percentage = (options & OPT_PERCENTAGE) !== 0;
-  const abs = (options & OPT_ABSOLUTE) !== 0;
-  const null2zero = (options & OPT_NULL2ZERO) !== 0;
+  const { start, end, step } = rowOrder(r, options);
   const ms = (options & OPT_MILLISECONDS) !== 0;
-  let total = 1;
-  const cell: CellState = { abs, percentage, null2zero, rowStart: false };
+  const cells = new Cells(r, options);
   for (let i = start; i !== end; i += step) {
     if (i !== start) out += ",\n";
     out += preDate;
@@ -284,16 +307,13 @@ export function formatJson(r: QueryResult, o: JsonOptions): string {
       if (ms) out += "000";
       out += postDate;
     }
-    if (percentage) {
-      total = rowTotal(r, i, options);
-      cell.rowStart = true;
-    }
+    cells.row(i);
     const base = i * r.cols;
     for (let c = 0; c < r.cols; c++) {
       if (!r.visible(c, options)) continue;
       out += preValue;
       if (objectRows) out += `${kq}${jsonEscape(names[c])}${kq}: `;
-      out += valueText(r, base + c, cell, total);
+      out += cells.text(base + c);
       out += postValue;
     }
     out += postLine;
@@ -343,17 +363,10 @@ export function formatCsv(r: QueryResult, o: CsvOptions): string {
   }
   if (visible === 0) return out;
 
-  const reversed = (options & OPT_REVERSED) !== 0;
-  const start = reversed ? 0 : r.rows - 1;
-  const end = reversed ? r.rows : -1;
-  const step = reversed ? 1 : -1;
-  const percentage = (options & OPT_PERCENTAGE) !== 0;
-  const abs = (options & OPT_ABSOLUTE) !== 0;
-  const null2zero = (options & OPT_NULL2ZERO) !== 0;
+  const { start, end, step } = rowOrder(r, options);
   const numericTime = (options & (OPT_SECONDS | OPT_MILLISECONDS)) !== 0;
   const ms = (options & OPT_MILLISECONDS) !== 0;
-  let total = 1;
-  const cell: CellState = { abs, percentage, null2zero, rowStart: false };
+  const cells = new Cells(r, options);
   for (let i = start; i !== end; i += step) {
     out += o.betweenLines + o.startLine;
     if (numericTime) {
@@ -362,15 +375,12 @@ export function formatCsv(r: QueryResult, o: CsvOptions): string {
     } else {
       out += localDateTime(r.t[i]);
     }
-    if (percentage) {
-      total = rowTotal(r, i, options);
-      cell.rowStart = true;
-    }
+    cells.row(i);
     const base = i * r.cols;
     for (let c = 0; c < r.cols; c++) {
       if (!r.visible(c, options)) continue;
       out += o.separator;
-      out += valueText(r, base + c, cell, total);
+      out += cells.text(base + c);
     }
     out += o.endLine;
   }
@@ -438,10 +448,7 @@ export interface SsvOptions {
 export function formatSsv(r: QueryResult, o: SsvOptions): string {
   const { options, separator, suffix } = o;
   let out = o.prefix;
-  const reversed = (options & OPT_REVERSED) !== 0;
-  const start = reversed ? 0 : r.rows - 1;
-  const end = reversed ? r.rows : -1;
-  const step = reversed ? 1 : -1;
+  const { start, end, step } = rowOrder(r, options);
   for (let i = start; i !== end; i += step) {
     const value = rowValue(r, i, options);
     const v = value === undefined ? 0 : value;
