@@ -80,7 +80,7 @@ function sessionInfo(s: ReceiverSession) {
     hops: s.host.state.hops,
     capabilities: capabilityNames(s.caps),
     bytes_received: s.bytesIn,
-    replication: { points: s.replayedPoints, charts_pending: s.replicatingCharts },
+    replication: { points: s.replayedPoints, charts_pending: s.replicating.size },
   };
 }
 

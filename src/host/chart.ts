@@ -231,11 +231,6 @@ export class Chart {
   roundsDone = 0;
   /** Ignore the next BEGIN's microseconds and use the local clock (Netdata's SYNC_CLOCK). */
   resync = true;
-  /**
-   * A child's chart whose missing history this parent asked for (REPLAY_CHART) and has not fully
-   * received (no `REND … true` yet): replication progress for operators.
-   */
-  replaying = false;
   /** Whether the last round detected a counter reset or overflow (Netdata's RESET flag). */
   lastResetRound = false;
   #host: ChartHost;
@@ -557,20 +552,20 @@ export class Chart {
 
   /** The oldest point of any stored tier (the chart's retention as the API shows it), 0 when none. */
   retentionFirstSec(): number {
-    let t = 0;
     const store = this.#host.store;
-    for (const d of this.dimensions) {
-      const f = firstTimeAnyTier(store, d.seriesId);
-      if (f !== 0 && (t === 0 || f < t)) t = f;
-    }
-    return t;
+    return this.#oldest((id) => firstTimeAnyTier(store, id));
   }
 
   /** Time of the oldest point retained in `store` (the host's by default) in seconds (0 when none). */
   firstEntrySec(store: StoreReader = this.#host.store): number {
+    return this.#oldest((id) => store.firstTime(id));
+  }
+
+  /** The smallest non-zero `firstOf(series)` over the dimensions (0 when none). */
+  #oldest(firstOf: (id: SeriesId) => number): number {
     let t = 0;
     for (const d of this.dimensions) {
-      const f = store.firstTime(d.seriesId);
+      const f = firstOf(d.seriesId);
       if (f !== 0 && (t === 0 || f < t)) t = f;
     }
     return t;

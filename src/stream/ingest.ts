@@ -204,9 +204,8 @@ export class StreamIngest {
         return;
       case "CHART_DEFINITION_END": {
         const chart = this.#current("CHART_DEFINITION_END", text);
-        // The hook first: it marks the chart as replicating before observers see it.
-        this.#hooks.chartDefinitionEnd?.(chart, Number(w[1]) || 0, Number(w[2]) || 0, Number(w[3]) || 0);
         this.#announce(chart);
+        this.#hooks.chartDefinitionEnd?.(chart, Number(w[1]) || 0, Number(w[2]) || 0, Number(w[3]) || 0);
         return;
       }
       case "RBEGIN":

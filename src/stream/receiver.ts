@@ -49,8 +49,8 @@ export interface ReceiverSession {
   bytesIn: number;
   /** Replicated points received on this connection. */
   replayedPoints: number;
-  /** Charts whose replication is asked and not finished (0 once every chart streams). */
-  replicatingCharts: number;
+  /** Charts with a real gap asked for and not finished (empty once every chart streams). */
+  readonly replicating: Set<Chart>;
   /** Set when it ended. */
   endReason: string;
 }
@@ -243,7 +243,7 @@ export class Receiver {
       caps,
       bytesIn: 0,
       replayedPoints: 0,
-      replicatingCharts: 0,
+      replicating: new Set(),
       endReason: "",
     };
     this.#live.set(guid, { session, socket });
@@ -310,10 +310,7 @@ export class Receiver {
         previousBeforeSec,
       });
       // Progress counts real gaps only.
-      if (r.afterSec < r.beforeSec && !chart.replaying) {
-        session.replicatingCharts++;
-        chart.replaying = true;
-      }
+      if (r.afterSec < r.beforeSec) session.replicating.add(chart);
       socket.write(replayLine(chart.id, r));
     };
     const ingest = new StreamIngest(host, {
@@ -321,10 +318,7 @@ export class Receiver {
       replayEnd: (chart, r) => {
         session.replayedPoints = ingest.replayedPoints;
         if (!r.done) askReplay(chart, r.firstSec, r.lastSec, r.beforeSec);
-        else if (chart.replaying) {
-          chart.replaying = false;
-          session.replicatingCharts--;
-        }
+        else session.replicating.delete(chart);
       },
     });
     const decoder = new TextDecoder();
@@ -335,8 +329,7 @@ export class Receiver {
       ended = true;
       session.endReason = reason;
       ingest.abort();
-      for (const c of host.charts.values()) c.replaying = false;
-      session.replicatingCharts = 0;
+      session.replicating.clear();
       this.#live.delete(host.machineGuid);
       host.state.reachable = false;
       host.state.sinceSec = nowSec();
