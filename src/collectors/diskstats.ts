@@ -30,7 +30,6 @@ const TYPE_PARTITION = 2;
 const TYPE_VIRTUAL = 3;
 const TYPE_NAMES = ["unknown", "physical", "partition", "virtual"];
 
-/** Netdata's "exclude disks" default, as a list of simple patterns. */
 /** Netdata's default `exclude disks`. */
 const EXCLUDED = compileSimplePattern("loop* ram*");
 

@@ -25,7 +25,6 @@ import { bytesEqual, exists, KeyTable, latin1, ProcFile, Scanner } from "./proc_
 
 const MODULE = "/proc/net/dev";
 
-/** Netdata's "disable by default interfaces matching". */
 /** Netdata's default `disable by default interfaces matching`. */
 const DISABLED = compileSimplePattern("lo fireqos* *-ifb fwpr* fwbr* fwln*");
 
