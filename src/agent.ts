@@ -166,14 +166,11 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   const machineGuid = loadMachineGuid(config.directories.lib);
   // A headless child keeps what it collects in a bounded send buffer, for replication.
   const replication = config.db.enableReplication;
+  const ownStore = hostStore(config, g.memoryMode, g.historySec, machineGuid);
   const sendBuffer = config.stream.enabled && replication && g.memoryMode === "none"
-    ? new SendBufferStore(
-      hostStore(config, g.memoryMode, g.historySec, machineGuid),
-      config.stream.bufferSizeBytes,
-      config.db.secondsToReplicate,
-    )
+    ? new SendBufferStore(ownStore, config.stream.bufferSizeBytes, config.db.secondsToReplicate)
     : undefined;
-  const localStore = sendBuffer ?? hostStore(config, g.memoryMode, g.historySec, machineGuid);
+  const localStore = sendBuffer ?? ownStore;
   const local = new Host({
     hostname: g.hostname,
     machineGuid,
