@@ -307,6 +307,17 @@ export class Chart {
     };
   }
 
+  /**
+   * Takes another collector's clocks (a child's `RSSTATE`; times only when newer). With both set,
+   * the next round continues the chart rather than starting it, even on a chart object a restarted
+   * parent has just loaded from disk: otherwise the slot right after a replicated gap stays empty.
+   */
+  continueFrom(lastCollectedUs: number, lastUpdatedUs: number): void {
+    if (lastCollectedUs > this.lastCollectedUs) this.lastCollectedUs = lastCollectedUs;
+    if (lastUpdatedUs > this.lastUpdatedUs) this.lastUpdatedUs = lastUpdatedUs;
+    if (this.lastCollectedUs !== 0 && this.lastUpdatedUs !== 0 && this.roundsDone === 0) this.roundsDone = 1;
+  }
+
   /** Finds a dimension by id. */
   dimension(id: string): Dimension | undefined {
     return this.#dimsById.get(id);

@@ -465,14 +465,7 @@ export class StreamIngest {
     const w = this.#words;
     const collected = n > 1 ? timeOf(w[1]) : 0;
     const updated = n > 2 ? timeOf(w[2]) : 0;
-    if (collected > chart.lastCollectedUs) chart.lastCollectedUs = collected;
-    if (updated > chart.lastUpdatedUs) chart.lastUpdatedUs = updated;
-    // The child's collector state continues this chart: its next round is not a first one, even
-    // on a chart object that this (restarted) parent has just loaded from disk. Otherwise the
-    // slot right after a replicated gap would stay empty.
-    if (chart.lastCollectedUs !== 0 && chart.lastUpdatedUs !== 0 && chart.roundsDone === 0) {
-      chart.roundsDone = 1;
-    }
+    chart.continueFrom(collected, updated);
   }
 
   #rend(n: number, text: string): void {
