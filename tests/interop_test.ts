@@ -6,14 +6,9 @@
  * Skipped when netdata is not installed.
  */
 import { assert } from "./_helpers/assert.ts";
-import { type AgentProcess, startAgent, waitFor } from "./_helpers/agent.ts";
-import {
-  hasNetdata,
-  httpGet,
-  type NetdataOptions,
-  type NetdataProcess,
-  startNetdata,
-} from "./_helpers/netdata.ts";
+import { waitFor } from "./_helpers/agent.ts";
+import { netdataLines, receiverConf, senderConf, withLab } from "./_helpers/lab.ts";
+import { hasNetdata, httpGet, type NetdataProcess } from "./_helpers/netdata.ts";
 
 const TLS_DIR = new URL("./fixtures/tls/", import.meta.url).pathname;
 /** Collected every second by both implementations, one incremental-percentage and one absolute. */
@@ -41,23 +36,6 @@ function hostPort(url: string): string {
   return new URL(url).host;
 }
 
-/** stream.conf of a sender. */
-function senderConf(destination: string, key: string, extra = ""): string {
-  return `[stream]\n    enabled = yes\n    destination = ${destination}\n    api key = ${key}\n${extra}`;
-}
-
-/** stream.conf of a receiver accepting `key`. */
-function receiverConf(key: string): string {
-  return `[${key}]\n    enabled = yes\n`;
-}
-
-/** The interesting part of a netdata error.log (the proc plugin is noisy). */
-function netdataLines(log: string): string {
-  return log.split("\n").filter((l) => /STREAM|SSL|TLS|FATAL|LISTENER|certificate/i.test(l)).slice(-80).join(
-    "\n",
-  );
-}
-
 /** Asserts that `mirror` shows a host with the labels the host itself shows (forwarded verbatim). */
 async function assertSameLabels(origin: Api, mirror: Api): Promise<void> {
   const [o, m] = await Promise.all([
@@ -71,77 +49,6 @@ async function assertSameLabels(origin: Api, mirror: Api): Promise<void> {
 function assertLogged(nd: NetdataProcess, re: RegExp): void {
   const log = nd.log();
   assert.ok(re.test(log), `netdata error.log has no line matching ${re}:\n${netdataLines(log)}`);
-}
-
-/** The processes and temp dirs of one test: all stopped and removed at the end. */
-class Lab {
-  readonly #agents: { name: string; p: AgentProcess }[] = [];
-  readonly #netdatas: { name: string; p: NetdataProcess }[] = [];
-  readonly #dirs: string[] = [];
-  /** Starts under way, so that close() also stops what a failed Promise.all left starting. */
-  readonly #starting: Promise<unknown>[] = [];
-
-  /** Starts our agent with `args` (after startAgent's `--bind 127.0.0.1 --port 0 --data-dir …`). */
-  async agent(name: string, args: string[]): Promise<AgentProcess> {
-    const start = startAgent({ args });
-    this.#starting.push(start);
-    const p = await start;
-    this.#agents.push({ name, p });
-    return p;
-  }
-
-  async netdata(opts: NetdataOptions): Promise<NetdataProcess> {
-    const start = startNetdata(opts);
-    this.#starting.push(start);
-    const p = await start;
-    this.#netdatas.push({ name: opts.hostname, p });
-    return p;
-  }
-
-  /** A config dir holding `files` (name -> text). */
-  async confDir(files: Record<string, string>): Promise<string> {
-    const dir = await Deno.makeTempDir({ prefix: "interop-conf-" });
-    this.#dirs.push(dir);
-    for (const [name, text] of Object.entries(files)) await Deno.writeTextFile(`${dir}/${name}`, text);
-    return dir;
-  }
-
-  /** Everything the processes logged, for a failure. */
-  dump(): string {
-    const parts: string[] = [];
-    for (const { name, p } of this.#agents) {
-      const lines = p.output().split("\n").filter((l) =>
-        /stream|level=(warning|error)|listening|started/.test(l)
-      );
-      parts.push(`--- agent ${name} (${p.url}) ---\n${lines.slice(-100).join("\n")}`);
-    }
-    for (const { name, p } of this.#netdatas) {
-      parts.push(`--- netdata ${name} (${p.url}) error.log ---\n${netdataLines(p.log())}`);
-    }
-    return parts.join("\n") + "\n--- end ---";
-  }
-
-  async close(): Promise<void> {
-    await Promise.allSettled(this.#starting);
-    await Promise.all([
-      ...this.#agents.map(({ p }) => p.stop()),
-      ...this.#netdatas.map(({ p }) => p.stop()),
-    ]);
-    for (const d of this.#dirs) await Deno.remove(d, { recursive: true }).catch(() => {});
-  }
-}
-
-/** Runs `fn` with a fresh {@link Lab}; prints the logs if it throws; always cleans up. */
-async function withLab(fn: (lab: Lab) => Promise<void>): Promise<void> {
-  const lab = new Lab();
-  try {
-    await fn(lab);
-  } catch (e) {
-    console.error(lab.dump());
-    throw e;
-  } finally {
-    await lab.close();
-  }
 }
 
 /** Waits until `api` lists `hostname` in /api/v1/info and returns its mirrored_hosts_status entry. */
@@ -169,13 +76,13 @@ async function assertSameValues(origin: Api, mirror: Api): Promise<void> {
   const charts = (api: Api, id: string) => getJson(`${api.base}/api/v1/chart?chart=${id}`, api.ca);
   const windows = await waitFor(
     async () => {
-      const out: { id: string; first: number; last: number; mirrorFirst: number }[] = [];
+      const out: { id: string; first: number; last: number }[] = [];
       for (const id of CHARTS) {
         const [o, m] = await Promise.all([charts(origin, id), charts(mirror, id)]);
         // netdata's last_entry can be the slot still being collected: leave it out.
         const first = Math.max(o.first_entry, m.first_entry), last = Math.min(o.last_entry, m.last_entry) - 1;
         if (last - first + 1 < MIN_ROWS + 2) return undefined;
-        out.push({ id, first, last, mirrorFirst: m.first_entry });
+        out.push({ id, first, last });
       }
       return out;
     },
@@ -183,7 +90,7 @@ async function assertSameValues(origin: Api, mirror: Api): Promise<void> {
     `${MIN_ROWS + 2} common seconds of ${CHARTS.join(", ")} on ${origin.base} and ${mirror.base}`,
   );
 
-  for (const { id, first, last, mirrorFirst } of windows) {
+  for (const { id, first, last } of windows) {
     const data = (api: Api) =>
       getJson(
         `${api.base}/api/v1/data?chart=${id}&after=${first - 1}&before=${last}&points=${
@@ -216,7 +123,6 @@ async function assertSameValues(origin: Api, mirror: Api): Promise<void> {
         break;
       }
     }
-    void mirrorFirst;
     for (let r = 0; r < o.data.length; r++) {
       const [t, ...ov] = o.data[r] as (number | null)[];
       const mv = (m.data[r] as (number | null)[]).slice(1);

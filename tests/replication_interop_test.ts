@@ -4,103 +4,27 @@
  * Skipped when netdata is not installed.
  */
 import { assert } from "./_helpers/assert.ts";
-import { type AgentProcess, confDir, getJson, startAgent, waitFor } from "./_helpers/agent.ts";
-import { assertNoGap, retention } from "./_helpers/gap.ts";
-import {
-  freePort,
-  hasNetdata,
-  type NetdataOptions,
-  type NetdataProcess,
-  startNetdata,
-} from "./_helpers/netdata.ts";
+import { getJson, waitFor } from "./_helpers/agent.ts";
+import { assertNoGap, retention, waitData } from "./_helpers/gap.ts";
+import { receiverConf, senderConf, withLab } from "./_helpers/lab.ts";
+import { freePort, hasNetdata, type NetdataOptions } from "./_helpers/netdata.ts";
 
 const GAP_SEC = 60;
 const CHARTS = ["system.cpu", "system.ram"];
-
-function senderConf(destination: string, key: string): string {
-  return `[stream]\n    enabled = yes\n    destination = ${destination}\n    api key = ${key}\n`;
-}
-
-function receiverConf(key: string): string {
-  return `[${key}]\n    enabled = yes\n`;
-}
 
 /** A netdata parent (dbengine, no collection) that can be stopped and started again on `dir` and `port`. */
 function restartableParent(hostname: string, key: string, dir: string, port: number): NetdataOptions {
   return { hostname, collect: false, memoryMode: "dbengine", streamConf: receiverConf(key), dir, port };
 }
 
-/** Processes and directories of one test, all stopped and removed at the end. */
-class Lab {
-  readonly agents: AgentProcess[] = [];
-  readonly netdatas: NetdataProcess[] = [];
-  readonly dirs: string[] = [];
-
-  async agent(args: string[]): Promise<AgentProcess> {
-    const a = await startAgent({ args });
-    this.agents.push(a);
-    return a;
-  }
-
-  async netdata(opts: NetdataOptions): Promise<NetdataProcess> {
-    const n = await startNetdata(opts);
-    this.netdatas.push(n);
-    return n;
-  }
-
-  async dir(prefix: string): Promise<string> {
-    const d = await Deno.makeTempDir({ prefix });
-    this.dirs.push(d);
-    return d;
-  }
-
-  async close(failed: boolean): Promise<void> {
-    if (failed) {
-      for (const a of this.agents) console.error(`--- agent ${a.url} ---\n${a.output().slice(-4000)}`);
-      for (const n of this.netdatas) {
-        const lines = n.log().split("\n").filter((l) => /STREAM|REPLAY|replicat/i.test(l));
-        console.error(`--- netdata ${n.url} ---\n${lines.slice(-60).join("\n")}`);
-      }
-    }
-    await Promise.all([...this.agents.map((a) => a.stop()), ...this.netdatas.map((n) => n.stop())]);
-    for (const d of this.dirs) await Deno.remove(d, { recursive: true }).catch(() => {});
-  }
-}
-
-async function withLab(fn: (lab: Lab) => Promise<void>): Promise<void> {
-  const lab = new Lab();
-  let failed = true;
-  try {
-    await fn(lab);
-    failed = false;
-  } finally {
-    await lab.close(failed);
-  }
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits until `mirror` has `sec` seconds of every chart after `sinceSec`. */
-async function waitData(mirror: string, sec: number, sinceSec = 0): Promise<void> {
-  await waitFor(
-    async () => {
-      for (const c of CHARTS) {
-        const r = await retention({ base: mirror }, c).catch(() => undefined);
-        if (!r || r.last - Math.max(r.first, sinceSec) < sec) return false;
-      }
-      return true;
-    },
-    45000,
-    `${sec} s of data on ${mirror}`,
-  );
-}
 
 /**
  * The outage: waits for 5 s of data on the mirror, stops the parent, waits {@link GAP_SEC} and starts
  * it again. Returns the second it stopped.
  */
 async function outage(mirror: () => string, stop: () => Promise<unknown>, restart: () => Promise<void>) {
-  await waitData(mirror(), 5);
+  await waitData({ base: mirror() }, CHARTS, 5);
   const stoppedAt = Math.floor(Date.now() / 1000);
   await stop();
   await sleep(GAP_SEC * 1000);
@@ -127,8 +51,7 @@ Deno.test({
       const key = crypto.randomUUID();
       const port = freePort();
       const dataDir = await lab.dir("repl-ours-parent-");
-      const conf = await confDir({ "stream.conf": receiverConf(key) });
-      lab.dirs.push(conf);
+      const conf = await lab.confDir({ "stream.conf": receiverConf(key) });
       const parentArgs = [
         "--role",
         "parent",
@@ -139,10 +62,10 @@ Deno.test({
         "--config",
         conf,
       ];
-      let parent = await lab.agent([...parentArgs, "--data-dir", dataDir]);
+      let parent = await lab.agent("parent", [...parentArgs, "--data-dir", dataDir]);
       const child = await lab.netdata({ hostname: "nd-c", streamConf: senderConf(`127.0.0.1:${port}`, key) });
       const stoppedAt = await outage(() => `${parent.url}/host/nd-c`, () => parent.stop(), async () => {
-        parent = await lab.agent([...parentArgs, "--data-dir", dataDir]);
+        parent = await lab.agent("parent", [...parentArgs, "--data-dir", dataDir]);
       });
       await waitFor(
         async () => {
@@ -154,7 +77,7 @@ Deno.test({
         45000,
         "nd-c to reconnect and finish replication",
       );
-      await waitData(`${parent.url}/host/nd-c`, 3, Math.floor(Date.now() / 1000));
+      await waitData({ base: `${parent.url}/host/nd-c` }, CHARTS, 3, Math.floor(Date.now() / 1000));
       await checkNoGap(`${parent.url}/host/nd-c`, child.url, stoppedAt);
     });
   },
@@ -170,7 +93,7 @@ Deno.test({
       const dir = await lab.dir("repl-nd-parent-");
       const ndOpts = restartableParent("nd-p", key, dir, port);
       let parent = await lab.netdata(ndOpts);
-      const child = await lab.agent([
+      const child = await lab.agent("child", [
         "--role",
         "child",
         "--hostname",
@@ -191,7 +114,7 @@ Deno.test({
         45000,
         "our child to reconnect and finish replication",
       );
-      await waitData(`${parent.url}/host/ours-c`, 3, Math.floor(Date.now() / 1000));
+      await waitData({ base: `${parent.url}/host/ours-c` }, CHARTS, 3, Math.floor(Date.now() / 1000));
       await checkNoGap(`${parent.url}/host/ours-c`, child.url, stoppedAt);
       const storage = (await getJson(`${child.url}/api/v1/info`)).storage;
       assert.ok(storage.replicated_points >= GAP_SEC, JSON.stringify(storage));
@@ -210,11 +133,10 @@ Deno.test({
       const dir = await lab.dir("repl-nd-top-");
       const ndOpts = restartableParent("nd-top", upKey, dir, port);
       let parent = await lab.netdata(ndOpts);
-      const pconf = await confDir({
+      const pconf = await lab.confDir({
         "stream.conf": senderConf(`127.0.0.1:${port}`, upKey) + "\n" + receiverConf(downKey),
       });
-      lab.dirs.push(pconf);
-      const proxy = await lab.agent(["--role", "proxy", "--hostname", "ours-x", "--config", pconf]);
+      const proxy = await lab.agent("proxy", ["--role", "proxy", "--hostname", "ours-x", "--config", pconf]);
       const child = await lab.netdata({
         hostname: "nd-leaf",
         streamConf: senderConf(new URL(proxy.url).host, downKey),
@@ -231,7 +153,7 @@ Deno.test({
         45000,
         "nd-leaf back on the netdata parent",
       );
-      await waitData(`${parent.url}/host/nd-leaf`, 5, Math.floor(Date.now() / 1000));
+      await waitData({ base: `${parent.url}/host/nd-leaf` }, CHARTS, 5, Math.floor(Date.now() / 1000));
       await checkNoGap(`${parent.url}/host/nd-leaf`, child.url, stoppedAt);
     });
   },

@@ -8,7 +8,7 @@
  */
 import { assert } from "./_helpers/assert.ts";
 import { type AgentProcess, confDir, getJson, startAgent, waitFor } from "./_helpers/agent.ts";
-import { assertNoGap, retention } from "./_helpers/gap.ts";
+import { assertNoGap, retention, waitData } from "./_helpers/gap.ts";
 import { freePort } from "./_helpers/netdata.ts";
 
 const KEY = "21111111-2222-3333-4444-555555555555";
@@ -71,18 +71,8 @@ class Pair {
   }
 
   /** Waits until the parent holds `sec` seconds of the child's charts. */
-  async waitData(sec: number, sinceSec = 0): Promise<void> {
-    await waitFor(
-      async () => {
-        for (const c of CHARTS) {
-          const r = await retention(this.mirror, c).catch(() => undefined);
-          if (!r || r.last - Math.max(r.first, sinceSec) < sec) return false;
-        }
-        return true;
-      },
-      30000,
-      `${sec} s of rc on the parent`,
-    );
+  waitData(sec: number, sinceSec = 0): Promise<void> {
+    return waitData(this.mirror, CHARTS, sec, sinceSec);
   }
 
   /** Waits until the child is connected again and its parent finished replicating every chart. */

@@ -4,19 +4,12 @@
  * @module
  */
 
+import { getJson, waitFor } from "./agent.ts";
 import { assert } from "./assert.ts";
 
 /** An API base URL (a host's own, or a parent's `/host/<name>`), with a CA for https. */
 export interface Api {
   base: string;
-}
-
-// deno-lint-ignore no-explicit-any
-async function getJson(url: string): Promise<any> {
-  const r = await fetch(url);
-  const text = await r.text();
-  if (r.status !== 200) throw new Error(`GET ${url}: ${r.status} ${text.slice(0, 200)}`);
-  return JSON.parse(text);
 }
 
 /** Rows `[t, ...values]`, oldest first, of `chart` over `from..to` (seconds, both included). */
@@ -34,6 +27,26 @@ export async function rows(api: Api, chart: string, from: number, to: number): P
 export async function retention(api: Api, chart: string): Promise<{ first: number; last: number }> {
   const c = await getJson(`${api.base}/api/v1/chart?chart=${chart}`);
   return { first: c.first_entry, last: c.last_entry };
+}
+
+/** Waits until `mirror` holds `sec` seconds of every chart in `charts` after `sinceSec`. */
+export async function waitData(
+  mirror: Api,
+  charts: readonly string[],
+  sec: number,
+  sinceSec = 0,
+): Promise<void> {
+  await waitFor(
+    async () => {
+      for (const c of charts) {
+        const r = await retention(mirror, c).catch(() => undefined);
+        if (!r || r.last - Math.max(r.first, sinceSec) < sec) return false;
+      }
+      return true;
+    },
+    45000,
+    `${sec} s of ${charts.join(", ")} on ${mirror.base}`,
+  );
 }
 
 /**
