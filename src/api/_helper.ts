@@ -3,9 +3,9 @@
  * @module
  */
 
+import { testHost } from "../host/_fixture.ts";
 import type { AgentConfig } from "../config/types.ts";
-import { type Chart, type ChartDef, Host, Hosts } from "../host/mod.ts";
-import { createStore } from "../store/mod.ts";
+import { type Chart, type ChartDef, type Host, Hosts } from "../host/mod.ts";
 import { createApi } from "./mod.ts";
 
 /** A fixed wall clock: 2026-11-21 (epoch seconds around 1795293600). */
@@ -75,15 +75,12 @@ export interface HostFixture {
 
 /** A host with a RAM store of an hour. */
 export function makeHost(f: HostFixture): Host {
-  return new Host({
+  return testHost({
     hostname: f.hostname,
-    machineGuid: f.guid,
-    store: createStore({ mode: "ram", historySec: 3600 }),
+    guid: f.guid,
     memoryMode: "dbengine",
-    updateEvery: 1,
-    historySec: 3600,
     isLocal: f.isLocal ?? false,
-    nowUs: f.clock === undefined ? undefined : () => f.clock!.us,
+    ...(f.clock ? { clock: f.clock } : {}),
   });
 }
 

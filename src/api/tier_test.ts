@@ -1,17 +1,15 @@
+import { testHost } from "../host/_fixture.ts";
 import { assert } from "../../tests/_helpers/assert.ts";
-import { Host } from "../host/mod.ts";
+import type { Host } from "../host/mod.ts";
 import { createStore } from "../store/mod.ts";
 import { NOW_SEC, storedChart, testAgent } from "./_helper.ts";
 
 /** A local host on a dbengine store in `dir`: tier 0 keeps 1 h, tier 1 a day, tier 2 a month. */
 function diskHost(dir: string): Host {
-  return new Host({
+  return testHost({
     hostname: "nd-parent",
-    machineGuid: "dc25b32c-e5ea-11f1-b3d9-02fc00000001",
+    guid: "dc25b32c-e5ea-11f1-b3d9-02fc00000001",
     store: createStore({ mode: "dbengine", historySec: 3600, dir, tierHistorySec: [86400, 2592000] }),
-    memoryMode: "dbengine",
-    updateEvery: 1,
-    historySec: 3600,
     isLocal: true,
   });
 }

@@ -18,9 +18,9 @@
  * @module
  */
 
+import { testHost } from "../host/_fixture.ts";
 import { assert } from "../../tests/_helpers/assert.ts";
-import { Host } from "../host/mod.ts";
-import { createStore } from "../store/mod.ts";
+import type { Host } from "../host/mod.ts";
 import type { Collector } from "./mod.ts";
 
 /** First snapshot time, s (a multiple of 5 so that update every 5 grids start there). */
@@ -31,15 +31,11 @@ export const TESTDATA = new URL("./testdata/", import.meta.url).pathname;
 
 /** A host with a RAM store and a settable clock. */
 export function makeHost(clock: { us: number }): Host {
-  return new Host({
+  return testHost({
     hostname: "fixture",
-    machineGuid: "00000000-0000-0000-0000-0000000000c0",
-    store: createStore({ mode: "ram", historySec: 3600 }),
-    memoryMode: "ram",
-    updateEvery: 1,
-    historySec: 3600,
+    guid: "00000000-0000-0000-0000-0000000000c0",
+    clock,
     isLocal: true,
-    nowUs: () => clock.us,
   });
 }
 

@@ -1,18 +1,8 @@
+import { testHost } from "./_fixture.ts";
 import { assert, assertNear } from "../../tests/_helpers/assert.ts";
-import { createStore } from "../store/mod.ts";
-import { Host } from "./mod.ts";
 
 function makeHost(clock: { us: number }) {
-  return new Host({
-    hostname: "t",
-    machineGuid: "00000000-0000-0000-0000-000000000001",
-    store: createStore({ mode: "ram", historySec: 3600 }),
-    memoryMode: "ram",
-    updateEvery: 1,
-    historySec: 3600,
-    isLocal: false,
-    nowUs: () => clock.us,
-  });
+  return testHost({ clock });
 }
 
 const T = 1795293830;

@@ -1,18 +1,9 @@
+import { testHost } from "./_fixture.ts";
 import { assert } from "../../tests/_helpers/assert.ts";
-import { createStore } from "../store/mod.ts";
-import { Host } from "./mod.ts";
 import { applyHostMeta, HostMetaWriter, loadHostMeta } from "./persist.ts";
 
 function host(guid: string) {
-  return new Host({
-    hostname: "h",
-    machineGuid: guid,
-    store: createStore({ mode: "ram", historySec: 60 }),
-    memoryMode: "ram",
-    updateEvery: 1,
-    historySec: 60,
-    isLocal: false,
-  });
+  return testHost({ hostname: "h", guid, historySec: 60 });
 }
 
 Deno.test("host.json round-trips a host's identity, labels and definitions", async () => {

@@ -1,6 +1,6 @@
+import { testHost } from "../host/_fixture.ts";
 import { assert, assertNear } from "../../tests/_helpers/assert.ts";
-import { type Chart, type ChartObserver, Host } from "../host/mod.ts";
-import { createStore } from "../store/mod.ts";
+import type { Chart, ChartObserver } from "../host/mod.ts";
 import {
   encodeChartDefinition,
   encodeHostLabels,
@@ -12,16 +12,8 @@ import { StreamIngest } from "./ingest.ts";
 import { CAP_CLABELS, CAP_REPLICATION } from "./protocol.ts";
 
 function makeHost(name: string, clock: { us: number }, isLocal: boolean) {
-  return new Host({
-    hostname: name,
-    machineGuid: isLocal ? "00000000-0000-0000-0000-00000000000a" : "00000000-0000-0000-0000-00000000000b",
-    store: createStore({ mode: "ram", historySec: 600 }),
-    memoryMode: "ram",
-    updateEvery: 1,
-    historySec: 600,
-    isLocal,
-    nowUs: () => clock.us,
-  });
+  const guid = isLocal ? "00000000-0000-0000-0000-00000000000a" : "00000000-0000-0000-0000-00000000000b";
+  return testHost({ hostname: name, guid, clock, isLocal, historySec: 600 });
 }
 
 Deno.test("formatCollected() prints integers without exponent or fraction", () => {

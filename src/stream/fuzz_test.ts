@@ -18,8 +18,9 @@
  * @module
  */
 
+import { testHost } from "../host/_fixture.ts";
 import { assert } from "../../tests/_helpers/assert.ts";
-import { type Chart, type Dimension, Host } from "../host/mod.ts";
+import type { Chart, Dimension, Host } from "../host/mod.ts";
 import { createStore, type MemoryMode, type SeriesId, type Store } from "../store/mod.ts";
 import { type IngestHooks, StreamError, StreamIngest } from "./ingest.ts";
 import { splitWords } from "./protocol.ts";
@@ -619,15 +620,11 @@ function runFuzz(corpus: Corpus, source: StepSource, opts: RunOptions = {}): {
   const makeIngest = opts.makeIngest ?? ((h: Host, k: IngestHooks) => new StreamIngest(h, k));
   const clock = { us: START_US };
   const spy = new SpyStore(createStore({ mode: "ram", historySec: 3600 }));
-  const host = new Host({
+  const host = testHost({
     hostname: "fuzz-child",
-    machineGuid: "997c4f26-e5eb-11f1-ae16-02fc00000001",
+    guid: "997c4f26-e5eb-11f1-ae16-02fc00000001",
     store: spy,
-    memoryMode: "ram",
-    updateEvery: 1,
-    historySec: 3600,
-    isLocal: false,
-    nowUs: () => clock.us,
+    clock,
   });
   const failures: Failure[] = [];
   const seen = new Map<string, number>();

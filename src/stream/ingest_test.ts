@@ -1,6 +1,5 @@
+import { testHost } from "../host/_fixture.ts";
 import { assert, assertNear } from "../../tests/_helpers/assert.ts";
-import { Host } from "../host/mod.ts";
-import { createStore } from "../store/mod.ts";
 import { parseCollected, StreamError, StreamIngest } from "./ingest.ts";
 
 const FIXTURES = new URL("../../../shared/fixtures/netdata-1.37.1/", import.meta.url);
@@ -20,16 +19,7 @@ function captureLines(name: string): string[] {
 }
 
 function childHost(clock: { us: number }, guid = "997c4f26-e5eb-11f1-ae16-02fc00000001") {
-  return new Host({
-    hostname: "sa-child",
-    machineGuid: guid,
-    store: createStore({ mode: "ram", historySec: 3600 }),
-    memoryMode: "ram",
-    updateEvery: 1,
-    historySec: 3600,
-    isLocal: false,
-    nowUs: () => clock.us,
-  });
+  return testHost({ hostname: "sa-child", guid, clock });
 }
 
 Deno.test("parseCollected() reads integers like strtoll with base 0", () => {

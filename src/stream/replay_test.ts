@@ -1,6 +1,5 @@
+import { testHost } from "../host/_fixture.ts";
 import { assert, assertNear } from "../../tests/_helpers/assert.ts";
-import { Host } from "../host/mod.ts";
-import { createStore } from "../store/mod.ts";
 import { StreamIngest } from "./ingest.ts";
 import { splitWords } from "./protocol.ts";
 import { encodeReplay, parseReplayChart } from "./replay.ts";
@@ -8,16 +7,7 @@ import { encodeReplay, parseReplayChart } from "./replay.ts";
 const T = 1795293600;
 
 function host(name: string, guid: string, clock: { us: number }) {
-  return new Host({
-    hostname: name,
-    machineGuid: guid,
-    store: createStore({ mode: "ram", historySec: 3600 }),
-    memoryMode: "ram",
-    updateEvery: 1,
-    historySec: 3600,
-    isLocal: true,
-    nowUs: () => clock.us,
-  });
+  return testHost({ hostname: name, guid, clock, isLocal: true });
 }
 
 function collect(seconds: number) {
