@@ -98,8 +98,9 @@ export interface ChartObserver {
   chartDefined(chart: Chart): void;
   /**
    * A collection round ended. Dimensions with `updated` set carry their raw `collected` value;
-   * `deltaUs` is what the round's BEGIN carried (0 when unknown). Called before the round's
-   * state is cleared, after the points were stored.
+   * `deltaUs` is the chart's own step for this round ({@link Chart.sinceLastUs}): the µs its
+   * collection time moved, which a stream's BEGIN must carry so that the receiver's timeline is
+   * the chart's. Called before the round's state is cleared, after the points were stored.
    */
   roundDone(chart: Chart, deltaUs: number): void;
   /** The host's labels were replaced (a child's `OVERWRITE labels`). */
@@ -227,6 +228,12 @@ export class Chart {
   lastCollectedUs = 0;
   /** Time of the last stored slot (µs, on the grid); 0 = nothing stored yet. */
   lastUpdatedUs = 0;
+  /**
+   * How far the last round moved `lastCollectedUs` (µs; Netdata's `usec_since_last_update`):
+   * the given delta, or the clock's on the first round after a resync, or `update every` on a
+   * chart's first round. This, not the collector's own measure, is what a stream sends.
+   */
+  sinceLastUs = 0;
   /** Completed rounds since the chart (re)started. */
   roundsDone = 0;
   /** Ignore the next BEGIN's microseconds and use the local clock (Netdata's SYNC_CLOCK). */
@@ -425,6 +432,8 @@ export class Chart {
         }
       }
     }
+    // A timeline (re)started here moves by one step, as Netdata's first entry does.
+    this.sinceLastUs = this.lastCollectedUs === 0 ? ueUs : this.lastCollectedUs - lastCollectUs;
     if (this.lastCollectedUs === 0) {
       const sec = Math.floor(nowUs / USEC);
       this.lastCollectedUs = (sec - (sec % ue)) * USEC + (this.storeFirst ? 0 : 500_000);
@@ -534,7 +543,7 @@ export class Chart {
     }
     this.lastResetRound = hasReset;
 
-    for (const o of host.observers) o.roundDone(this, givenDelta);
+    for (const o of host.observers) o.roundDone(this, this.sinceLastUs);
 
     for (let i = 0; i < dims.length; i++) {
       const d = dims[i];

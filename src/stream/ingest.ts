@@ -454,7 +454,13 @@ export class StreamIngest {
     if (d === undefined) this.#bad(`RDSTATE of undefined dimension "${w[1] ?? ""}"`, text);
     const us = n > 2 ? timeOf(w[2]) : 0;
     if (us > d.lastCollectedUs) d.lastCollectedUs = us;
-    if (n > 3) d.lastCollected = parseCollected(w[3]) || 0;
+    if (n > 3) {
+      d.lastCollected = parseCollected(w[3]) || 0;
+      // The child's last collected value counts as one received here, so the next SET gives a rate
+      // and the chart's first point after a replication is stored, as on the child (a v1.37.1
+      // parent leaves that slot empty).
+      if (d.collections === 0 && us !== 0) d.collections = 1;
+    }
     if (n > 4) d.lastCalculated = Number(w[4]) || 0;
     if (n > 5) d.lastStored = Number(w[5]);
   }

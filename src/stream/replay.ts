@@ -89,9 +89,11 @@ export function encodeReplay(
     }
     if (t <= end) done = false; // capped: the parent asks again from where we stopped
   }
-  // With nothing stored there is no collector state worth copying: seeding a v1.37.1 parent's
-  // clocks from a chart that never stored a point makes it show zeros before the first one.
-  if (done && last > 0) {
+  // The collector state goes with the end of every replication that starts streaming, as a
+  // v1.37.1 child sends it, also for a chart that has been collected but stored nothing yet: the
+  // parent's timeline then continues ours exactly (same collection times, so the same slots and
+  // the same interpolation) instead of starting on its own clock half a second away.
+  if (done && chart.lastCollectedUs !== 0) {
     for (const d of chart.dimensions) {
       text += `RDSTATE "${d.id}" ${Math.round(d.lastCollectedUs)} ${
         formatCollected(d.lastCollected) || "0"

@@ -249,6 +249,12 @@ export class Sender implements ChartObserver {
 
   chartDefined(chart: Chart): void {
     if (!this.#connected || !this.#matches(chart)) return;
+    // A chart is sent once it has been collected (as Netdata's rrdset_done_push does), so that
+    // the parent's replication of it ends with our collector state and its timeline is ours.
+    if (chart.lastCollectedUs === 0) {
+      this.#defined.delete(chart);
+      return;
+    }
     this.#define(chart);
   }
 
@@ -580,7 +586,7 @@ export class Sender implements ChartObserver {
     head += encodeHostVariables(host);
     this.#enqueue(head, false);
     for (const chart of host.charts.values()) {
-      if (chart.dimensions.length === 0 || !this.#matches(chart)) continue;
+      if (chart.dimensions.length === 0 || chart.lastCollectedUs === 0 || !this.#matches(chart)) continue;
       this.#define(chart);
     }
     this.#connected = true;
