@@ -1,4 +1,5 @@
-# Thin wrapper over deno. tests/deno.sh installs Deno from npm into .tools/ when it is not on PATH.
+# Thin wrapper over deno. tests/deno.sh installs Deno from npm into .tools/ when it is not on PATH;
+# `make test` (tests/run.sh) first installs the Debian packages the tests need (tests/setup.sh).
 DENO = $(shell bash tests/deno.sh)
 ARGS ?=
 export NO_COLOR := 1

@@ -13,15 +13,8 @@ import {
   waitFor,
   withAgents,
 } from "./_helpers/agent.ts";
-import {
-  chartPixels,
-  hasChromium,
-  screenshot,
-  subPathProxy,
-  waitPixels,
-  withPage,
-} from "./_helpers/browser.ts";
-import { freePort, hasNetdata, type NetdataProcess, startNetdata } from "./_helpers/netdata.ts";
+import { chartPixels, screenshot, subPathProxy, waitPixels, withPage } from "./_helpers/browser.ts";
+import { freePort, type NetdataProcess, startNetdata } from "./_helpers/netdata.ts";
 
 const KEY = "11111111-2222-3333-4444-555555555555";
 
@@ -70,7 +63,6 @@ function dataRequests(requests: string[], chart: string): URL[] {
 Deno.test({
   name:
     "dashboard: the parent's page draws its charts, switches to a child from the node list, and /host/CHILD/ works",
-  ignore: !hasChromium(),
   async fn() {
     await withAgents(async (s) => {
       const { parent, child } = await parentAndChild(s, "d1");
@@ -142,7 +134,6 @@ Deno.test({
 Deno.test({
   name:
     "dashboard: behind a reverse proxy at /netdata/, toggling a dimension, zoom and live; off-screen charts do not poll",
-  ignore: !hasChromium(),
   async fn() {
     await withAgents(async (s) => {
       const agent = await start(s, { args: ["--hostname", "solo-d2"] });
@@ -240,7 +231,6 @@ Deno.test({
 
 Deno.test({
   name: "dashboard: our page against a real Netdata 1.37.1 parent (behind a reverse proxy at /netdata/)",
-  ignore: !hasChromium() || !hasNetdata(),
   async fn() {
     let nd: NetdataProcess | undefined;
     await withAgents(async (s) => {
@@ -306,7 +296,6 @@ Deno.test({
 
 Deno.test({
   name: "dashboard: a grandchild behind a proxy is listed with hops 2, via the proxy",
-  ignore: !hasChromium(),
   async fn() {
     await withAgents(async (s) => {
       const parent = await start(s, {

@@ -212,7 +212,7 @@ Deno.test("refusals: unknown key, disabled key, and an address not in allow from
 
 async function selfSignedCert(dir: string): Promise<{ key: string; cert: string }> {
   // The docs' recipe (a CA used as the end entity).
-  const out = await new Deno.Command("openssl", {
+  const out = await new Deno.Command("/usr/bin/openssl", {
     args: [
       "req",
       "-newkey",

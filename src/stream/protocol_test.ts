@@ -16,18 +16,10 @@ import {
   splitWords,
 } from "./protocol.ts";
 
-const FIXTURES = new URL("../../../shared/fixtures/netdata-1.37.1/", import.meta.url);
+const FIXTURES = new URL("../../tests/fixtures/netdata-1.37.1/", import.meta.url);
 function fixture(name: string): string {
   return new TextDecoder("latin1").decode(Deno.readFileSync(new URL(name, FIXTURES)));
 }
-const haveFixtures = (() => {
-  try {
-    Deno.statSync(FIXTURES);
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 Deno.test("decodeCapabilities() maps old protocol numbers and keeps the newest marker", () => {
   const rows: [number, string][] = [
@@ -91,7 +83,6 @@ Deno.test("parseHandshakeReply() accepts the prompts and names every refusal", (
 
 Deno.test({
   name: "parseStreamRequest() reads real v1.37.1 requests",
-  ignore: !haveFixtures,
   fn() {
     const text = fixture("c2p-first-connect-uncompressed.bin");
     const head = text.slice(0, text.indexOf("\r\n\r\n") + 4);
@@ -158,7 +149,6 @@ Deno.test("splitWords() follows Netdata's quoting and separator rules (reference
 
 Deno.test({
   name: "splitWords() reads every line of a real capture",
-  ignore: !haveFixtures,
   fn() {
     const text = fixture("c2p-reconnect-after-32s-gap-replication.bin");
     const body = text.slice(text.indexOf("\r\n\r\n") + 4);

@@ -1,7 +1,7 @@
 /**
  * Debian's chromium driven by playwright-core, for the dashboard tests and the bench: start it,
- * count the pixels a chart really drew, save screenshots into test-artifacts/. Tests that need it
- * are ignored when /usr/bin/chromium is missing; `.ci/run` installs it.
+ * count the pixels a chart really drew, save screenshots into test-artifacts/. A test that needs it
+ * fails when /usr/bin/chromium is missing: `make test` installs it (tests/setup.sh).
  * @module
  */
 
@@ -11,7 +11,7 @@ import { dashboardFile } from "../../src/web/mod.ts";
 export const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = new URL("../../test-artifacts/dashboard/", import.meta.url).pathname;
 
-/** Whether chromium is installed. */
+/** Whether chromium is installed (the bench reports without it; tests fail in {@link withPage}). */
 export function hasChromium(): boolean {
   try {
     return Deno.statSync(CHROMIUM).isFile;
@@ -29,11 +29,20 @@ export interface BrowserPage {
   errors: string[];
 }
 
-/** Runs `fn` with a new page of a new chromium; always closes the browser. */
+/**
+ * Runs `fn` with a new page of a new chromium; always closes the browser.
+ * @throws {Error} chromium is not installed, or what `fn` throws
+ */
 export async function withPage<T>(
   fn: (p: BrowserPage) => Promise<T>,
   opts: { width?: number; height?: number } = {},
 ): Promise<T> {
+  if (!hasChromium()) {
+    throw new Error(
+      `Cannot start chromium: "${CHROMIUM}" not installed; ` +
+        "run `sudo apt-get install -y chromium` (make test does it as root)",
+    );
+  }
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],

@@ -1,21 +1,45 @@
 /**
  * Runs Debian's real netdata (1.37.1) in the foreground with its own config dir and port on
- * 127.0.0.1, for interop and comparison tests. Tests that need it are skipped (ignored) when the
- * `netdata` binary is not installed; `.ci/run` installs it.
+ * 127.0.0.1, for interop and comparison tests. It is found by its full path, never by PATH
+ * (/usr/sbin is not on a normal user's PATH). A test that needs it fails when it is missing:
+ * `make test` installs it (tests/setup.sh).
  * @module
  */
 
 import https from "node:https";
 
-/** Whether a netdata binary is on this machine. */
-export function hasNetdata(): boolean {
-  for (const p of ["/usr/sbin/netdata", "/usr/bin/netdata"]) {
-    try {
-      Deno.statSync(p);
-      return true;
-    } catch { /* next */ }
+/** Debian's netdata binary (package netdata-core). */
+export const NETDATA = "/usr/sbin/netdata";
+/**
+ * A script of netdata-plugins-bash that netdata runs at start: without it a v1.37.1 child aborts
+ * right after it builds its STREAM request.
+ */
+const SYSTEM_INFO = "/usr/lib/netdata/plugins.d/system-info.sh";
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
   }
-  return false;
+}
+
+/** Whether netdata and the plugin script it needs are installed (the bench reports without them). */
+export function hasNetdata(): boolean {
+  return isFile(NETDATA) && isFile(SYSTEM_INFO);
+}
+
+/**
+ * Throws when netdata is not fully installed, naming what is missing and the command that installs it.
+ * @throws {Error} `NETDATA` or `SYSTEM_INFO` is missing
+ */
+export function requireNetdata(): void {
+  const missing = [NETDATA, SYSTEM_INFO].filter((p) => !isFile(p));
+  if (missing.length === 0) return;
+  throw new Error(
+    `Cannot run netdata: ${missing.map((p) => `"${p}"`).join(" and ")} not installed; ` +
+      "run `sudo apt-get install -y netdata-core netdata-plugins-bash` (make test does it as root)",
+  );
 }
 
 /** A running netdata. */
@@ -139,8 +163,12 @@ export function freePort(): number {
   return port;
 }
 
-/** Starts netdata and waits until its API answers. */
+/**
+ * Starts netdata and waits until its API answers.
+ * @throws {Error} netdata is not installed ({@link requireNetdata}), or it exits or does not answer within 30 s
+ */
 export async function startNetdata(opts: NetdataOptions): Promise<NetdataProcess> {
+  requireNetdata();
   const dir = opts.dir ?? await Deno.makeTempDir({ prefix: "netdata-test-" });
   for (const d of ["etc", "cache", "lib", "log"]) await Deno.mkdir(`${dir}/${d}`, { recursive: true });
   const port = opts.port ?? freePort();
@@ -191,7 +219,7 @@ ${opts.extraConf ?? ""}
 `;
   await Deno.writeTextFile(`${dir}/etc/netdata.conf`, conf);
   await Deno.writeTextFile(`${dir}/etc/stream.conf`, opts.streamConf ?? "[stream]\n    enabled = no\n");
-  const proc = new Deno.Command("netdata", {
+  const proc = new Deno.Command(NETDATA, {
     args: ["-D", "-c", `${dir}/etc/netdata.conf`],
     stdout: "null",
     stderr: "null",
