@@ -55,9 +55,9 @@ import {
   writeFileHeader,
   writeJsetEntry,
 } from "./chunk.ts";
-import type { MemoryMode, SeriesId, Store } from "./mod.ts";
+import type { MemoryMode, SeriesId, Store, TierBuffers } from "./types.ts";
 import { adjustPoint, Entries, mergePoint, OpenPage, PAGE_POINTS, Segment, TierState } from "./pages.ts";
-import { MAX_TIERS, TIER_GROUPING, type TierBuffers, tierSlots, valuesAsTier } from "./tiers.ts";
+import { MAX_TIERS, TIER_GROUPING, tierSlots, valuesAsTier } from "./tiers.ts";
 
 export { DEFAULT_SEGMENT_BYTES, PAGE_POINTS } from "./pages.ts";
 
