@@ -54,7 +54,7 @@ import {
   scanRecords,
   writeFileHeader,
   writeJsetEntry,
-} from "./chunk.ts";
+} from "./chunk/mod.ts";
 import type { MemoryMode, SeriesId, Store, TierBuffers } from "./types.ts";
 import { adjustPoint, Entries, mergePoint, OpenPage, PAGE_POINTS, Segment, TierState } from "./pages.ts";
 import { MAX_TIERS, TIER_GROUPING, tierSlots, valuesAsTier } from "./tiers.ts";

@@ -16,7 +16,7 @@
 
 import { createCollectors } from "../collectors/mod.ts";
 import { Host } from "../host/mod.ts";
-import { ByteBuf, decodeXor32, encodeXor32 } from "./chunk.ts";
+import { ByteBuf, decodeXor32, encodeXor32 } from "./chunk/mod.ts";
 import { DiskStore } from "./disk.ts";
 import { createStore } from "./mod.ts";
 

@@ -15,7 +15,7 @@ import {
   tempDir,
   values,
 } from "./_helper.ts";
-import { REC_JFLUSH, REC_JSET, REC_PAGE, REC_SERIES, RECORD_HEADER_BYTES, scanRecords } from "./chunk.ts";
+import { REC_JFLUSH, REC_JSET, REC_PAGE, REC_SERIES, RECORD_HEADER_BYTES, scanRecords } from "./chunk/mod.ts";
 import { PAGE_POINTS } from "./disk.ts";
 import { createStore, type Store } from "./mod.ts";
 

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { ByteBuf } from "./chunk.ts";
+import { ByteBuf } from "./chunk/mod.ts";
 import { tierSlots } from "./tiers.ts";
 
 /** Points per page, by tier: 1024 (17 min at 1 s), 128 minutes, 32 hours. */
