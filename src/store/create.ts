@@ -4,7 +4,7 @@
  * @module
  */
 
-import { DiskStore } from "./disk.ts";
+import { DiskStore } from "./dbengine/mod.ts";
 import { RamStore } from "./ram.ts";
 import type { Store, StoreOptions } from "./types.ts";
 

@@ -1,8 +1,8 @@
 /**
  * The time-series store: one write interface (for the collection pipeline) and one read
  * interface (for the API and the stream sender), so the RAM store (`memory mode = ram`), the
- * no-op store (`memory mode = none`) and the disk store (`memory mode = dbengine`, `disk.ts`,
- * byte layout in FORMAT.md) are interchangeable.
+ * no-op store (`memory mode = none`) and the disk store (`memory mode = dbengine`, `dbengine/`,
+ * byte layout in `dbengine/FORMAT.md`) are interchangeable.
  *
  * Invariants:
  * - A series lives on a fixed time grid: every stored point sits at a multiple of the series'

@@ -17,7 +17,7 @@
 import { createCollectors } from "../../src/collectors/mod.ts";
 import { Host } from "../../src/host/mod.ts";
 import { ByteBuf, decodeXor32, encodeXor32 } from "../../src/store/chunk/mod.ts";
-import { DiskStore } from "../../src/store/disk.ts";
+import { DiskStore } from "../../src/store/dbengine/mod.ts";
 import { createStore } from "../../src/store/mod.ts";
 
 /** History of the bench stores: a day, so segments rotate by size and time as in production. */

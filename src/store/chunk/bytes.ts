@@ -4,10 +4,12 @@
  * through {@link ByteReader}, so a damaged record can throw but never read out of bounds.
  * @module
  */
+
 /**
  * A growable byte buffer (grow by doubling, like std's `io/buffer.ts`). `buf` and `view` are
  * replaced when it grows, so take them after {@link ByteBuf.ensure}.
  */
+
 export class ByteBuf {
   buf: Uint8Array;
   view: DataView;

@@ -3,6 +3,7 @@
  * what it cost, reading whatever heads survived.
  * @module
  */
+
 import { ByteReader } from "./bytes.ts";
 import { JsetEntry, readJsetEntry } from "./jset.ts";
 import { PageHead, readPageHead } from "./page.ts";

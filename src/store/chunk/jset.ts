@@ -1,8 +1,10 @@
 /**
- * Journal entries (JSET records, layout in FORMAT.md): the changed slots of one open page,
- * delta-coded against the previous entry of the record so a flush of many series stays small.
+ * Journal entries (JSET records, layout in `../dbengine/FORMAT.md`): the changed slots of one
+ * open page, delta-coded against the previous entry of the record so a flush of many series
+ * stays small.
  * @module
  */
+
 import type { ByteBuf, ByteReader } from "./bytes.ts";
 import { encodeXor32 } from "./xor.ts";
 

@@ -1,9 +1,10 @@
 /**
- * Page payloads (layout in FORMAT.md): a head naming the series, its definition generation, the
- * tier and the slots, then one XOR stream per column (1 for tier 0; min, max, sum and count
- * above it).
+ * Page payloads (layout in `../dbengine/FORMAT.md`): a head naming the series, its definition
+ * generation, the tier and the slots, then one XOR stream per column (1 for tier 0; min, max, sum
+ * and count above it).
  * @module
  */
+
 import type { ByteBuf, ByteReader } from "./bytes.ts";
 import { decodeXor32, encodeXor32 } from "./xor.ts";
 

@@ -1,9 +1,10 @@
 /**
- * File headers and record framing (layouts in FORMAT.md): every file of the store starts with a
- * CRC'd header, then length-prefixed records each with a CRC-32, so recovery can tell intact
- * records from damage and resync after it.
+ * File headers and record framing (layouts in `../dbengine/FORMAT.md`): every file of the store
+ * starts with a CRC'd header, then length-prefixed records each with a CRC-32, so recovery can
+ * tell intact records from damage and resync after it.
  * @module
  */
+
 import { crc32 as zlibCrc32 } from "node:zlib";
 import type { ByteBuf } from "./bytes.ts";
 

@@ -1,9 +1,10 @@
 /**
  * The XOR float codec of pages and journal entries (Gorilla-style, on float32 bit patterns;
- * layout in FORMAT.md). Allocates nothing per value: the encoder writes into a caller's
- * {@link ByteBuf}, the decoder into a caller's `Uint32Array`.
+ * layout in `../dbengine/FORMAT.md`). Allocates nothing per value: the encoder writes into a
+ * caller's {@link ByteBuf}, the decoder into a caller's `Uint32Array`.
  * @module
  */
+
 import type { ByteBuf } from "./bytes.ts";
 
 /** The float32 bits every NaN is stored as. */

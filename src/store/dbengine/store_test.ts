@@ -4,7 +4,7 @@
  * and by age, the flush timer and option checks.
  */
 
-import { assert } from "../../tests/_helpers/assert.ts";
+import { assert } from "../../../tests/_helpers/assert.ts";
 import {
   type CapturedLog,
   captureLogs,
@@ -14,10 +14,17 @@ import {
   T0,
   tempDir,
   values,
-} from "./_helper.ts";
-import { REC_JFLUSH, REC_JSET, REC_PAGE, REC_SERIES, RECORD_HEADER_BYTES, scanRecords } from "./chunk/mod.ts";
-import { PAGE_POINTS } from "./disk.ts";
-import { createStore, type Store } from "./mod.ts";
+} from "../_helper.ts";
+import {
+  REC_JFLUSH,
+  REC_JSET,
+  REC_PAGE,
+  REC_SERIES,
+  RECORD_HEADER_BYTES,
+  scanRecords,
+} from "../chunk/mod.ts";
+import { createStore, type Store } from "../mod.ts";
+import { PAGE_POINTS } from "./mod.ts";
 
 /** First slot of a page window, so pages in these tests are whole. */
 const B = Math.ceil(T0 / PAGE_POINTS[0]) * PAGE_POINTS[0];
@@ -603,7 +610,7 @@ Deno.test("createStore() checks dbengine options", () => {
 });
 
 const KILL_WRITER = new URL("./testdata/kill_writer.ts", import.meta.url).pathname;
-const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
+const CONFIG = new URL("../../../deno.json", import.meta.url).pathname;
 
 /** Reads `t ms` lines from a child's stdout until `until()` says stop, then to the end. */
 async function readTicks(
