@@ -5,8 +5,7 @@
  */
 
 import { configureSync, type LogRecord, resetSync } from "@logtape/logtape";
-import { createStore, type Store, type StoreOptions } from "./mod.ts";
-import { type TierBuffers, tierBuffers } from "./tiers.ts";
+import { createStore, type Store, type StoreOptions, type TierBuffers, tierBuffers } from "./mod.ts";
 
 /** A round time (a multiple of 3600 × 5) to start series at. */
 export const T0 = 1795291200;

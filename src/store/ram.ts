@@ -9,8 +9,8 @@
  * @module
  */
 
-import type { MemoryMode, SeriesId, Store } from "./mod.ts";
-import { aggregateTier, MAX_TIERS, type TierBuffers, tierSlots } from "./tiers.ts";
+import type { MemoryMode, SeriesId, Store, TierBuffers } from "./types.ts";
+import { aggregateTier, MAX_TIERS, tierSlots } from "./tiers.ts";
 
 /** Latest time a point may have (year 2500): far beyond it, slot arithmetic stops being exact. */
 const MAX_TIME_SEC = 16725225600;

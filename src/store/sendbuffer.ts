@@ -12,7 +12,7 @@
  */
 
 import { RamStore } from "./ram.ts";
-import type { MemoryMode, SeriesId, Store, StoreReader } from "./mod.ts";
+import type { MemoryMode, SeriesId, Store, StoreReader } from "./types.ts";
 
 /** Seconds the ring keeps at least, whatever the budget. */
 export const MIN_BUFFER_SEC = 60;

@@ -11,20 +11,12 @@
  * @module
  */
 
-import type { SeriesId } from "./mod.ts";
+import type { SeriesId, Store, TierBuffers } from "./types.ts";
 
 /** Tier-(k-1) points per tier-k point (Netdata's `dbengine tier N update every iterations`). */
 export const TIER_GROUPING = 60;
 /** Most tiers a store keeps (0, 1, 2). */
 export const MAX_TIERS = 3;
-
-/** Where {@link Store.readTier} writes one tier's points; all four arrays at least as long. */
-export interface TierBuffers {
-  min: Float64Array;
-  max: Float64Array;
-  sum: Float64Array;
-  count: Float64Array;
-}
 
 /** Tier-0 slots per tier-k point: 1, 60, 3600. */
 export function tierSlots(tier: number): number {
@@ -116,4 +108,20 @@ export function aggregateTier(
     n += got;
   }
   return count;
+}
+
+/** How many tiers `store` keeps on its own (1 when only tier 0). */
+export function storedTiers(store: Store): number {
+  return store.mode === "dbengine" && store.readTier !== undefined ? store.tiers ?? 1 : 1;
+}
+
+/** The oldest point of a series across its stored tiers (0 when none). */
+export function firstTimeAnyTier(store: Store, id: SeriesId): number {
+  let first = 0;
+  const n = storedTiers(store);
+  for (let t = 0; t < n; t++) {
+    const f = store.firstTime(id, t);
+    if (f !== 0 && (first === 0 || f < first)) first = f;
+  }
+  return first;
 }

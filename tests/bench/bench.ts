@@ -16,9 +16,9 @@ import { startAgent, waitFor } from "../_helpers/agent.ts";
 import { hasChromium, withPage } from "../_helpers/browser.ts";
 import { dashboardFiles } from "../../src/web/mod.ts";
 import { hasNetdata, startNetdata } from "../_helpers/netdata.ts";
+import { benchDiskStore } from "./disk_bench.ts";
 import { benchIngest } from "./ingest.ts";
 import { benchLongQuery, benchReplication, SYSTEM_CPU } from "./replication.ts";
-import { benchDiskStore } from "../../src/store/disk_bench.ts";
 
 const results: Record<string, number | string> = {};
 const rows: [string, string, string][] = [];

@@ -1,24 +1,24 @@
 /**
  * Disk store figures: bytes per stored sample for real agent data, write throughput and read
- * speed. Run: `deno run -A src/store/disk_bench.ts` (prints JSON), or call
- * {@link benchDiskStore} from tests/bench/bench.ts. `deno bench -A src/store/` runs the codec
- * micro-benchmarks below.
+ * speed. Run: `deno run -A tests/bench/disk_bench.ts` (prints JSON), or call
+ * {@link benchDiskStore} from tests/bench/bench.ts. `deno bench -A tests/bench/disk_bench.ts` runs
+ * the codec micro-benchmarks below.
  *
  * The data: the project's collectors (createCollectors against /proc) run for real ticks with an
  * injected clock advancing 1 s per tick, so every value goes through the real pipeline
  * (algorithms, interpolation) from real /proc counters. By default the trace recorded in
- * `testdata/trace_1s.json` (180 ticks one real second apart, 130 series) is used, so figures are
+ * `tests/fixtures/trace_1s.json` (180 ticks one real second apart, 130 series) is used, so figures are
  * reproducible; `TRACE=live` collects a fresh one here (`TRACE_TICKS`, `TRACE_TICK_MS`; ticks
  * shorter than 1 s give smoother, more compressible values). The trace is replayed forth and
  * back as an hour (or `seconds`) of 1-second samples.
  * @module
  */
 
-import { createCollectors } from "../collectors/mod.ts";
-import { Host } from "../host/mod.ts";
-import { ByteBuf, decodeXor32, encodeXor32 } from "./chunk.ts";
-import { DiskStore } from "./disk.ts";
-import { createStore } from "./mod.ts";
+import { createCollectors } from "../../src/collectors/mod.ts";
+import { Host } from "../../src/host/mod.ts";
+import { ByteBuf, decodeXor32, encodeXor32 } from "../../src/store/chunk/mod.ts";
+import { DiskStore } from "../../src/store/dbengine/mod.ts";
+import { createStore } from "../../src/store/mod.ts";
 
 /** History of the bench stores: a day, so segments rotate by size and time as in production. */
 const HISTORY_SEC = 86400;
@@ -149,9 +149,9 @@ function replay(
   return { samples, ms: performance.now() - start, journalPeak, journalWritten: store.journalBytesWritten };
 }
 
-/** The recorded trace shipped in testdata (real 1-second values of this project's collectors). */
+/** The recorded trace shipped in tests/fixtures (real 1-second values of this project's collectors). */
 export function recordedTrace(): Trace {
-  const raw = JSON.parse(Deno.readTextFileSync(new URL("./testdata/trace_1s.json", import.meta.url)));
+  const raw = JSON.parse(Deno.readTextFileSync(new URL("../fixtures/trace_1s.json", import.meta.url)));
   return {
     keys: raw.keys,
     ticks: raw.ticks,

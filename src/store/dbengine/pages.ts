@@ -1,13 +1,13 @@
 /**
- * In-memory structures of the dbengine store (`disk.ts`): where each series' pages are on disk
+ * In-memory structures of the dbengine store: where each series' pages are on disk
  * (`Entries`), the open (newest, uncompressed) page of a series in a tier (`OpenPage`), the data
  * files (`Segment`) and the per-tier state (`TierState`), plus the arithmetic of tier points.
  * No I/O happens here. Layouts and rules: FORMAT.md.
  * @module
  */
 
-import { ByteBuf } from "./chunk.ts";
-import { tierSlots } from "./tiers.ts";
+import { ByteBuf } from "../chunk/mod.ts";
+import { tierSlots } from "../tiers.ts";
 
 /** Points per page, by tier: 1024 (17 min at 1 s), 128 minutes, 32 hours. */
 export const PAGE_POINTS: readonly number[] = [1024, 128, 32];

@@ -1,10 +1,10 @@
 /**
- * Child process of the kill -9 test (disk_test.ts): opens a dbengine store in `dir` and appends
+ * Child process of the kill -9 test (store_test.ts): opens a dbengine store in `dir` and appends
  * one tick to every series each `tickMs`, forever, continuing after the store's newest point.
  * After each tick it prints `<tick time> <Date.now()>` so the parent knows what was appended
  * when. Args: dir flushIntervalSec series tickMs
  */
-import { createStore } from "../mod.ts";
+import { createStore } from "../../mod.ts";
 
 const [dir, flushSec, seriesCount, tickMs] = Deno.args;
 const store = createStore({
