@@ -17,7 +17,7 @@ import {
   OPT_SECONDS,
   type QueryResult,
   VALUE_EMPTY,
-} from "./query.ts";
+} from "./query/mod.ts";
 
 /** Content types as Netdata spells them on the wire. */
 export const CT_JSON = "application/json; charset=utf-8";

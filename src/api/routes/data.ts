@@ -16,6 +16,8 @@ import {
   jsonEscape,
 } from "../format.ts";
 import {
+  createTarget,
+  lastStoredValue,
   OPT_ABSOLUTE,
   OPT_ALL_DIMENSIONS,
   OPT_GOOGLE_JSON,
@@ -27,10 +29,12 @@ import {
   optionsToString,
   parseDataOptions,
   parseGroupMethod,
+  type QueryRun,
+  type QueryTarget,
+  runQuery,
   VALUE_EMPTY,
-} from "../query.ts";
+} from "../query/mod.ts";
 import { type Reply, type RouteContext, textReply } from "../reply.ts";
-import { createTarget, lastStoredValue, type QueryRun, type QueryTarget, runQuery } from "../target.ts";
 import { parseLeadingInt } from "../url.ts";
 import { storedTiers } from "../../store/mod.ts";
 
