@@ -4,17 +4,8 @@
  * @module
  */
 
-import {
-  CT_HTML,
-  CT_JS,
-  CT_JSON,
-  CT_TEXT,
-  formatCsv,
-  formatJson,
-  formatNumber,
-  formatSsv,
-  jsonEscape,
-} from "../format.ts";
+import { CT_HTML, CT_JS, CT_JSON, CT_TEXT, formatNumber, jsonEscape } from "../format.ts";
+import { formatCsv, formatJson, formatSsv } from "../format_table.ts";
 import {
   createTarget,
   lastStoredValue,
