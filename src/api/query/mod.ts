@@ -1,22 +1,19 @@
 /**
- * The query engine of `/api/v1/data`, a port of Netdata 1.37.1's web/api/queries: which metrics a
- * request reads (target.ts), the time window and its alignment (window.ts), the storage tier
- * (tier.ts), the grouping methods (group_method.ts, grouping*.ts) and the per-dimension loop
- * (column.ts) that fills the rows of a {@link QueryResult} (result.ts). `options=` flags are in
- * options.ts.
+ * The query engine of `/api/v1/data`, a port of Netdata 1.37.1's web/api/queries: the request's
+ * parameters (request.ts, options.ts), which metrics it reads (target.ts), the time window and its
+ * alignment (window.ts), the storage tier (tier.ts), the grouping methods (group_method.ts,
+ * grouping*.ts) and the per-dimension loop (column.ts) that fills the rows of a
+ * {@link QueryResult} (result.ts). plan.ts ties them together for one request.
  *
- * Layers, bottom up: options, group_method, result -> grouping*, window, tier -> column -> target.
- * Nothing here imports the HTTP layer (reply.ts, routes/) or the formatters.
+ * Layers, bottom up: options, group_method, result -> grouping*, window, tier, request -> column
+ * -> target -> plan. Nothing here imports the HTTP layer (reply.ts, routes/) or the formatters.
  *
  * @example
  * ```ts
- * import { createTarget, parseGroupMethod, QueryScratch, runQuery } from "./mod.ts";
- * const target = createTarget({ host, chart, charts: "system.cpu", contexts: undefined,
- *   dimensions: undefined, chartLabelKey: undefined, chartLabelsFilter: undefined,
- *   after: -600, before: 0, points: 60, gtime: 0, options: 0, nowSec });
- * const run = target && runQuery(target, {
- *   group: parseGroupMethod("average"), groupOptions: undefined, scratch: new QueryScratch(),
- * });
+ * import { parseDataRequest, planAndRun, QueryScratch } from "./mod.ts";
+ * const req = parseDataRequest(parseQuery("chart=system.cpu&after=-60&points=60"), 1);
+ * const outcome = planAndRun(host, req, { nowSec, scratch: new QueryScratch() });
+ * if (outcome.ok) console.log(outcome.query.run.result.rows);
  * ```
  * @module
  */
@@ -31,6 +28,8 @@ export {
 } from "./group_method.ts";
 export { createGrouping } from "./grouping.ts";
 export * from "./options.ts";
+export { type DataOutcome, type DataQuery, planAndRun, type PlanOptions } from "./plan.ts";
+export { type DataRequest, type GoogleParams, parseDataRequest } from "./request.ts";
 export { DIM_HIDDEN, DIM_NONZERO, DIM_SELECTED, QueryResult, QueryScratch, VALUE_EMPTY } from "./result.ts";
 export {
   chartsByContext,
