@@ -5,11 +5,15 @@
  * @module
  */
 
-/** Content types as Netdata spells them on the wire. */
+/** Content type of JSON answers, as Netdata spells it on the wire. */
 export const CT_JSON = "application/json; charset=utf-8";
+/** Content type of text answers (errors, csv, ssv). */
 export const CT_TEXT = "text/plain; charset=utf-8";
+/** Content type of jsonp and Google datasource answers. */
 export const CT_JS = "application/x-javascript; charset=utf-8";
+/** Content type of html answers. */
 export const CT_HTML = "text/html; charset=utf-8";
+/** Content type of the Prometheus text exposition format. */
 export const CT_PROMETHEUS = "text/plain; version=0.0.4";
 
 const FRACTION_SCALE = 10_000_000;
