@@ -11,7 +11,7 @@ import { compress } from "hono/compress";
 import type { AgentConfig } from "../config/types.ts";
 import type { Host, Hosts } from "../host/mod.ts";
 import { CT_HTML, CT_JSON, CT_TEXT, htmlEscape, httpDate } from "./format.ts";
-import { QueryScratch } from "./query.ts";
+import { QueryScratch } from "./query/mod.ts";
 import type { ApiState, Reply, RouteContext } from "./reply.ts";
 import { textReply } from "./reply.ts";
 import {

@@ -7,7 +7,7 @@
 import type { AgentConfig } from "../config/types.ts";
 import type { Host, Hosts } from "../host/mod.ts";
 import { CT_JSON, CT_TEXT } from "./format.ts";
-import type { QueryScratch } from "./query.ts";
+import type { QueryScratch } from "./query/mod.ts";
 import type { QueryParams } from "./url.ts";
 
 /** A route's answer. */

@@ -7,7 +7,7 @@
 import type { Chart, Host } from "../../host/mod.ts";
 import { formatFixed, jsonString } from "../format.ts";
 import { jsonReply, type Reply, type RouteContext } from "../reply.ts";
-import { lastStoredValue } from "../target.ts";
+import { lastStoredValue } from "../query/mod.ts";
 import { findChart } from "./charts.ts";
 
 /** Handles `/api/v1/alarms` (`?all` / `?active` change nothing without alarms). */

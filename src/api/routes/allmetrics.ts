@@ -8,9 +8,8 @@ import type { Chart, Dimension, Host } from "../../host/mod.ts";
 import type { StoreReader } from "../../store/mod.ts";
 import { CT_JSON, CT_PROMETHEUS, CT_TEXT, formatFixed, jsonString } from "../format.ts";
 import { compileSimplePattern, type SimplePattern } from "../../util/patterns.ts";
-import type { QueryScratch } from "../query.ts";
+import { lastStoredValue, type QueryScratch } from "../query/mod.ts";
 import { hostVersion, type Reply, type RouteContext, textReply } from "../reply.ts";
-import { lastStoredValue } from "../target.ts";
 
 const SOURCE_AS_COLLECTED = 1;
 const SOURCE_AVERAGE = 2;

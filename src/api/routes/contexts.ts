@@ -9,9 +9,8 @@ import type { Chart, Host } from "../../host/mod.ts";
 import { firstTimeAnyTier } from "../../store/mod.ts";
 import { CT_JSON, jsonString } from "../format.ts";
 import { API_SEPARATORS, compileSimplePattern, type SimplePattern } from "../../util/patterns.ts";
-import { relativeToAbsolute } from "../query.ts";
+import { chartsByContext, labelsMatch, relativeToAbsolute } from "../query/mod.ts";
 import { jsonReply, type Reply, type RouteContext, textReply } from "../reply.ts";
-import { chartsByContext, labelsMatch } from "../target.ts";
 import { parseLeadingInt } from "../url.ts";
 import { labelLines } from "./info.ts";
 

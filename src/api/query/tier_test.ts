@@ -1,8 +1,8 @@
-import { testHost } from "../host/_fixture.ts";
-import { assert } from "../../tests/_helpers/assert.ts";
-import type { Host } from "../host/mod.ts";
-import { createStore } from "../store/mod.ts";
-import { NOW_SEC, storedChart, testAgent } from "./_helper.ts";
+import { testHost } from "../../host/_fixture.ts";
+import { assert } from "../../../tests/_helpers/assert.ts";
+import type { Host } from "../../host/mod.ts";
+import { createStore } from "../../store/mod.ts";
+import { NOW_SEC, storedChart, testAgent } from "../_helper.ts";
 
 /** A local host on a dbengine store in `dir`: tier 0 keeps 1 h, tier 1 a day, tier 2 a month. */
 function diskHost(dir: string): Host {

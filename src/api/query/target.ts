@@ -4,32 +4,21 @@
  * @module
  */
 
-import type { Chart, Dimension, Host } from "../host/mod.ts";
-import { firstTimeAnyTier, type SeriesId, storedTiers, type StoreReader } from "../store/mod.ts";
-import { pickTier, TierView } from "./tier.ts";
+import type { Chart, Dimension, Host } from "../../host/mod.ts";
+import { firstTimeAnyTier, storedTiers, type StoreReader } from "../../store/mod.ts";
 import {
   API_SEPARATORS,
   compileSimplePattern,
   isValidPattern,
   type SimplePattern,
-} from "../util/patterns.ts";
-import {
-  calculateWindow,
-  createGrouping,
-  DIM_HIDDEN,
-  DIM_NONZERO,
-  DIM_SELECTED,
-  fillColumn,
-  type GroupMethod,
-  OPT_MATCH_IDS,
-  OPT_MATCH_NAMES,
-  OPT_NONZERO,
-  OPT_PERCENTAGE,
-  QueryResult,
-  type QueryScratch,
-  type QueryWindow,
-  relativeToAbsolute,
-} from "./query.ts";
+} from "../../util/patterns.ts";
+import { fillColumn } from "./column.ts";
+import type { GroupMethod } from "./group_method.ts";
+import { createGrouping } from "./grouping.ts";
+import { OPT_MATCH_IDS, OPT_MATCH_NAMES, OPT_NONZERO, OPT_PERCENTAGE } from "./options.ts";
+import { DIM_HIDDEN, DIM_NONZERO, DIM_SELECTED, QueryResult, type QueryScratch } from "./result.ts";
+import { pickTier, TierView } from "./tier.ts";
+import { calculateWindow, type QueryWindow, relativeToAbsolute } from "./window.ts";
 
 /** One queried column. */
 export interface QueryMetric {
@@ -248,11 +237,4 @@ export function runQuery(t: QueryTarget, opts: RunOptions): QueryRun | undefined
     for (let c = 0; c < cols; c++) if ((r.od[c] & DIM_HIDDEN) === 0) r.od[c] |= DIM_NONZERO;
   }
   return { window: win, result: r, tier };
-}
-
-/** The newest stored value of a series (NaN for a gap or no data). */
-export function lastStoredValue(store: StoreReader, id: SeriesId, scratch: QueryScratch): number {
-  const last = store.lastTime(id);
-  if (last === 0) return NaN;
-  return store.read(id, last, last, scratch.buf) === 1 ? scratch.buf[0] : NaN;
 }

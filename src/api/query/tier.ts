@@ -8,9 +8,9 @@
  * @module
  */
 
-import type { SeriesId, Store, StoreReader, TierBuffers } from "../store/mod.ts";
-import { storedTiers, tierBuffers } from "../store/mod.ts";
-import type { GroupMethod } from "./query.ts";
+import type { SeriesId, Store, StoreReader, TierBuffers } from "../../store/mod.ts";
+import { storedTiers, tierBuffers } from "../../store/mod.ts";
+import type { GroupMethod } from "./group_method.ts";
 
 /** Which tier value a grouping method reads: the extremes for min/max, the sum for sum, else the mean. */
 type TierValue = "min" | "max" | "sum" | "mean";
