@@ -22,20 +22,18 @@
  */
 
 export { type IniEntry, type IniFile, parseIni, type Section } from "./ini.ts";
+export { dumpConfig, type DumpOptions } from "./dump.ts";
 export {
   buildConfig,
   type BuildOptions,
-  type ConfigOverrides,
   type ConfigSource,
-  dumpConfig,
-  type DumpOptions,
   EMBEDDED_AGENT_CONF,
   EMBEDDED_STREAM_CONF,
   loadConfig,
   type LoadOptions,
   type LoadResult,
-  OVERRIDE_FLAGS,
 } from "./load.ts";
+export { type ConfigOverrides, OVERRIDE_FLAGS } from "./resolver.ts";
 export type { MemoryMode } from "../store/mod.ts";
 export {
   bindTo,
