@@ -10,8 +10,9 @@
  */
 
 import type { MemoryMode } from "../store/mod.ts";
-import { bool, duration, int, oneOf, type RawValue, uuid } from "./schema.ts";
-import type { AgentConfig, ConfigProblem, LogLevel, Role } from "./types.ts";
+import { destinations } from "./destination.ts";
+import { addressPattern, bool, duration, int, oneOf, type RawValue, uuid } from "./schema.ts";
+import type { AgentConfig, ConfigProblem, LogLevel, ReceiverOptions, Role } from "./types.ts";
 
 /** The roles `--role` accepts. */
 export const ROLES: readonly Role[] = ["standalone", "child", "parent", "proxy"];
@@ -113,41 +114,76 @@ export const STREAM_KEYS = words(
   ssl skip certificate verification | CApath | CAfile`,
 );
 
-/** Checks one receiver value, pushing its problems. */
-export type ReceiverCheck = (raw: RawValue, problems: ConfigProblem[]) => unknown;
-const anyText: ReceiverCheck = () => undefined;
-const entriesCheck: ReceiverCheck = (r, p) => int(r, p, { min: 5, max: 31536000, unit: "entries" });
-const modeCheck: ReceiverCheck = (r, p) => oneOf(r, p, { values: MEMORY_MODES });
-const healthCheck: ReceiverCheck = (r, p) => oneOf(r, p, { values: ["yes", "no", "auto", "on demand"] });
-const postponeCheck: ReceiverCheck = (r, p) => duration(r, p, { min: 0, max: 86400 });
-const apiKeyCheck: ReceiverCheck = (r, p) => uuid(r, p, { allowEmpty: true });
+/** What reading a receiver value needs besides the value. */
+export interface ReceiverContext {
+  /** `[stream] default port`, the port of proxy destinations that name none. */
+  defaultPort: number;
+}
 
-/** Keys of a receiver section (`[<API key>]` / `[<machine GUID>]`) that Netdata 1.37.1 reads, and their checks. */
-export const RECEIVER_KEYS: ReadonlyMap<string, ReceiverCheck> = new Map<string, ReceiverCheck>([
-  ["type", (r, p) => oneOf(r, p, { values: ["api", "machine"] })],
-  ["enabled", bool],
-  ["allow from", anyText],
-  ["update every", (r, p) => duration(r, p, { min: 1, max: 600 })],
-  ["default history", entriesCheck],
-  ["history", entriesCheck],
-  ["default memory mode", modeCheck],
-  ["memory mode", modeCheck],
-  ["health enabled by default", healthCheck],
-  ["health enabled", healthCheck],
-  ["default postpone alarms on connect seconds", postponeCheck],
-  ["postpone alarms on connect seconds", postponeCheck],
-  ["default proxy enabled", bool],
-  ["proxy enabled", bool],
-  ["default proxy destination", anyText],
-  ["proxy destination", anyText],
-  ["default proxy api key", apiKeyCheck],
-  ["proxy api key", apiKeyCheck],
-  ["default proxy send charts matching", anyText],
-  ["proxy send charts matching", anyText],
-  ["enable compression", bool],
-  ["enable replication", bool],
-  ["seconds to replicate", (r, p) => duration(r, p, { min: 0, max: 31536000 })],
-  ["seconds per replication step", (r, p) => duration(r, p, { min: 1, max: 86400 })],
+/** Reads one receiver value into its typed form, or pushes its problems and returns undefined. */
+export type ReceiverRead = (raw: RawValue, problems: ConfigProblem[], ctx: ReceiverContext) => unknown;
+
+/** How one receiver key is read and where its value goes in a `ReceiverSection`. */
+export interface ReceiverKey {
+  read: ReceiverRead;
+  /** `section`: a field of the section itself; `own` / `defaults`: a field of those options. */
+  into: "section" | "own" | "defaults";
+  field: string;
+}
+
+const text: ReceiverRead = (r) => r.value;
+const entries: ReceiverRead = (r, p) => int(r, p, { min: 5, max: 31536000, unit: "entries" });
+const mode: ReceiverRead = (r, p) => oneOf(r, p, { values: MEMORY_MODES });
+const health: ReceiverRead = (r, p) => oneOf(r, p, { values: ["yes", "no", "auto", "on demand"] });
+const postpone: ReceiverRead = (r, p) => duration(r, p, { min: 0, max: 86400 });
+const apiKey: ReceiverRead = (r, p) => uuid(r, p, { allowEmpty: true });
+const dests: ReceiverRead = (r, p, ctx) => destinations(r, p, { defaultPort: ctx.defaultPort });
+
+/** [plain name, `ReceiverOptions` field, reader, name in an API key's section (undefined: none)]. */
+const OPTIONS: readonly (readonly [string, keyof ReceiverOptions, ReceiverRead, string | undefined])[] = [
+  ["history", "historyEntries", entries, "default history"],
+  ["memory mode", "memoryMode", mode, "default memory mode"],
+  ["health enabled", "healthEnabled", health, "health enabled by default"],
+  [
+    "postpone alarms on connect seconds",
+    "postponeAlarmsOnConnectSec",
+    postpone,
+    "default postpone alarms on connect seconds",
+  ],
+  ["proxy enabled", "proxyEnabled", bool, "default proxy enabled"],
+  ["proxy destination", "proxyDestinations", dests, "default proxy destination"],
+  ["proxy api key", "proxyApiKey", apiKey, "default proxy api key"],
+  ["proxy send charts matching", "proxySendChartsMatching", text, "default proxy send charts matching"],
+  ["enable compression", "enableCompression", bool, undefined],
+  ["enable replication", "enableReplication", bool, undefined],
+  [
+    "seconds to replicate",
+    "secondsToReplicate",
+    (r, p) => duration(r, p, { min: 0, max: 31536000 }),
+    undefined,
+  ],
+  [
+    "seconds per replication step",
+    "secondsPerReplicationStep",
+    (r, p) => duration(r, p, { min: 1, max: 86400 }),
+    undefined,
+  ],
+];
+
+/** Keys of a receiver section (`[<API key>]` / `[<machine GUID>]`) that Netdata 1.37.1 reads: how and where to. */
+export const RECEIVER_KEYS: ReadonlyMap<string, ReceiverKey> = new Map<string, ReceiverKey>([
+  ["type", { read: (r, p) => oneOf(r, p, { values: ["api", "machine"] }), into: "section", field: "type" }],
+  ["enabled", { read: bool, into: "section", field: "enabled" }],
+  ["allow from", { read: addressPattern, into: "section", field: "allowFrom" }],
+  ["update every", {
+    read: (r, p) => duration(r, p, { min: 1, max: 600 }),
+    into: "section",
+    field: "updateEvery",
+  }],
+  ...OPTIONS.flatMap(([name, field, read, dflt]) => [
+    ...(dflt !== undefined ? [[dflt, { read, into: "defaults", field }] as const] : []),
+    [name, { read, into: "own", field }] as const,
+  ]),
 ]);
 
 /** Receiver keys of later Netdata versions, accepted with a warning. */

@@ -22,6 +22,7 @@ import { parseIni } from "./ini.ts";
 import { ROLES } from "./keys.ts";
 import { type ConfigOverrides, deepFreeze, Doc, FrozenMap, q, Resolver } from "./resolver.ts";
 import { problem } from "./schema.ts";
+import { readTls } from "./tls.ts";
 import { checkStreamLeftovers, readReceivers, readStreamSender } from "./stream_conf.ts";
 import type { AgentConfig, ConfigProblem, Role } from "./types.ts";
 
@@ -51,6 +52,11 @@ export interface BuildOptions extends LoadOptions {
   stream?: ConfigSource;
   /** Default of `[global] hostname`; `Deno.hostname()` when absent. */
   systemHostname?: string;
+  /**
+   * Reads the TLS files of `[web] ssl key` and `ssl certificate` (throws when it cannot);
+   * without it they are not read and `web.tls` stays unset. `loadConfig()` passes Deno's.
+   */
+  readFile?: (path: string) => string;
 }
 
 /** What {@link loadConfig} and {@link buildConfig} return. */
@@ -107,6 +113,11 @@ export function buildConfig(opts: BuildOptions): LoadResult {
   const agent = new Doc(agentIni);
   const stream = new Doc(streamIni);
 
+  const web = readWeb(agent, r);
+  const tls = opts.readFile &&
+    readTls(web, r, { readFile: opts.readFile, configDir: opts.configDir, file: agentIni.file });
+  const sender = readStreamSender(stream, r, role);
+  const receivers = readReceivers(streamIni, r.problems, { defaultPort: sender.defaultPort });
   const config: AgentConfig = {
     role,
     files: {
@@ -114,11 +125,11 @@ export function buildConfig(opts: BuildOptions): LoadResult {
       ...(opts.stream ? { stream: opts.stream.file } : {}),
     },
     global: readGlobal(agent, r, { role, systemHostname: opts.systemHostname }),
-    web: readWeb(agent, r),
+    web: tls ? { ...web, tls } : web,
     directories: readDirectories(agent, r, opts.configDir),
     db: readDb(agent, r),
-    stream: readStreamSender(stream, r, role),
-    receivers: new FrozenMap(readReceivers(streamIni, r.problems).map((rs) => [rs.name, rs] as const)),
+    stream: sender,
+    receivers: new FrozenMap(receivers.map((rs) => [rs.name, rs] as const)),
     sources: new FrozenMap(r.sources),
   };
   checkAgentLeftovers(agent, r.problems);
@@ -182,6 +193,6 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadResult> {
       if (text !== undefined) stream = { text, file: base + "stream.conf" };
     }
   }
-  const result = buildConfig({ ...opts, agent, stream });
+  const result = buildConfig({ ...opts, agent, stream, readFile: Deno.readTextFileSync });
   return { config: result.config, problems: [...result.problems, ...pre] };
 }

@@ -95,6 +95,7 @@ Deno.test("buildConfig() resolves defaults, roles, files and overrides", async (
         "stream": {
           enabled: false,
           destination: "",
+          destinations: [],
           apiKey: "",
           timeoutSec: 600,
           defaultPort: 19999,
@@ -221,6 +222,10 @@ Deno.test("buildConfig() resolves defaults, roles, files and overrides", async (
         "stream": {
           enabled: true,
           destination: "parent-a:19999 [fd00::1]:19999:SSL",
+          destinations: [
+            { text: "parent-a:19999", host: "parent-a", port: 19999, ssl: false },
+            { text: "[fd00::1]:19999:SSL", host: "fd00::1", port: 19999, ssl: true },
+          ],
           apiKey: KEY,
           timeoutSec: 60,
           defaultPort: 20000,
@@ -238,6 +243,25 @@ Deno.test("buildConfig() resolves defaults, roles, files and overrides", async (
         "receivers.11111111-2222-3333-4444-555555555555.values.default history": "7200",
         "receivers.aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee.type": "machine",
         "receivers.aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee.values.proxy api key": "",
+        "receivers.11111111-2222-3333-4444-555555555555.enabled": true,
+        "receivers.11111111-2222-3333-4444-555555555555.defaults": {
+          historyEntries: 7200,
+          memoryMode: "ram",
+          healthEnabled: "auto",
+          postponeAlarmsOnConnectSec: 30,
+          proxyEnabled: true,
+          proxyDestinations: [{ text: "upstream:19999", host: "upstream", port: 19999, ssl: false }],
+          proxyApiKey: "66666666-7777-8888-9999-000000000000",
+          proxySendChartsMatching: "*",
+        },
+        "receivers.11111111-2222-3333-4444-555555555555.own": {
+          enableCompression: true,
+          enableReplication: true,
+          secondsToReplicate: 3600,
+          secondsPerReplicationStep: 300,
+        },
+        "receivers.aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee.updateEvery": 2,
+        "receivers.aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee.own.proxyDestinations": [],
       },
     },
     {

@@ -4,11 +4,14 @@
  * @module
  */
 
+import { compileSimplePattern, type SimplePattern } from "../util/patterns.ts";
+import { destinations } from "./destination.ts";
 import type { IniFile } from "./ini.ts";
 import {
   RECEIVER_KEYS,
   RECEIVER_TEMPLATES,
   RECEIVER_UNUSED_KEYS,
+  type ReceiverContext,
   ROLE_DEFAULTS,
   STREAM_KEYS,
 } from "./keys.ts";
@@ -24,18 +27,33 @@ import {
   whereFrom,
 } from "./resolver.ts";
 import { isUuid, problem, type RawValue, size, uuid } from "./schema.ts";
-import type { ConfigProblem, ReceiverSection, Role, StreamSenderConfig } from "./types.ts";
+import type {
+  ConfigProblem,
+  Destination,
+  ReceiverOptions,
+  ReceiverSection,
+  Role,
+  StreamSenderConfig,
+} from "./types.ts";
 
 /** Reads `[stream]`: this node as a sender. */
 export function readStreamSender(stream: Doc, r: Resolver, role: Role): StreamSenderConfig {
   const roleEnabled = ROLE_DEFAULTS[role].streamEnabled;
   let enabled = r.file(stream, "stream/enabled", r.bool, roleEnabled, roleSource(role, roleEnabled));
+  const defaultPort = r.file(stream, "stream/default port", r.int({ min: 1, max: 65535 }), 19999);
+  // The list is parsed once, here: a sender never meets a destination it cannot use.
+  const readList = (raw: RawValue) => {
+    const list = destinations(raw, r.problems, { defaultPort });
+    return list && { text: raw.value, list };
+  };
+  const before = r.problems.length;
   const destination = r.flag(
     "streamTo",
     "stream/destination",
-    r.nonEmpty('a destination like "parent:19999"'),
-    r.file(stream, "stream/destination", r.text, ""),
+    (raw) => r.nonEmpty('a destination like "parent:19999"')(raw) !== undefined ? readList(raw) : undefined,
+    r.file(stream, "stream/destination", readList, { text: "", list: [] as Destination[] }),
   );
+  const destinationBad = r.problems.length > before;
   if (r.sources.get("stream/destination") === OVERRIDE_FLAGS.streamTo) {
     enabled = true;
     r.sources.set("stream/enabled", OVERRIDE_FLAGS.streamTo);
@@ -48,10 +66,11 @@ export function readStreamSender(stream: Doc, r: Resolver, role: Role): StreamSe
   );
   const sender: StreamSenderConfig = {
     enabled,
-    destination,
+    destination: destination.text,
+    destinations: destination.list,
     apiKey,
     timeoutSec: r.file(stream, "stream/timeout seconds", r.seconds(1, 86400), 600),
-    defaultPort: r.file(stream, "stream/default port", r.int({ min: 1, max: 65535 }), 19999),
+    defaultPort,
     sendChartsMatching: r.file(stream, "stream/send charts matching", r.text, "*"),
     bufferSizeBytes: r.file(
       stream,
@@ -72,7 +91,8 @@ export function readStreamSender(stream: Doc, r: Resolver, role: Role): StreamSe
     caFile: r.file(stream, "stream/CAfile", r.text, ""),
   };
   const missing = [
-    ...(sender.destination === "" ? ["destination"] : []),
+    // A destination that does not parse has its own error already.
+    ...(sender.destination === "" && !destinationBad ? ["destination"] : []),
     ...(sender.apiKey === "" ? ["api key"] : []),
   ];
   if (sender.enabled && missing.length > 0) {
@@ -87,13 +107,25 @@ export function readStreamSender(stream: Doc, r: Resolver, role: Role): StreamSe
   return sender;
 }
 
-/** Reads every receiver section (`[<API key>]`, `[<machine GUID>]`), in file order. */
-export function readReceivers(ini: IniFile, problems: ConfigProblem[]): ReceiverSection[] {
+/** `allow from` when a section does not set it. */
+const ALLOW_ALL = compileSimplePattern("*");
+
+/**
+ * Reads every receiver section (`[<API key>]`, `[<machine GUID>]`) into its typed form, in file
+ * order; `ctx` gives the port of proxy destinations that name none.
+ */
+export function readReceivers(
+  ini: IniFile,
+  problems: ConfigProblem[],
+  ctx: ReceiverContext,
+): ReceiverSection[] {
   const out: ReceiverSection[] = [];
   for (const section of ini.sections) {
     if (section.name === "stream") continue;
     const values = new Map<string, string>();
-    let type: ReceiverSection["type"] = "api";
+    const top: Record<string, unknown> = {};
+    const own: Record<string, unknown> = {};
+    const defaults: Record<string, unknown> = {};
     for (const e of section.entries.values()) {
       values.set(e.key, e.value);
       const raw: RawValue = {
@@ -103,10 +135,12 @@ export function readReceivers(ini: IniFile, problems: ConfigProblem[]): Receiver
         section: section.name,
         key: e.key,
       };
-      const check = RECEIVER_KEYS.get(e.key);
-      if (check) {
-        const v = check(raw, problems);
-        if (e.key === "type" && v !== undefined) type = v as ReceiverSection["type"];
+      const known = RECEIVER_KEYS.get(e.key);
+      if (known) {
+        const v = known.read(raw, problems, ctx);
+        if (v !== undefined) {
+          (known.into === "section" ? top : known.into === "own" ? own : defaults)[known.field] = v;
+        }
       } else if (e.key === "replication_step") {
         // The stock stream.conf of Netdata 1.37 documents this name, but Netdata never reads it.
         problems.push(problem(
@@ -129,13 +163,18 @@ export function readReceivers(ini: IniFile, problems: ConfigProblem[]): Receiver
           `or a machine GUID, which are UUIDs`,
       ));
     }
-    out.push(Object.freeze({
+    out.push({
       name: section.name,
-      type,
+      type: (top.type as ReceiverSection["type"] | undefined) ?? "api",
+      ...(top.enabled !== undefined ? { enabled: top.enabled as boolean } : {}),
+      allowFrom: (top.allowFrom as SimplePattern | undefined) ?? ALLOW_ALL,
+      ...(top.updateEvery !== undefined ? { updateEvery: top.updateEvery as number } : {}),
+      own: own as ReceiverOptions,
+      defaults: defaults as ReceiverOptions,
       values: new FrozenMap(values),
       file: ini.file,
       line: section.line,
-    }));
+    });
   }
   return out;
 }
