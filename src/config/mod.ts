@@ -34,8 +34,10 @@ export {
   type LoadResult,
 } from "./load.ts";
 export { type ConfigOverrides, OVERRIDE_FLAGS } from "./resolver.ts";
+export { type ReadTlsOptions, tlsPath } from "./tls.ts";
 export type { MemoryMode } from "../store/mod.ts";
 export {
+  addressPattern,
   bindTo,
   type BindToOptions,
   bool,
@@ -62,8 +64,11 @@ export {
   type AgentConfig,
   type BindSpec,
   type ConfigProblem,
+  type Destination,
   formatProblem,
+  type HealthEnabled,
   type LogLevel,
+  type ReceiverOptions,
   type ReceiverSection,
   type Role,
   type StreamSenderConfig,
