@@ -221,7 +221,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       new Sender({
         host: local,
         config: config.stream,
-        destination: config.stream.destination,
+        destinations: config.stream.destinations,
         apiKey: config.stream.apiKey,
         sendChartsMatching: config.stream.sendChartsMatching,
         hops: 1,
@@ -238,14 +238,17 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     onConnected(host, policy) {
       keepMeta(host);
       // Proxy: forward the child's host with its own identity, one connection per host.
-      if (!policy.proxy.enabled || !policy.proxy.destination || !policy.proxy.apiKey || senders.has(host)) {
+      if (
+        !policy.proxy.enabled || policy.proxy.destinations.length === 0 || !policy.proxy.apiKey ||
+        senders.has(host)
+      ) {
         return;
       }
       local.labels.set("_is_parent", { value: "true", source: 1 });
       const s = new Sender({
         host,
         config: config.stream,
-        destination: policy.proxy.destination,
+        destinations: policy.proxy.destinations,
         apiKey: policy.proxy.apiKey,
         sendChartsMatching: policy.proxy.sendChartsMatching,
         hops: host.state.hops + 1,
@@ -315,11 +318,10 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       for (const s of senders.values()) s.start();
       if (config.web.mode !== "none") {
         const app = createApi({ hosts, config, version: `v${VERSION}`, streamStatus });
-        const tlsFiles = config.web.bindTo.some((b) => b.ssl !== "none")
-          ? {
-            key: Deno.readTextFileSync(config.web.sslKey),
-            cert: Deno.readTextFileSync(config.web.sslCertificate),
-          }
+        // Read and checked at load (config/tls.ts).
+        const tls = config.web.tls;
+        const tlsFiles = config.web.bindTo.some((b) => b.ssl !== "none") && tls
+          ? { key: tls.key, cert: tls.certificate }
           : undefined;
         for (const spec of config.web.bindTo) {
           const l = await listen({

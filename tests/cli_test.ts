@@ -54,6 +54,28 @@ Deno.test("check-config reports every problem with file:line and exits 2", async
   }
 });
 
+Deno.test("check-config reports a bad destination, proxy destination, TLS key file and allow from, exit 2", async () => {
+  const dir = new URL("../src/config/testdata/check/four_problems", import.meta.url).pathname;
+  const r = await runCli(["check-config", "--config", dir]);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  const want = Deno.readTextFileSync(`${dir}.out`).replaceAll("{DIR}", dir).trimEnd().split("\n");
+  assert.deepEqual(r.stderr.trimEnd().split("\n"), want);
+  assert.match(r.stdout, /^4 errors, 0 warnings$/m);
+});
+
+Deno.test("run with an unusable data directory is one error line and exit 1", async () => {
+  const file = await Deno.makeTempFile();
+  try {
+    const args = ["run", "--role", "parent", "--port", "0", "--data-dir", `${file}/lib`];
+    const r = await runCli(args);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr + r.stdout, /level=error .*msg="Cannot start: Not a directory/);
+    assert.doesNotMatch(r.stderr + r.stdout, /\n\s+at /, "no stack trace");
+  } finally {
+    await Deno.remove(file);
+  }
+});
+
 Deno.test("check-config accepts the embedded defaults, exit 0", async () => {
   const r = await runCli(["check-config"]);
   assert.equal(r.code, 0, r.stdout + r.stderr);

@@ -49,6 +49,7 @@ export function testConfig(): AgentConfig {
     stream: {
       enabled: false,
       destination: "",
+      destinations: [],
       apiKey: "",
       timeoutSec: 60,
       defaultPort: 19999,

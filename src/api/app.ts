@@ -8,6 +8,7 @@
 
 import { Hono } from "hono";
 import { compress } from "hono/compress";
+import { dumpConfig } from "../config/dump.ts";
 import type { AgentConfig } from "../config/types.ts";
 import type { Host, Hosts } from "../host/mod.ts";
 import { CT_HTML, CT_JSON, CT_TEXT, htmlEscape, httpDate } from "./format.ts";
@@ -191,7 +192,8 @@ function processUrl(
   const tok = t.next("/?");
   if (tok === "api") return apiRequest(deps, state, info, host, t.rest);
   if (tok === "host") return switchHost(deps, state, info, host, t.rest);
-  if (tok === "netdata.conf") return textReply(200, netdataConf(deps.config));
+  // Like Netdata, /netdata.conf is the netdata.conf part only: stream.conf holds API keys.
+  if (tok === "netdata.conf") return textReply(200, dumpConfig(deps.config, { file: "agent" }));
   // static files: the embedded dashboard, the same under every /host/<id>/ prefix
   const file = dashboardFile(filePath, { hostname: host.hostname });
   if (file !== undefined) return { status: 200, type: file.type, body: file.body, cacheable: file.cacheable };
@@ -253,28 +255,4 @@ function apiRequest(
     state,
     streamStatus: deps.streamStatus,
   });
-}
-
-/** A plain-text dump of the effective configuration (`/netdata.conf`). */
-function netdataConf(config: AgentConfig): string {
-  const spaced = (k: string) => k.replace(/[A-Z]/g, (c) => " " + c.toLowerCase());
-  const value = (v: unknown): string => {
-    if (Array.isArray(v)) {
-      return v.map((b) =>
-        typeof b === "object" && b !== null && "port" in b
-          ? `${(b as { host: string }).host}:${(b as { port: number }).port}`
-          : String(b)
-      ).join(" ");
-    }
-    return String(v);
-  };
-  let out = "# effective configuration of this agent\n";
-  for (const section of ["global", "web", "directories", "db", "stream"] as const) {
-    out += `\n[${section}]\n`;
-    for (const [k, v] of Object.entries(config[section])) {
-      if (section === "stream" && k === "apiKey") continue;
-      out += `\t${spaced(k)} = ${value(v)}\n`;
-    }
-  }
-  return out;
 }

@@ -85,12 +85,14 @@ export async function run(opts: CommonOptions, io: Output = stdio): Promise<numb
   setupLogging({ level: config.global.logLevel });
   const log = getLogger(["agent", "main"]);
   for (const p of problems) log.warn(formatProblem(p));
-  const agent = createAgent(config);
+  let agent: ReturnType<typeof createAgent> | undefined;
   try {
+    // Building opens the data directory (machine GUID, dbengine): an unwritable one fails here.
+    agent = createAgent(config);
     await agent.start();
   } catch (e) {
     log.error("Cannot start: {error}", { error: e instanceof Error ? e.message : String(e) });
-    await agent.stop().catch(() => {});
+    await agent?.stop().catch(() => {});
     return 1;
   }
   const stopped = Promise.withResolvers<string>();

@@ -1,44 +1,7 @@
 import { assert } from "../../tests/_helpers/assert.ts";
-import { buildConfig, type BuildOptions, dumpConfig, loadConfig, type LoadResult } from "./load.ts";
+import { ALL_ACL, confFiles, DEBIAN, errors, KEY, readOut, testCase } from "./_testdata.ts";
+import { buildConfig, type BuildOptions, loadConfig } from "./load.ts";
 import { type AgentConfig, formatProblem, type Role } from "./types.ts";
-
-const TESTDATA = new URL("./testdata/", import.meta.url).pathname;
-const DEBIAN = TESTDATA + "netdata-1.37.1-debian";
-const KEY = "11111111-2222-3333-4444-555555555555";
-const ALL_ACL = ["dashboard", "registry", "badges", "management", "streaming", "netdata.conf"];
-
-/** Reads a testdata case: `stream_*.conf` is a stream.conf, anything else an agent.conf; `# role: x` picks the role. */
-function testCase(rel: string): BuildOptions {
-  const text = Deno.readTextFileSync(TESTDATA + rel);
-  const role = (/^# role: (\w+)/m.exec(text)?.[1] ?? "standalone") as Role;
-  const src = { text, file: rel };
-  const name = rel.slice(rel.lastIndexOf("/") + 1);
-  return {
-    role,
-    systemHostname: "test-host",
-    ...(name.startsWith("stream_") ? { stream: src } : { agent: src }),
-  };
-}
-
-function confFiles(dir: string): string[] {
-  return [...Deno.readDirSync(TESTDATA + dir)]
-    .filter((e) => e.name.endsWith(".conf"))
-    .map((e) => `${dir}/${e.name}`)
-    .sort();
-}
-
-function readOut(rel: string): string[] | undefined {
-  try {
-    return Deno.readTextFileSync(TESTDATA + rel.replace(/\.conf$/, ".out")).split("\n").filter((l) =>
-      l !== ""
-    );
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return undefined;
-    throw e;
-  }
-}
-
-const errors = (r: LoadResult) => r.problems.filter((p) => p.severity === "error").map(formatProblem);
 
 /** Reads a dotted path (`global.memoryMode`, `web.bindTo.0.port`) from a config. */
 function at(config: AgentConfig, path: string): unknown {
@@ -132,6 +95,7 @@ Deno.test("buildConfig() resolves defaults, roles, files and overrides", async (
         "stream": {
           enabled: false,
           destination: "",
+          destinations: [],
           apiKey: "",
           timeoutSec: 600,
           defaultPort: 19999,
@@ -258,6 +222,10 @@ Deno.test("buildConfig() resolves defaults, roles, files and overrides", async (
         "stream": {
           enabled: true,
           destination: "parent-a:19999 [fd00::1]:19999:SSL",
+          destinations: [
+            { text: "parent-a:19999", host: "parent-a", port: 19999, ssl: false },
+            { text: "[fd00::1]:19999:SSL", host: "fd00::1", port: 19999, ssl: true },
+          ],
           apiKey: KEY,
           timeoutSec: 60,
           defaultPort: 20000,
@@ -275,6 +243,25 @@ Deno.test("buildConfig() resolves defaults, roles, files and overrides", async (
         "receivers.11111111-2222-3333-4444-555555555555.values.default history": "7200",
         "receivers.aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee.type": "machine",
         "receivers.aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee.values.proxy api key": "",
+        "receivers.11111111-2222-3333-4444-555555555555.enabled": true,
+        "receivers.11111111-2222-3333-4444-555555555555.defaults": {
+          historyEntries: 7200,
+          memoryMode: "ram",
+          healthEnabled: "auto",
+          postponeAlarmsOnConnectSec: 30,
+          proxyEnabled: true,
+          proxyDestinations: [{ text: "upstream:19999", host: "upstream", port: 19999, ssl: false }],
+          proxyApiKey: "66666666-7777-8888-9999-000000000000",
+          proxySendChartsMatching: "*",
+        },
+        "receivers.11111111-2222-3333-4444-555555555555.own": {
+          enableCompression: true,
+          enableReplication: true,
+          secondsToReplicate: 3600,
+          secondsPerReplicationStep: 300,
+        },
+        "receivers.aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee.updateEvery": 2,
+        "receivers.aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee.own.proxyDestinations": [],
       },
     },
     {
@@ -418,96 +405,6 @@ Deno.test("buildConfig() names the flag of a bad override", async (t) => {
       assert.deepEqual(r.problems.map(formatProblem), c.want);
     });
   }
-});
-
-/** The config without what depends on where it was read from. */
-function comparable(c: AgentConfig): unknown {
-  return {
-    ...c,
-    files: undefined,
-    sources: undefined,
-    receivers: [...c.receivers.values()].map((r) => ({ name: r.name, type: r.type, values: [...r.values] })),
-  };
-}
-
-Deno.test("dumpConfig() output reads back to the same config", async (t) => {
-  const cases: { name: string; opts: () => BuildOptions | Promise<BuildOptions> }[] = [
-    { name: "built-in, standalone", opts: () => ({ role: "standalone", systemHostname: "h" }) },
-    { name: "built-in, parent", opts: () => ({ role: "parent", systemHostname: "h" }) },
-    {
-      name: "built-in, child with flags",
-      opts: () => ({ role: "child", systemHostname: "h", overrides: { streamTo: "p:1", apiKey: KEY } }),
-    },
-    { name: "every key", opts: () => testCase("good/every_key.conf") },
-    { name: "older names", opts: () => testCase("good/netdata_1_37_names.conf") },
-    { name: "Netdata sections", opts: () => testCase("good/netdata_sections.conf") },
-    { name: "stream every key", opts: () => testCase("good/stream_every_key.conf") },
-    {
-      name: "Debian netdata.conf and stream.conf",
-      opts: () => ({
-        role: "parent",
-        configDir: DEBIAN,
-        agent: { text: Deno.readTextFileSync(`${DEBIAN}/netdata.conf`), file: "netdata.conf" },
-        stream: { text: Deno.readTextFileSync(`${DEBIAN}/stream.conf`), file: "stream.conf" },
-      }),
-    },
-    {
-      name: "all overrides",
-      opts: () => ({
-        role: "proxy",
-        systemHostname: "h",
-        overrides: {
-          hostname: "x",
-          port: 0,
-          bind: "127.0.0.1 unix:/tmp/s",
-          dataDir: "/d",
-          memoryMode: "none",
-          streamTo: "up:1",
-          apiKey: KEY,
-          logLevel: "debug",
-          procRoot: "/host/proc",
-          updateEvery: 3,
-        },
-      }),
-    },
-  ];
-  for (const c of cases) {
-    await t.step(c.name, async () => {
-      const opts = await c.opts();
-      const first = buildConfig(opts);
-      assert.deepEqual(errors(first), []);
-      const back = buildConfig({
-        role: opts.role,
-        systemHostname: "another-host",
-        agent: { text: dumpConfig(first.config, { file: "agent" }), file: "dump/agent.conf" },
-        stream: { text: dumpConfig(first.config, { file: "stream" }), file: "dump/stream.conf" },
-      });
-      assert.deepEqual(back.problems.map(formatProblem), []);
-      assert.deepEqual(comparable(back.config), comparable(first.config));
-    });
-  }
-});
-
-Deno.test("dumpConfig() says where each value came from when no file set it", () => {
-  const { config } = buildConfig({
-    role: "parent",
-    systemHostname: "h",
-    agent: { text: "[web]\nmode = none\n", file: "a.conf" },
-    overrides: { port: 0, procRoot: "/tmp/fixture" },
-  });
-  const text = dumpConfig(config);
-  assert.ok(text.includes("\t# default for --role parent\n\tmode = dbengine\n"), text);
-  assert.ok(text.includes("\t# from --port\n\tdefault port = 0\n"), text);
-  assert.ok(text.includes("\t# default\n\tallow streaming from = *\n"), text);
-  assert.ok(text.includes("\n\n[web]\n\tmode = none\n"), "a value from a file has no comment");
-  assert.ok(text.includes("\tssl key =\n"), "empty values have no trailing space");
-  assert.ok(
-    text.includes('\t# /proc is read from "/tmp/fixture", which no netdata.conf key can express\n'),
-    text,
-  );
-  assert.ok(text.includes("# ---------------- agent.conf ----------------\n"));
-  assert.ok(text.includes("# ---------------- stream.conf ----------------\n"));
-  assert.ok(text.includes("\n[MACHINE_GUID]\n\ttype = machine\n"));
 });
 
 Deno.test("loadConfig() returns a deeply frozen config", async () => {

@@ -22,22 +22,22 @@
  */
 
 export { type IniEntry, type IniFile, parseIni, type Section } from "./ini.ts";
+export { dumpConfig, type DumpOptions } from "./dump.ts";
 export {
   buildConfig,
   type BuildOptions,
-  type ConfigOverrides,
   type ConfigSource,
-  dumpConfig,
-  type DumpOptions,
   EMBEDDED_AGENT_CONF,
   EMBEDDED_STREAM_CONF,
   loadConfig,
   type LoadOptions,
   type LoadResult,
-  OVERRIDE_FLAGS,
 } from "./load.ts";
+export { type ConfigOverrides, OVERRIDE_FLAGS } from "./resolver.ts";
+export { type ReadTlsOptions, tlsPath } from "./tls.ts";
 export type { MemoryMode } from "../store/mod.ts";
 export {
+  addressPattern,
   bindTo,
   type BindToOptions,
   bool,
@@ -64,8 +64,11 @@ export {
   type AgentConfig,
   type BindSpec,
   type ConfigProblem,
+  type Destination,
   formatProblem,
+  type HealthEnabled,
   type LogLevel,
+  type ReceiverOptions,
   type ReceiverSection,
   type Role,
   type StreamSenderConfig,

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { compileSimplePattern, type SimplePattern } from "../util/patterns.ts";
 import type { BindSpec, ConfigProblem, WebAcl } from "./types.ts";
 
 /** A raw value and where it came from: a file line, or a command-line flag (line 0). */
@@ -264,6 +265,25 @@ export function nonEmpty(
   problems.push(
     problem("error", raw, `Cannot use ${q(raw.key)} in [${raw.section}]: expected ${opts.what}, got ""`),
   );
+  return undefined;
+}
+
+/** A word of an address pattern: an optional "!", then host name and IP address characters and "*". */
+const ADDRESS_WORD_RE = /^!?[A-Za-z0-9.:%_*-]+$/;
+
+/**
+ * Reads a Netdata simple pattern of client addresses (`allow from`, `allow connections from`):
+ * words separated by spaces, each an optional `!` then host name or IP address characters and
+ * `*`. Any other character (`[`, `\`, `/`, ...) can never match a client, so it is an error.
+ */
+export function addressPattern(raw: RawValue, problems: ConfigProblem[]): SimplePattern | undefined {
+  const bad = raw.value.split(/\s+/).find((w) => w !== "" && !ADDRESS_WORD_RE.test(w));
+  if (bad === undefined) return compileSimplePattern(raw.value);
+  problems.push(cannotParse(
+    raw,
+    `a simple pattern of client addresses like "localhost 10.* !10.0.0.1"`,
+    ` (${q(bad)} can never match a client address)`,
+  ));
   return undefined;
 }
 

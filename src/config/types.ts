@@ -5,6 +5,7 @@
  */
 
 import type { MemoryMode } from "../store/mod.ts";
+import type { SimplePattern } from "../util/patterns.ts";
 
 /** What `--role` picks defaults for. */
 export type Role = "standalone" | "child" | "parent" | "proxy";
@@ -35,12 +36,30 @@ export interface BindSpec {
   unixPath?: string;
 }
 
+/** One entry of a destination list, ready to connect to. */
+export interface Destination {
+  /** The entry as written (for logs and the API). */
+  text: string;
+  /** Host name or IP address (an IPv6 address without its brackets); "" for a unix socket. */
+  host: string;
+  /** TCP port (1 to 65535); 0 for a unix socket. */
+  port: number;
+  /** `:SSL`: connect with TLS. */
+  ssl: boolean;
+  /** `%INTERFACE`: Netdata binds the connection to it; the agent connects through any. */
+  interface?: string;
+  /** Set for `unix:/path` (or a bare `/path`): connect to this unix socket. */
+  unixPath?: string;
+}
+
 /** `[stream]`: the sending side (streaming is implemented by issue #3). */
 export interface StreamSenderConfig {
   /** `enabled`: send this node's metrics to a parent. */
   enabled: boolean;
-  /** Raw destination list as written (space/comma separated `host[:port][:SSL]`). */
+  /** `destination` as written (space/comma separated `[PROTOCOL:]HOST[%INTERFACE][:PORT][:SSL]`). */
   destination: string;
+  /** `destination`, parsed at load: the parents to try, in order (empty when not set). */
+  destinations: readonly Destination[];
   /** `api key`: a UUID, or "" when not set. */
   apiKey: string;
   /** `timeout seconds`. */
@@ -65,16 +84,57 @@ export interface StreamSenderConfig {
   caFile: string;
 }
 
+/** Health checks of a receiver section (`health enabled`). */
+export type HealthEnabled = "yes" | "no" | "auto" | "on demand";
+
+/**
+ * The settings a receiver section can give a sender's connection, parsed at load; each is
+ * undefined when the section does not set it (then the next place applies, see stream/policy.ts).
+ */
+export interface ReceiverOptions {
+  /** `history`: points kept per metric. */
+  historyEntries?: number;
+  /** `memory mode`. */
+  memoryMode?: MemoryMode;
+  /** `health enabled` (`health enabled by default` in an API key's section). */
+  healthEnabled?: HealthEnabled;
+  /** `postpone alarms on connect seconds`. */
+  postponeAlarmsOnConnectSec?: number;
+  /** `proxy enabled`. */
+  proxyEnabled?: boolean;
+  /** `proxy destination`, parsed (an empty value is an empty list). */
+  proxyDestinations?: readonly Destination[];
+  /** `proxy api key`: a UUID, or "". */
+  proxyApiKey?: string;
+  /** `proxy send charts matching`: a Netdata simple pattern. */
+  proxySendChartsMatching?: string;
+  /** `enable compression`. */
+  enableCompression?: boolean;
+  /** `enable replication`. */
+  enableReplication?: boolean;
+  /** `seconds to replicate`. */
+  secondsToReplicate?: number;
+  /** `seconds per replication step`. */
+  secondsPerReplicationStep?: number;
+}
+
 /** One receiver section of stream.conf: `[<API key>]` (type api) or `[<machine GUID>]` (type machine). */
 export interface ReceiverSection {
   /** The section name: an API key or a machine GUID. */
   name: string;
   /** `type` (default "api"). */
   type: "api" | "machine";
-  /**
-   * Every key as written (names match exactly, as in Netdata; the known receiver keys are all
-   * lower-case), values unparsed but already validated; read them with the getters in schema.ts.
-   */
+  /** `enabled`; undefined when not set (an API key is then off, a machine GUID on). */
+  enabled?: boolean;
+  /** `allow from`, compiled (`*` when not set): which client addresses may use this section. */
+  allowFrom: SimplePattern;
+  /** `update every` in seconds, overriding the sender's. */
+  updateEvery?: number;
+  /** Keys under their plain names (`memory mode`, `proxy destination`, `enable replication`, ...). */
+  own: ReceiverOptions;
+  /** Keys under their `default …` names (`default memory mode`, ...): an API key's defaults for its senders. */
+  defaults: ReceiverOptions;
+  /** Every key as written (names match exactly, as in Netdata), for dump-config. */
   values: ReadonlyMap<string, string>;
   /** Where the section starts, for messages. */
   file: string;
@@ -106,8 +166,12 @@ export interface AgentConfig {
   web: {
     mode: "static-threaded" | "none";
     bindTo: BindSpec[];
+    /** `ssl key`: path of the PEM private key, "" when not set. */
     sslKey: string;
+    /** `ssl certificate`: path of the PEM certificate (chain), "" when not set. */
     sslCertificate: string;
+    /** The PEM texts of `ssl key` and `ssl certificate`, read and checked at load; absent when unset. */
+    tls?: { key: string; certificate: string };
     /** Simple pattern of client addresses allowed to connect at all. */
     allowConnectionsFrom: string;
     /** Simple pattern of client addresses allowed to stream in. */

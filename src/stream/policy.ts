@@ -1,20 +1,21 @@
 /**
  * What stream.conf says about one incoming connection: the `[<API key>]` section's `default …`
- * options, overridden by the `[<machine GUID>]` section's plain ones (streaming reference §12).
- * Values were validated by the config loader; here they are only read.
+ * options, overridden by the `[<machine GUID>]` section's plain ones (as Netdata 1.37.1's
+ * rrdpush_receive() reads them). Every value was parsed and checked at load (config/stream_conf.ts);
+ * here they are only picked, with no parsing and no fallback for a bad value.
  * @module
  */
 
-import type { AgentConfig, ReceiverSection } from "../config/types.ts";
-import { parseBool, parseDuration } from "../config/schema.ts";
+import type { AgentConfig, Destination, ReceiverSection } from "../config/types.ts";
 import type { MemoryMode } from "../store/mod.ts";
+import type { SimplePattern } from "../util/patterns.ts";
 
 /** The settings that apply to one child's connection. */
 export interface ReceiverPolicy {
   /** `[<key>]`: present, `type = api`, `enabled = yes` (default no), `allow from` (default `*`). */
-  key: { found: boolean; isApi: boolean; enabled: boolean; allowFrom: string };
+  key: { found: boolean; isApi: boolean; enabled: boolean; allowFrom: SimplePattern };
   /** `[<guid>]`: `type = machine`, `enabled` (default yes), `allow from`. */
-  machine: { isMachine: boolean; enabled: boolean; allowFrom: string };
+  machine: { isMachine: boolean; enabled: boolean; allowFrom: SimplePattern };
   memoryMode: MemoryMode;
   historySec: number;
   /** `[<guid>] update every`, overriding the child's. */
@@ -22,71 +23,50 @@ export interface ReceiverPolicy {
   enableReplication: boolean;
   secondsToReplicate: number;
   secondsPerReplicationStep: number;
-  proxy: { enabled: boolean; destination: string; apiKey: string; sendChartsMatching: string };
+  proxy: {
+    enabled: boolean;
+    destinations: readonly Destination[];
+    apiKey: string;
+    sendChartsMatching: string;
+  };
 }
 
-const MODES = new Set(["none", "ram", "dbengine"]);
-
-function get(section: ReceiverSection | undefined, name: string): string | undefined {
-  return section?.values.get(name);
-}
+const ALLOW_ALL: SimplePattern = () => true;
 
 /** Resolves the policy for `apiKey` and `machineGuid` (GUID section first, then the key's defaults). */
 export function receiverPolicy(config: AgentConfig, apiKey: string, machineGuid: string): ReceiverPolicy {
-  const keySec = config.receivers.get(apiKey);
-  const guidSec = config.receivers.get(machineGuid);
-  const pick = (name: string): string | undefined => get(guidSec, name) ?? get(keySec, `default ${name}`);
-  const bool = (
-    text: string | undefined,
-    dflt: boolean,
-  ) => (text === undefined ? dflt : parseBool(text) ?? dflt);
-  const secs = (
-    text: string | undefined,
-    dflt: number,
-  ) => (text === undefined ? dflt : parseDuration(text) ?? dflt);
-
-  const mode = pick("memory mode");
-  const memoryMode = mode !== undefined && MODES.has(mode) ? mode as MemoryMode : config.global.memoryMode;
-  const history = pick("history");
-  const ue = get(guidSec, "update every");
+  const keySec: ReceiverSection | undefined = config.receivers.get(apiKey);
+  const guidSec: ReceiverSection | undefined = config.receivers.get(machineGuid);
+  const guid = guidSec?.own;
+  const dflt = keySec?.defaults;
+  const key = keySec?.own;
   const stream = config.stream;
   return {
     key: {
       found: keySec !== undefined,
-      isApi: (get(keySec, "type") ?? "api") === "api",
-      enabled: bool(get(keySec, "enabled"), false),
-      allowFrom: get(keySec, "allow from") ?? "*",
+      isApi: (keySec?.type ?? "api") === "api",
+      enabled: keySec?.enabled ?? false,
+      allowFrom: keySec?.allowFrom ?? ALLOW_ALL,
     },
     machine: {
-      isMachine: (get(guidSec, "type") ?? "machine") === "machine",
-      enabled: bool(get(guidSec, "enabled"), true),
-      allowFrom: get(guidSec, "allow from") ?? "*",
+      isMachine: (guidSec?.type ?? "machine") === "machine",
+      enabled: guidSec?.enabled ?? true,
+      allowFrom: guidSec?.allowFrom ?? ALLOW_ALL,
     },
-    memoryMode,
+    memoryMode: guid?.memoryMode ?? dflt?.memoryMode ?? config.global.memoryMode,
     // `history` counts entries; with update every 1 that is seconds.
-    historySec: history !== undefined
-      ? Math.max(5, secs(history, config.global.historySec))
-      : config.global.historySec,
-    updateEvery: ue !== undefined ? secs(ue, 0) || undefined : undefined,
-    enableReplication: bool(
-      pick("enable replication") ?? get(keySec, "enable replication"),
-      config.db.enableReplication,
-    ),
-    secondsToReplicate: secs(
-      pick("seconds to replicate") ?? get(keySec, "seconds to replicate"),
-      config.db.secondsToReplicate,
-    ),
-    secondsPerReplicationStep: secs(
-      pick("seconds per replication step") ?? get(keySec, "seconds per replication step"),
+    historySec: guid?.historyEntries ?? dflt?.historyEntries ?? config.global.historySec,
+    updateEvery: guidSec?.updateEvery,
+    enableReplication: guid?.enableReplication ?? key?.enableReplication ?? config.db.enableReplication,
+    secondsToReplicate: guid?.secondsToReplicate ?? key?.secondsToReplicate ?? config.db.secondsToReplicate,
+    secondsPerReplicationStep: guid?.secondsPerReplicationStep ?? key?.secondsPerReplicationStep ??
       config.db.secondsPerReplicationStep,
-    ),
     proxy: {
-      enabled: bool(get(guidSec, "proxy enabled") ?? get(keySec, "default proxy enabled"), stream.enabled),
-      destination: get(guidSec, "proxy destination") ?? get(keySec, "default proxy destination") ??
-        stream.destination,
-      apiKey: get(guidSec, "proxy api key") ?? get(keySec, "default proxy api key") ?? stream.apiKey,
-      sendChartsMatching: get(guidSec, "proxy send charts matching") ??
-        get(keySec, "default proxy send charts matching") ?? stream.sendChartsMatching,
+      enabled: guid?.proxyEnabled ?? dflt?.proxyEnabled ?? stream.enabled,
+      destinations: guid?.proxyDestinations ?? dflt?.proxyDestinations ?? stream.destinations,
+      apiKey: guid?.proxyApiKey ?? dflt?.proxyApiKey ?? stream.apiKey,
+      sendChartsMatching: guid?.proxySendChartsMatching ?? dflt?.proxySendChartsMatching ??
+        stream.sendChartsMatching,
     },
   };
 }

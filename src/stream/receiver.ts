@@ -12,7 +12,7 @@ import { type Chart, Host, type Hosts } from "../host/mod.ts";
 import type { PeerInfo } from "../net/listen.ts";
 import type { MemoryMode, Store } from "../store/mod.ts";
 import { getLogger, MSGID_CHILD_CONNECTION } from "../util/log.ts";
-import { clientAllowed, compileSimplePattern } from "../util/patterns.ts";
+import { clientAllowed, compileSimplePattern, type SimplePattern } from "../util/patterns.ts";
 import { MAX_LINE_BYTES, StreamError, StreamIngest } from "./ingest.ts";
 import { type ReceiverPolicy, receiverPolicy } from "./policy.ts";
 import {
@@ -74,8 +74,8 @@ export function shortKey(key: string): string {
   return key.length > 8 ? `${key.slice(0, 8)}…` : key;
 }
 
-function allowed(pattern: string, peer: PeerInfo): boolean {
-  return clientAllowed(compileSimplePattern(pattern), peer.hostname);
+function allowed(pattern: SimplePattern, peer: PeerInfo): boolean {
+  return clientAllowed(pattern, peer.hostname);
 }
 
 /** Accepts children's streams into their own hosts. */
@@ -86,9 +86,12 @@ export class Receiver {
   readonly #log = getLogger(["agent", "stream", "receiver"]);
   /** When the last STREAM request was let through the rate limit (ms). */
   #lastAcceptedMs = 0;
+  /** `[web] allow streaming from`, compiled once. */
+  readonly #allowStreaming: SimplePattern;
 
   constructor(deps: ReceiverDeps) {
     this.#deps = deps;
+    this.#allowStreaming = compileSimplePattern(deps.config.web.allowStreamingFrom);
   }
 
   /** Sessions so far (live ones have no endReason), newest last. */
@@ -166,7 +169,7 @@ export class Receiver {
       socket.end(HTTP_400);
       return;
     }
-    if (!allowed(config.web.allowStreamingFrom, peer)) {
+    if (!allowed(this.#allowStreaming, peer)) {
       return this.#refuse(socket, REPLY_NOT_ALLOWED, peer, req, "address not in [web] allow streaming from");
     }
     const p = req.params;

@@ -16,7 +16,7 @@
 
 import net from "node:net";
 import tls from "node:tls";
-import type { StreamSenderConfig } from "../config/types.ts";
+import type { Destination, StreamSenderConfig } from "../config/types.ts";
 import type { Chart, ChartObserver, Host } from "../host/mod.ts";
 import type { StoreReader } from "../store/mod.ts";
 import { getLogger, MSGID_PARENT_CONNECTION } from "../util/log.ts";
@@ -42,66 +42,10 @@ import {
 import { encodeReplay, parseReplayChart } from "./replay.ts";
 import { shortKey } from "./receiver.ts";
 
-/** One entry of `destination`. */
-export interface Destination {
-  /** As written. */
-  text: string;
-  host: string;
-  port: number;
-  ssl: boolean;
-  /** For `unix:/path` or `/path`. */
-  unixPath?: string;
+/** A destination and when it may be tried again. */
+interface Target extends Destination {
   /** Epoch ms before which this destination is skipped (after a refusal). */
   postponedUntilMs: number;
-}
-
-/**
- * Parses `[tcp:]HOST[%IFACE][:PORT][:SSL]`, `[IPv6]…`, `unix:/path` entries separated by
- * spaces or commas.
- * @throws {SyntaxError} naming the entry that cannot be read.
- */
-export function parseDestinations(text: string, defaultPort: number): Destination[] {
-  const out: Destination[] = [];
-  for (const raw of text.split(/[\s,]+/).filter((s) => s !== "")) {
-    let s = raw;
-    if (s.startsWith("unix:") || s.startsWith("/")) {
-      const path = s.startsWith("unix:") ? s.slice(5) : s;
-      if (!path) throw new SyntaxError(`Destination "${raw}" has no socket path`);
-      out.push({ text: raw, host: "", port: 0, ssl: false, unixPath: path, postponedUntilMs: 0 });
-      continue;
-    }
-    if (s.startsWith("tcp:")) s = s.slice(4);
-    if (s.startsWith("udp:")) throw new SyntaxError(`Destination "${raw}": streaming does not run over UDP`);
-    let ssl = false;
-    if (s.toUpperCase().endsWith(":SSL")) {
-      ssl = true;
-      s = s.slice(0, -4);
-    }
-    let host: string;
-    let rest: string;
-    if (s.startsWith("[")) {
-      const close = s.indexOf("]");
-      if (close < 0) throw new SyntaxError(`Destination "${raw}": missing "]" after the IPv6 address`);
-      host = s.slice(1, close);
-      rest = s.slice(close + 1);
-    } else {
-      const colon = s.indexOf(":");
-      host = colon < 0 ? s : s.slice(0, colon);
-      rest = colon < 0 ? "" : s.slice(colon);
-    }
-    const pct = host.indexOf("%");
-    if (pct >= 0) host = host.slice(0, pct);
-    let port = defaultPort;
-    if (rest !== "") {
-      if (!/^:\d{1,5}$/.test(rest) || Number(rest.slice(1)) > 65535) {
-        throw new SyntaxError(`Destination "${raw}": expected ":PORT" after the host, got "${rest}"`);
-      }
-      port = Number(rest.slice(1));
-    }
-    if (!host) throw new SyntaxError(`Destination "${raw}" has no host`);
-    out.push({ text: raw, host, port, ssl, postponedUntilMs: 0 });
-  }
-  return out;
 }
 
 /** The sender's state, as the API shows it. */
@@ -135,7 +79,8 @@ export interface SenderStatus {
 export interface SenderOptions {
   host: Host;
   config: StreamSenderConfig;
-  destination: string;
+  /** The parents to try, in order, as parsed at load. */
+  destinations: readonly Destination[];
   apiKey: string;
   sendChartsMatching: string;
   /** 1 for this agent's own host; a proxied host's received hops + 1. */
@@ -164,7 +109,7 @@ function sanitize(v: string): string {
 export class Sender implements ChartObserver {
   readonly #o: SenderOptions;
   readonly #log = getLogger(["agent", "stream", "sender"]);
-  readonly #dests: Destination[];
+  readonly #dests: Target[];
   readonly #match: SimplePattern;
   readonly #nowMs: () => number;
   #socket: net.Socket | undefined;
@@ -186,7 +131,7 @@ export class Sender implements ChartObserver {
 
   constructor(opts: SenderOptions) {
     this.#o = opts;
-    this.#dests = parseDestinations(opts.destination, opts.config.defaultPort);
+    this.#dests = opts.destinations.map((d) => ({ ...d, postponedUntilMs: 0 }));
     this.#match = compileSimplePattern(opts.sendChartsMatching || "*");
     this.#nowMs = opts.nowMs ?? Date.now;
     // Replication needs history to answer from.
@@ -373,7 +318,7 @@ export class Sender implements ChartObserver {
 
   async #run(): Promise<void> {
     const cfg = this.#o.config;
-    const tried = new Set<Destination>();
+    const tried = new Set<Target>();
     while (!this.#stopped) {
       const now = this.#nowMs();
       const dest = this.#dests.find((d) => d.postponedUntilMs <= now && !tried.has(d));
@@ -398,7 +343,7 @@ export class Sender implements ChartObserver {
     this.#connected = false;
   }
 
-  #connect(dest: Destination): net.Socket {
+  #connect(dest: Target): net.Socket {
     const cfg = this.#o.config;
     if (dest.unixPath) return net.connect({ path: dest.unixPath });
     if (!dest.ssl) return net.connect({ host: dest.host, port: dest.port });
@@ -421,7 +366,7 @@ export class Sender implements ChartObserver {
   }
 
   /** One attempt: "session" when a stream was established (and has now ended), else why not. */
-  #session(dest: Destination): Promise<"session" | "refused" | "failed"> {
+  #session(dest: Target): Promise<"session" | "refused" | "failed"> {
     const o = this.#o;
     const host = o.host;
     const timeoutMs = o.config.timeoutSec * 1000;
@@ -548,7 +493,7 @@ export class Sender implements ChartObserver {
     });
   }
 
-  #startStream(socket: net.Socket, dest: Destination): void {
+  #startStream(socket: net.Socket, dest: Target): void {
     const host = this.#o.host;
     // What was collected while disconnected: v1 rounds carry durations, so they cannot be placed.
     let offline = 0;

@@ -74,7 +74,12 @@ export async function benchReplication(config: AgentConfig, report: ReportFn, ch
   const sender = new Sender({
     host,
     config: { ...config.stream, bufferSizeBytes: 1 << 30 },
-    destination: new URL(parent.url).host,
+    destinations: [{
+      text: new URL(parent.url).host,
+      host: new URL(parent.url).hostname,
+      port: Number(new URL(parent.url).port),
+      ssl: false,
+    }],
     apiKey: KEY,
     sendChartsMatching: "*",
     hops: 1,

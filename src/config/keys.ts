@@ -1,0 +1,193 @@
+/**
+ * The schema of the configuration files, as data: which keys of netdata.conf and stream.conf the
+ * agent reads, their older names, the Netdata keys and sections it knows but does not use, and
+ * the defaults that `--role` picks.
+ *
+ * What Netdata 1.37.1 reads in the netdata.conf sections that we use is gathered from its
+ * config_get*() and config_move() calls (plus the keys Debian's package adds). Our keys are read;
+ * Netdata's other keys are warnings; anything else in these sections is an error.
+ * @module
+ */
+
+import type { MemoryMode } from "../store/mod.ts";
+import { destinations } from "./destination.ts";
+import { addressPattern, bool, duration, int, oneOf, type RawValue, uuid } from "./schema.ts";
+import type { AgentConfig, ConfigProblem, LogLevel, ReceiverOptions, Role } from "./types.ts";
+
+/** The roles `--role` accepts. */
+export const ROLES: readonly Role[] = ["standalone", "child", "parent", "proxy"];
+/** The values of `[db] mode`. */
+export const MEMORY_MODES: readonly MemoryMode[] = ["ram", "dbengine", "none"];
+/** The values of `[logs] level`. */
+export const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warning", "error"];
+/** The values of `[web] mode`. */
+export const WEB_MODES: readonly AgentConfig["web"]["mode"][] = ["static-threaded", "none"];
+
+/** What each role picks by default. */
+export const ROLE_DEFAULTS: Record<Role, { memoryMode: MemoryMode; streamEnabled: boolean }> = {
+  standalone: { memoryMode: "ram", streamEnabled: false },
+  child: { memoryMode: "ram", streamEnabled: true },
+  parent: { memoryMode: "dbengine", streamEnabled: false },
+  proxy: { memoryMode: "dbengine", streamEnabled: true },
+};
+
+/** Splits a `|`-separated list (one line per table instead of one line per key). */
+const words = (list: string): readonly string[] =>
+  list.split("|").map((w) => w.trim()).filter((w) => w !== "");
+
+/** Keys of netdata.conf that the agent reads, by section; older names are in ALIASES below. */
+export const AGENT_KEYS: Record<string, readonly string[]> = {
+  global: words(`hostname | host access prefix | update every | memory mode | history |
+    gap when lost iterations above | bind socket to IP | bind to | port | default port |
+    config directory | lib directory | cache directory | log directory | log level`),
+  db: words(`update every | mode | retention | storage tiers | dbengine multihost disk space MB |
+    gap when lost iterations above | enable replication | seconds to replicate | seconds per replication step`),
+  web: words(`mode | default port | bind to | ssl key | ssl certificate | allow connections from |
+    allow streaming from | accept a streaming request every seconds`),
+  directories: words(`config | lib | cache | log`),
+  logs: words(`level`),
+};
+
+/** Older names read when the current one is not set (Netdata's config_move() order). */
+export const ALIASES: Record<string, readonly (readonly [string, string])[]> = {
+  "db/update every": [["global", "update every"]],
+  "db/mode": [["global", "memory mode"]],
+  "db/retention": [["global", "history"]],
+  "db/gap when lost iterations above": [["global", "gap when lost iterations above"]],
+  "web/default port": [["global", "port"], ["global", "default port"]],
+  "web/bind to": [["global", "bind socket to IP"], ["global", "bind to"]],
+  "directories/config": [["global", "config directory"]],
+  "directories/lib": [["global", "lib directory"]],
+  "directories/cache": [["global", "cache directory"]],
+  "directories/log": [["global", "log directory"]],
+  "logs/level": [["global", "log level"]],
+};
+
+/** Keys Netdata reads in those sections that the agent does not use. */
+export const NETDATA_UNUSED_KEYS: Record<string, readonly string[]> = {
+  global: words(`OOM score | TZ environment variable | access log | cleanup obsolete charts after seconds |
+    cleanup orphan hosts after seconds | dbengine disk space | dbengine extent pages |
+    dbengine multihost disk space | dbengine page fetch retries | dbengine page fetch timeout | debug flags |
+    debug log | delete obsolete charts files | delete orphan hosts files | disconnect idle web clients after seconds |
+    enable metric correlations | enable web responses gzip compression | enable zero metrics | error log |
+    errors flood protection period | errors to trigger flood protection | facility log |
+    glibc malloc arena max for netdata | glibc malloc arena max for plugins | home directory |
+    http port listen backlog | libuv worker threads | lock directory | memory deduplication (ksm) |
+    metric correlations method | page cache size | page cache uses malloc | plugins directory | process nice level |
+    process scheduling policy | process scheduling priority | pthread stack size |
+    respect web browser do not track policy | run as user | stock config directory | timezone |
+    web compression level | web compression strategy | web files directory | web files group | web files owner |
+    web x-frame-options header`),
+  db: words(`cleanup obsolete charts after secs | cleanup orphan hosts after secs | dbengine disk space MB |
+    dbengine page cache size MB | dbengine page cache with malloc | dbengine page descriptors in file mapped memory |
+    dbengine page fetch retries | dbengine page fetch timeout secs | dbengine pages per extent |
+    delete obsolete charts files | delete orphan hosts files | enable zero metrics | memory deduplication (ksm) |
+    page cache size | page cache with malloc | replication threads`),
+  web: words(`allow badges by dns | allow badges from |
+    allow connections by dns | allow dashboard by dns | allow dashboard from | allow management by dns |
+    allow management from | allow netdata.conf by dns | allow netdata.conf from | allow streaming by dns |
+    custom dashboard_info.js | des max window | disconnect idle clients after seconds | enable gzip compression |
+    gzip compression level | gzip compression strategy | listen backlog | respect do not track policy |
+    ses max window | timeout for first request | tls ciphers | tls version | web files group | web files owner |
+    web server max sockets | web server threads | x-frame-options response header`),
+  directories: words(
+    `health config | home | lock | plugins | registry | stock config | stock health config | web`,
+  ),
+  logs: words(`access | debug | debug flags | error | errors flood protection period |
+    errors to trigger flood protection | facility | health`),
+};
+
+/** `[db] dbengine tier N ...` keys, which Netdata builds from the tier number. */
+export const DB_TIER_KEY_RE =
+  /^dbengine tier \d+ (page cache size MB|multihost disk space MB|update every iterations|backfill)$/;
+
+/** Sections of netdata.conf that Netdata has and we do not use (no "did you mean" for these). */
+export const NETDATA_SECTIONS = new Set(
+  words(`environment variables | host labels | sqlite | cloud | ml | health | registry | global statistics |
+    plugins | statsd | stream | exporting:global | prometheus:exporter | backend`),
+);
+
+/** Keys of `[stream]` in stream.conf (all used). */
+export const STREAM_KEYS = words(
+  `enabled | destination | api key | timeout seconds | default port | send charts matching |
+  buffer size bytes | reconnect delay seconds | initial clock resync iterations | enable compression |
+  ssl skip certificate verification | CApath | CAfile`,
+);
+
+/** What reading a receiver value needs besides the value. */
+export interface ReceiverContext {
+  /** `[stream] default port`, the port of proxy destinations that name none. */
+  defaultPort: number;
+}
+
+/** Reads one receiver value into its typed form, or pushes its problems and returns undefined. */
+export type ReceiverRead = (raw: RawValue, problems: ConfigProblem[], ctx: ReceiverContext) => unknown;
+
+/** How one receiver key is read and where its value goes in a `ReceiverSection`. */
+export interface ReceiverKey {
+  read: ReceiverRead;
+  /** `section`: a field of the section itself; `own` / `defaults`: a field of those options. */
+  into: "section" | "own" | "defaults";
+  field: string;
+}
+
+const text: ReceiverRead = (r) => r.value;
+const entries: ReceiverRead = (r, p) => int(r, p, { min: 5, max: 31536000, unit: "entries" });
+const mode: ReceiverRead = (r, p) => oneOf(r, p, { values: MEMORY_MODES });
+const health: ReceiverRead = (r, p) => oneOf(r, p, { values: ["yes", "no", "auto", "on demand"] });
+const postpone: ReceiverRead = (r, p) => duration(r, p, { min: 0, max: 86400 });
+const apiKey: ReceiverRead = (r, p) => uuid(r, p, { allowEmpty: true });
+const dests: ReceiverRead = (r, p, ctx) => destinations(r, p, { defaultPort: ctx.defaultPort });
+
+/** [plain name, `ReceiverOptions` field, reader, name in an API key's section (undefined: none)]. */
+const OPTIONS: readonly (readonly [string, keyof ReceiverOptions, ReceiverRead, string | undefined])[] = [
+  ["history", "historyEntries", entries, "default history"],
+  ["memory mode", "memoryMode", mode, "default memory mode"],
+  ["health enabled", "healthEnabled", health, "health enabled by default"],
+  [
+    "postpone alarms on connect seconds",
+    "postponeAlarmsOnConnectSec",
+    postpone,
+    "default postpone alarms on connect seconds",
+  ],
+  ["proxy enabled", "proxyEnabled", bool, "default proxy enabled"],
+  ["proxy destination", "proxyDestinations", dests, "default proxy destination"],
+  ["proxy api key", "proxyApiKey", apiKey, "default proxy api key"],
+  ["proxy send charts matching", "proxySendChartsMatching", text, "default proxy send charts matching"],
+  ["enable compression", "enableCompression", bool, undefined],
+  ["enable replication", "enableReplication", bool, undefined],
+  [
+    "seconds to replicate",
+    "secondsToReplicate",
+    (r, p) => duration(r, p, { min: 0, max: 31536000 }),
+    undefined,
+  ],
+  [
+    "seconds per replication step",
+    "secondsPerReplicationStep",
+    (r, p) => duration(r, p, { min: 1, max: 86400 }),
+    undefined,
+  ],
+];
+
+/** Keys of a receiver section (`[<API key>]` / `[<machine GUID>]`) that Netdata 1.37.1 reads: how and where to. */
+export const RECEIVER_KEYS: ReadonlyMap<string, ReceiverKey> = new Map<string, ReceiverKey>([
+  ["type", { read: (r, p) => oneOf(r, p, { values: ["api", "machine"] }), into: "section", field: "type" }],
+  ["enabled", { read: bool, into: "section", field: "enabled" }],
+  ["allow from", { read: addressPattern, into: "section", field: "allowFrom" }],
+  ["update every", {
+    read: (r, p) => duration(r, p, { min: 1, max: 600 }),
+    into: "section",
+    field: "updateEvery",
+  }],
+  ...OPTIONS.flatMap(([name, field, read, dflt]) => [
+    ...(dflt !== undefined ? [[dflt, { read, into: "defaults", field }] as const] : []),
+    [name, { read, into: "own", field }] as const,
+  ]),
+]);
+
+/** Receiver keys of later Netdata versions, accepted with a warning. */
+export const RECEIVER_UNUSED_KEYS = words(`multiple connections | host tags | is ephemeral node`);
+
+/** Names of the template sections in the stock stream.conf. */
+export const RECEIVER_TEMPLATES = new Set(["API_KEY", "MACHINE_GUID"]);
