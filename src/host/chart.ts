@@ -322,6 +322,9 @@ export class Chart {
   continueFrom(lastCollectedUs: number, lastUpdatedUs: number): void {
     if (lastCollectedUs > this.lastCollectedUs) this.lastCollectedUs = lastCollectedUs;
     if (lastUpdatedUs > this.lastUpdatedUs) this.lastUpdatedUs = lastUpdatedUs;
+    // A collector that stored nothing yet sends no last-updated time: its grid slot follows from
+    // the collection time, as on the collector.
+    if (this.lastCollectedUs !== 0 && this.lastUpdatedUs === 0) this.#initLastUpdated();
     if (this.lastCollectedUs !== 0 && this.lastUpdatedUs !== 0 && this.roundsDone === 0) this.roundsDone = 1;
   }
 

@@ -53,7 +53,10 @@ export function encodeReplay(
   const last = chart.lastEntrySec(store);
   let text = `RBEGIN "${chart.id}"\n`;
   let points = 0;
-  let qa = Math.max(req.afterSec, first);
+  // A parent asking from before our first point has nothing there: the walk starts one slot
+  // earlier so that the first point itself is sent (v1.37.1 starts at it and skips it, so a
+  // parent of a young chart lost that second).
+  let qa = first > 0 && req.afterSec < first ? first - ue : Math.max(req.afterSec, first);
   let qb = Math.min(req.beforeSec, last);
   if (req.startStreaming) qb = last;
   if (qa > qb) [qa, qb] = [qb, qa];
@@ -99,7 +102,10 @@ export function encodeReplay(
         formatCollected(d.lastCollected) || "0"
       } ${formatDouble(d.lastCalculated)} ${formatDouble(d.lastStored)}\n`;
     }
-    text += `RSSTATE ${Math.round(chart.lastCollectedUs)} ${Math.round(chart.lastUpdatedUs)}\n`;
+    // With nothing stored the last-updated time is only the grid slot of the first collection: a
+    // v1.37.1 parent would take it for stored data (its API then shows zeros there), so 0 is sent.
+    const updatedUs = last > 0 ? Math.round(chart.lastUpdatedUs) : 0;
+    text += `RSSTATE ${Math.round(chart.lastCollectedUs)} ${updatedUs}\n`;
   }
   if (done) qb = last;
   text += `REND ${ue} ${first} ${last} ${done ? "true" : "false"} ${qa} ${qb} ${nowSec}\n`;

@@ -87,11 +87,11 @@ export interface SenderOptions {
   hops: number;
   program: string;
   version: string;
-  /** Offer REPLICATION (when the host keeps history) and answer REPLAY_CHART from its store. */
+  /** Offer REPLICATION and answer REPLAY_CHART from the host's history (none: no points). */
   replication?: boolean;
   /**
    * Where replication answers come from instead of the host's store: a headless host's send
-   * buffer (see store/sendbuffer.ts). With it, REPLICATION is offered even in memory mode none.
+   * buffer (see store/sendbuffer.ts).
    */
   replayFrom?: () => StoreReader | undefined;
   /** Wall clock in ms (tests). */
@@ -134,9 +134,10 @@ export class Sender implements ChartObserver {
     this.#dests = opts.destinations.map((d) => ({ ...d, postponedUntilMs: 0 }));
     this.#match = compileSimplePattern(opts.sendChartsMatching || "*");
     this.#nowMs = opts.nowMs ?? Date.now;
-    // Replication needs history to answer from.
-    const history = opts.host.memoryMode !== "none" || opts.replayFrom !== undefined;
-    this.#offered = OFFERED | (opts.replication && history ? CAP_REPLICATION : 0);
+    // Offered even without history (a headless proxy's child): the replies then carry no points,
+    // but they end with our collector state, so the parent's timeline continues ours (as a
+    // v1.37.1 node in memory mode none does).
+    this.#offered = OFFERED | (opts.replication ? CAP_REPLICATION : 0);
     this.#status = {
       hostname: opts.host.hostname,
       destinations: this.#dests.map((d) => d.text),
