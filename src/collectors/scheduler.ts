@@ -16,7 +16,7 @@
 
 import { getLogger } from "@logtape/logtape";
 import type { Host } from "../host/mod.ts";
-import type { Collector, CollectorTiming } from "./mod.ts";
+import type { Collector, CollectorTiming } from "./collector.ts";
 
 /** Options for {@link Scheduler}. */
 export interface SchedulerOptions {
