@@ -15,7 +15,8 @@ test:
 check:
 	$(DENO) fmt --check
 	$(DENO) lint
-	$(DENO) check main.ts src/ tests/
+	$(DENO) check main.ts src/ tests/ tools/
+	$(DENO) run --allow-run --allow-read tools/import_cycles.ts main.ts
 
 fmt:
 	$(DENO) fmt
