@@ -18,6 +18,7 @@
  */
 
 export { type ApiDeps, createApi } from "./app.ts";
+export { sessionInfo, streamingInfo, type StreamingSources } from "./streaming.ts";
 export {
   API_SEPARATORS,
   compileSimplePattern,
