@@ -1,7 +1,9 @@
 /**
  * The streaming part of `/api/v1/info` (this agent's own fields, not Netdata's): per host, where it
  * streams to (`streaming.sender`), where it came from (`streaming.receiver`), the children of this
- * node (`streaming.children`), and its storage (`storage`).
+ * node (`streaming.children`), and its storage (`storage`). Disconnect reasons appear as their code
+ * (`end_reason_code`, `lastErrorCode`) and their text (`end_reason`, `lastError`), from
+ * `src/stream/reasons.ts`.
  * @module
  */
 
@@ -22,16 +24,18 @@ export interface StreamingSources {
 
 /** One child connection, as `/api/v1/info` shows it. */
 export function sessionInfo(s: ReceiverSession): Record<string, unknown> {
+  const ended = s.endReason !== undefined;
   return {
     hostname: s.host.hostname,
     machine_guid: s.host.machineGuid,
     peer: s.peer,
     api_key: s.apiKeyShort,
     since: s.sinceSec,
-    connected: s.endReason === "",
-    end_reason: s.endReason || null,
+    connected: !ended,
+    end_reason: ended ? s.endReason!.text : null,
+    end_reason_code: ended ? s.endReason!.code : null,
     /** When it ended (epoch s), null while connected. */
-    ended: s.endReason ? s.host.state.sinceSec : null,
+    ended: ended ? s.host.state.sinceSec : null,
     hops: s.host.state.hops,
     capabilities: capabilityNames(s.caps),
     bytes_received: s.bytesIn,
@@ -73,7 +77,7 @@ export function streamingInfo(host: Host, src: StreamingSources): Record<string,
     streaming: {
       sender: sender ?? null,
       receiver: received ?? null,
-      children: host === src.local ? sessions.filter((s) => s.endReason === "").map(sessionInfo) : [],
+      children: host === src.local ? sessions.filter((s) => s.endReason === undefined).map(sessionInfo) : [],
     },
   };
 }

@@ -24,8 +24,8 @@
  *   connection (unreachable until it comes back); a proxy's sender of a child stops when that
  *   child disconnects.
  * - Collection never waits for the network: a sender's observers only append to its queue.
- * - One bad connection is closed alone, for a reason that the log and the API show; every other
- *   connection goes on.
+ * - One bad connection is closed alone, for a named reason (reasons.ts) that the log, the API
+ *   and the dashboard show; every other connection goes on.
  *
  * @example
  * ```ts
@@ -50,6 +50,7 @@ export { MAX_LINE_BYTES, StreamError } from "./ingest.ts";
 export { type ReceiverPolicy, receiverPolicy } from "./policy.ts";
 export { capabilityNames, MAX_REQUEST_BYTES } from "./protocol.ts";
 export { StreamSenders, type StreamSendersOptions } from "./proxy.ts";
+export { type Reason, reason, type ReasonCode, REASONS } from "./reasons.ts";
 export { Receiver, type ReceiverDeps, type ReceiverSession, shortKey } from "./receiver.ts";
 export { MAX_REPLAY_POINTS } from "./replay.ts";
 export { Sender, type SenderOptions, type SenderStatus } from "./sender.ts";

@@ -8,6 +8,7 @@
 import type { AgentConfig } from "../config/types.ts";
 import type { Host } from "../host/mod.ts";
 import type { StoreReader } from "../store/mod.ts";
+import type { Logger } from "../util/log.ts";
 import type { ReceiverPolicy } from "./policy.ts";
 import { Sender } from "./sender.ts";
 
@@ -21,6 +22,8 @@ export interface StreamSendersOptions {
   version: string;
   /** A headless host's send buffer: the local sender answers replication from it. */
   replayFrom?: () => StoreReader | undefined;
+  /** Logger for every sender (default: category `["agent", "stream", "sender"]`). */
+  log?: Logger;
   /** Wall clock in ms for every sender (default `Date.now`). */
   nowMs?: () => number;
 }
@@ -47,6 +50,7 @@ export class StreamSenders {
           ...(opts.replayFrom ? { replayFrom: opts.replayFrom } : {}),
           program: opts.program,
           version: opts.version,
+          log: opts.log,
           nowMs: opts.nowMs,
         }),
       );
@@ -94,6 +98,7 @@ export class StreamSenders {
       ...(host.program && host.version
         ? { program: host.program, version: host.version }
         : { program: this.#o.program, version: this.#o.version }),
+      log: this.#o.log,
       nowMs: this.#o.nowMs,
     });
     this.#senders.set(host, s);
