@@ -1,6 +1,6 @@
 /**
  * Charts and dimensions, and the collection pipeline that turns raw collected integers into
- * stored points exactly as Netdata 1.37's `rrdset_done()` does (streaming reference §9): the
+ * stored points exactly as Netdata 1.37's `rrdset_done()` does (src/stream/PROTOCOL.md §5): the
  * algorithm, multiplier and divisor give a calculated value per collection, which is then
  * interpolated onto the chart's `update every` grid. Local collectors and the stream receiver
  * both feed this pipeline, so a child's chart on a parent holds the same numbers as on the child.
@@ -398,7 +398,7 @@ export class Chart {
     }
   }
 
-  /** Ends the round: computes, interpolates and stores (streaming reference §9). */
+  /** Ends the round: computes, interpolates and stores (src/stream/PROTOCOL.md §5). */
   end(): void {
     if (!this.#inRound) return;
     this.#inRound = false;

@@ -1,6 +1,6 @@
 /**
  * The receiving side of streaming: a STREAM request handed over by the listener is checked like
- * a v1.37.1 parent does (§2.2), answered with the exact reply (§2.3), and its lines are applied to
+ * a v1.37.1 parent does and answered with the exact reply (PROTOCOL.md §2.2), and its lines are applied to
  * the child's own Host. One bad connection is closed and logged; every other child goes on.
  * @module
  */
@@ -308,7 +308,7 @@ export class Receiver {
   #stream(socket: net.Socket, session: ReceiverSession, policy: ReceiverPolicy): void {
     const host = session.host;
     const nowSec = () => Math.floor(host.nowUs() / 1e6);
-    /** Asks the child for a chart's missing history (reference 8.1). */
+    /** Asks the child for a chart's missing history (PROTOCOL.md §6). */
     const askReplay = (chart: Chart, firstSec: number, lastSec: number, previousBeforeSec?: number) => {
       const r = planReplay({
         enabled: policy.enableReplication,

@@ -239,7 +239,7 @@ export class Sender implements ChartObserver {
     if ((this.#caps & CAP_REPLICATION) !== 0) this.#replicating.add(chart);
   }
 
-  /** Answers a parent's REPLAY_CHART from the host's store (reference §8.2). */
+  /** Answers a parent's REPLAY_CHART from the host's store (PROTOCOL.md §6.1). */
   #replay(line: string): void {
     const w = this.#words;
     const req = parseReplayChart(w, splitWords(line, w));
