@@ -2,6 +2,8 @@
 # `make test` (tests/run.sh) first installs the Debian packages the tests need (tests/setup.sh).
 DENO = $(shell bash tests/deno.sh)
 ARGS ?=
+# The cycle check starts from main.ts and from every test and bench file (they reach the test helpers).
+CYCLE_ROOTS = $(shell find src tests tools -name '*_test.ts' -o -name '*_bench.ts' | sort) tests/bench/bench.ts
 export NO_COLOR := 1
 
 .PHONY: run test check fmt bench binary binary-arm64 clean
@@ -15,7 +17,8 @@ test:
 check:
 	$(DENO) fmt --check
 	$(DENO) lint
-	$(DENO) check main.ts src/ tests/
+	$(DENO) check main.ts src/ tests/ tools/
+	$(DENO) run --allow-run --allow-read tools/import_cycles.ts main.ts $(CYCLE_ROOTS)
 
 fmt:
 	$(DENO) fmt

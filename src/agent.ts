@@ -3,7 +3,7 @@
  * @module
  */
 
-import { createApi } from "./api/mod.ts";
+import { createApi, streamingInfo } from "./api/mod.ts";
 import { createCollectors, Scheduler } from "./collectors/mod.ts";
 import { isUuid } from "./config/schema.ts";
 import type { AgentConfig } from "./config/types.ts";
@@ -13,9 +13,7 @@ import { detectSystemInfo, systemLabels } from "./host/system_info.ts";
 import { listen, type Listener } from "./net/listen.ts";
 import { createStore, MAX_TIERS, type MemoryMode, type Store } from "./store/mod.ts";
 import { SendBufferStore } from "./store/sendbuffer.ts";
-import { capabilityNames } from "./stream/protocol.ts";
-import { Receiver, type ReceiverSession } from "./stream/receiver.ts";
-import { Sender } from "./stream/sender.ts";
+import { Receiver, StreamSenders } from "./stream/mod.ts";
 import { getLogger } from "./util/log.ts";
 import { VERSION } from "./version.ts";
 
@@ -64,24 +62,6 @@ export function loadMachineGuid(libDir: string): string {
     });
   }
   return guid;
-}
-
-function sessionInfo(s: ReceiverSession) {
-  return {
-    hostname: s.host.hostname,
-    machine_guid: s.host.machineGuid,
-    peer: s.peer,
-    api_key: s.apiKeyShort,
-    since: s.sinceSec,
-    connected: s.endReason === "",
-    end_reason: s.endReason || null,
-    /** When it ended (epoch s), null while connected. */
-    ended: s.endReason ? s.host.state.sinceSec : null,
-    hops: s.host.state.hops,
-    capabilities: capabilityNames(s.caps),
-    bytes_received: s.bytesIn,
-    replication: { points: s.replayedPoints, charts_pending: s.replicating.size },
-  };
 }
 
 /**
@@ -213,99 +193,33 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   let metaTimer: ReturnType<typeof setInterval> | undefined;
   const collectors = createCollectors({ procRoot: g.procRoot, updateEvery: g.updateEvery });
   const scheduler = new Scheduler(local, collectors, { updateEverySec: g.updateEvery });
-  const senders = new Map<Host, Sender>();
-  const program = { program: "agent", version: `v${VERSION}` };
-  if (config.stream.enabled) {
-    senders.set(
-      local,
-      new Sender({
-        host: local,
-        config: config.stream,
-        destinations: config.stream.destinations,
-        apiKey: config.stream.apiKey,
-        sendChartsMatching: config.stream.sendChartsMatching,
-        hops: 1,
-        replication,
-        ...(sendBuffer ? { replayFrom: () => sendBuffer.buffer } : {}),
-        ...program,
-      }),
-    );
-  }
+  const senders = new StreamSenders({
+    config,
+    local,
+    program: "agent",
+    version: `v${VERSION}`,
+    ...(sendBuffer ? { replayFrom: () => sendBuffer.buffer } : {}),
+  });
   const receiver = new Receiver({
     hosts,
     config,
     createStore: (mode, historySec, guid) => hostStore(config, mode, historySec, guid),
     onConnected(host, policy) {
       keepMeta(host);
-      // Proxy: forward the child's host with its own identity, one connection per host.
-      if (
-        !policy.proxy.enabled || policy.proxy.destinations.length === 0 || !policy.proxy.apiKey ||
-        senders.has(host)
-      ) {
-        return;
-      }
-      local.labels.set("_is_parent", { value: "true", source: 1 });
-      const s = new Sender({
-        host,
-        config: config.stream,
-        destinations: policy.proxy.destinations,
-        apiKey: policy.proxy.apiKey,
-        sendChartsMatching: policy.proxy.sendChartsMatching,
-        hops: host.state.hops + 1,
-        replication,
-        // Like Netdata, under the child's own User-Agent; ours when the child sent none (a v1.37.1
-        // parent crashes on a reconnect whose User-Agent lacks a name or a version).
-        ...(host.program && host.version ? { program: host.program, version: host.version } : program),
-      });
-      senders.set(host, s);
-      s.start();
+      senders.childConnected(host, policy);
     },
     onDisconnected(host) {
       flushMeta(host);
-      const s = senders.get(host);
-      if (s && host !== local) {
-        senders.delete(host);
-        s.stop();
-      }
+      senders.childDisconnected(host);
     },
   });
-  /** Per-host streaming state for /api/v1/info: where it streams to, and where it came from. */
-  const streamStatus = (host: Host) => {
-    const sender = senders.get(host);
-    const sessions = receiver.sessions();
-    let received = undefined;
-    for (let i = sessions.length - 1; i >= 0; i--) {
-      if (sessions[i].host === host) {
-        received = sessionInfo(sessions[i]);
-        break;
-      }
-    }
-    let first = 0, last = 0;
-    for (const c of host.charts.values()) {
-      const f = c.retentionFirstSec(), l = c.lastEntrySec();
-      if (f !== 0 && (first === 0 || f < first)) first = f;
-      if (l > last) last = l;
-    }
-    return {
-      "stream-compression": sender ? false : null,
-      storage: {
-        memory_mode: host.memoryMode,
-        first_entry: first,
-        last_entry: last,
-        ram_bytes: host.store.memoryBytes(),
-        disk_bytes: host.store.diskBytes?.() ?? 0,
-        replicated_points: sender?.status().replicatedPoints ?? 0,
-        ...(host === local && sendBuffer
-          ? { send_buffer_seconds: sendBuffer.bufferSec, send_buffer_bytes: sendBuffer.memoryBytes() }
-          : {}),
-      },
-      streaming: {
-        sender: sender?.status() ?? null,
-        receiver: received ?? null,
-        children: host === local ? sessions.filter((s) => s.endReason === "").map(sessionInfo) : [],
-      },
-    };
-  };
+  const streamStatus = (host: Host) =>
+    streamingInfo(host, {
+      local,
+      senderStatus: (h) => senders.get(h)?.status(),
+      sessions: () => receiver.sessions(),
+      sendBuffer,
+    });
   const listeners: Listener[] = [];
   const urls: string[] = [];
 
@@ -315,7 +229,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     async start() {
       metaTimer = setInterval(() => flushMeta(), 5000);
       scheduler.start();
-      for (const s of senders.values()) s.start();
+      senders.start();
       if (config.web.mode !== "none") {
         const app = createApi({ hosts, config, version: `v${VERSION}`, streamStatus });
         // Read and checked at load (config/tls.ts).
@@ -350,7 +264,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       clearInterval(metaTimer);
       await scheduler.stop();
       flushMeta();
-      await Promise.all([...senders.values()].map((s) => s.stop()));
+      await senders.stop();
       receiver.close();
       await Promise.all(listeners.map((l) => l.close()));
       for (const c of collectors) c.close();

@@ -68,9 +68,10 @@ async function mirrored(api: Api, hostname: string, timeoutMs = 15000) {
  * Asserts that `mirror` (a parent's view of a host) serves the same system.cpu and system.ram
  * values as `origin` (the host itself) over at least {@link MIN_ROWS} common seconds. The only
  * slot allowed to differ is the first one the origin has values for and the mirror has none: a
- * v1.37.1 parent leaves the first point after a chart's creation empty (reference §9.5), and with
- * replication that point follows the replayed ones; before it, where the origin has nothing, the
- * mirror may show zeros. Every chart, over a busy minute, is compared in fidelity_test.ts. Values agree to float precision: the same raw
+ * v1.37.1 parent leaves the first point after a chart's creation empty (src/stream/PROTOCOL.md §6.1), and
+ * with replication that point follows the replayed ones; before it, where the origin has nothing, the
+ * mirror may show zeros. Every chart, over a busy minute, is compared in fidelity_test.ts. Values agree
+ * to float precision: the same raw
  * numbers go through the same computation; netdata keeps ~7 significant digits.
  */
 async function assertSameValues(origin: Api, mirror: Api): Promise<void> {
@@ -113,7 +114,7 @@ async function assertSameValues(origin: Api, mirror: Api): Promise<void> {
     assert.equal(o.data[0]?.[0], last, `${id}: expected the rows ${first}..${last}\n${tables}`);
     const bad: string[] = [];
     let full = 0;
-    // Rows are newest first: the earliest origin row with values whose mirror row is empty (§9.5).
+    // Rows are newest first: the earliest origin row with values whose mirror row is empty (PROTOCOL.md §6.1).
     let lost = -1;
     for (let r = o.data.length - 1; r >= 0; r--) {
       const ov = (o.data[r] as (number | null)[]).slice(1), mv = (m.data[r] as (number | null)[]).slice(1);
@@ -127,7 +128,7 @@ async function assertSameValues(origin: Api, mirror: Api): Promise<void> {
     for (let r = 0; r < o.data.length; r++) {
       const [t, ...ov] = o.data[r] as (number | null)[];
       const mv = (m.data[r] as (number | null)[]).slice(1);
-      if (r === lost) continue; // §9.5
+      if (r === lost) continue; // the first point after creation, PROTOCOL.md §6.1
       // Before that slot the origin has nothing; a v1.37.1 parent whose replication ended with the
       // collector state of a chart that stored nothing yet shows zeros there (its API's empty slots).
       if (r > lost && lost >= 0 && ov.every((v) => v === null) && mv.every((v) => v === null || v === 0)) {

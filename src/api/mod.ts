@@ -1,6 +1,5 @@
 /**
- * The Netdata-compatible HTTP API v1 (Netdata 1.37.1 is the reference; see
- * docs/netdata-api-v1.md): `/api/v1/*`, the `/host/<id>/` prefix and the dashboard (src/web).
+ * The Netdata-compatible HTTP API v1 (answers as Netdata 1.37.1's do): `/api/v1/*`, the `/host/<id>/` prefix and the dashboard (src/web).
  *
  * Invariants:
  * - Read-only: routes read hosts, charts and the stores' read interface, never write them.
@@ -18,6 +17,7 @@
  */
 
 export { type ApiDeps, createApi } from "./app.ts";
+export { sessionInfo, streamingInfo, type StreamingSources } from "./streaming.ts";
 export {
   API_SEPARATORS,
   compileSimplePattern,

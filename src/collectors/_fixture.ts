@@ -21,7 +21,7 @@
 import { testHost } from "../host/_fixture.ts";
 import { assert } from "../../tests/_helpers/assert.ts";
 import type { Host } from "../host/mod.ts";
-import type { Collector } from "./mod.ts";
+import type { Collector } from "./collector.ts";
 
 /** First snapshot time, s (a multiple of 5 so that update every 5 grids start there). */
 export const T0 = 1_700_000_000;

@@ -6,7 +6,7 @@
 
 import type { Chart, Dimension, Host } from "../host/mod.ts";
 import { defineChart, type DimSpec, obsoleteChart, type Origin, PLUGIN_PROC } from "./_helper.ts";
-import type { Collector } from "./mod.ts";
+import type { Collector } from "./collector.ts";
 import { KeyTable, ProcFile, Scanner } from "./proc_file.ts";
 
 const MODULE = "/proc/stat";

@@ -8,7 +8,7 @@
 
 import type { Chart, Dimension, Host } from "../host/mod.ts";
 import { AUTO, type ChartSpec, defineChart, type DimSpec, type Origin, PLUGIN_PROC, YES } from "./_helper.ts";
-import type { Collector } from "./mod.ts";
+import type { Collector } from "./collector.ts";
 import { KeyTable, ProcFile, Scanner } from "./proc_file.ts";
 
 const MODULE = "/proc/meminfo";

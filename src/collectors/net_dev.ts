@@ -20,7 +20,7 @@ import {
   YES,
 } from "./_helper.ts";
 import { compileSimplePattern } from "../util/patterns.ts";
-import type { Collector } from "./mod.ts";
+import type { Collector } from "./collector.ts";
 import { bytesEqual, exists, KeyTable, latin1, ProcFile, Scanner } from "./proc_file.ts";
 
 const MODULE = "/proc/net/dev";

@@ -14,16 +14,18 @@
  * @module
  */
 
-import { getLogger } from "@logtape/logtape";
+import { getLogger, type Logger } from "../util/log.ts";
 import type { Host } from "../host/mod.ts";
-import type { Collector, CollectorTiming } from "./mod.ts";
+import type { Collector, CollectorTiming } from "./collector.ts";
 
 /** Options for {@link Scheduler}. */
 export interface SchedulerOptions {
   /** Seconds between ticks (Netdata's `update every`). */
   updateEverySec: number;
-  /** Wall clock in ms (injectable for tests). */
+  /** Wall clock in ms (default `Date.now`). */
   nowMs?: () => number;
+  /** Where state changes of collectors go (default: category `["agent", "collectors"]`). */
+  log?: Logger;
   /** Called on every failed collection, after the state-change log line. */
   onError?: (c: Collector, err: unknown) => void;
 }
@@ -35,7 +37,7 @@ export class Scheduler {
   readonly #stepMs: number;
   readonly #nowMs: () => number;
   readonly #onError?: (c: Collector, err: unknown) => void;
-  readonly #log = getLogger(["agent", "collectors"]);
+  readonly #log: Logger;
   readonly #lastRunMs: Float64Array;
   readonly #nextDueSec: Float64Array;
   readonly #failing: Uint8Array;
@@ -58,6 +60,7 @@ export class Scheduler {
     this.#stepMs = opts.updateEverySec * 1000;
     this.#nowMs = opts.nowMs ?? Date.now;
     this.#onError = opts.onError;
+    this.#log = opts.log ?? getLogger(["agent", "collectors"]);
     const n = collectors.length;
     this.#lastRunMs = new Float64Array(n).fill(NaN);
     this.#nextDueSec = new Float64Array(n);

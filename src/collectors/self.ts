@@ -13,7 +13,7 @@
 import process from "node:process";
 import type { Chart, Dimension, Host } from "../host/mod.ts";
 import { defineChart, type Origin } from "./_helper.ts";
-import type { Collector, CollectorTiming } from "./mod.ts";
+import type { Collector, CollectorTiming } from "./collector.ts";
 
 /** Where the agent's own resource usage comes from (injectable for tests). */
 export interface SelfStats {

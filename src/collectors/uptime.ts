@@ -5,7 +5,7 @@
 
 import type { Chart, Dimension, Host } from "../host/mod.ts";
 import { defineChart, PLUGIN_PROC } from "./_helper.ts";
-import type { Collector } from "./mod.ts";
+import type { Collector } from "./collector.ts";
 import { ProcFile, Scanner } from "./proc_file.ts";
 
 /** Collects /proc/uptime. */

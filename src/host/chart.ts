@@ -1,6 +1,6 @@
 /**
  * Charts and dimensions, and the collection pipeline that turns raw collected integers into
- * stored points exactly as Netdata 1.37's `rrdset_done()` does (streaming reference §9): the
+ * stored points exactly as Netdata 1.37's `rrdset_done()` does (src/stream/PROTOCOL.md §5): the
  * algorithm, multiplier and divisor give a calculated value per collection, which is then
  * interpolated onto the chart's `update every` grid. Local collectors and the stream receiver
  * both feed this pipeline, so a child's chart on a parent holds the same numbers as on the child.
@@ -10,30 +10,12 @@
  */
 
 import { firstTimeAnyTier, type SeriesId, type Store, type StoreReader } from "../store/mod.ts";
-
-/** Netdata's dimension algorithms. */
-export type Algorithm =
-  | "absolute"
-  | "incremental"
-  | "percentage-of-absolute-row"
-  | "percentage-of-incremental-row";
+import type { Algorithm, ChartDef, ChartType, DimensionDef, Label } from "./defs.ts";
 
 const ALG_ABSOLUTE = 0;
 const ALG_INCREMENTAL = 1;
 const ALG_PCENT_ROW = 2;
 const ALG_PCENT_DIFF = 3;
-
-/** Parses an algorithm name; unknown or empty names are "absolute", like Netdata. */
-export function parseAlgorithm(text: string): Algorithm {
-  switch (text) {
-    case "incremental":
-    case "percentage-of-absolute-row":
-    case "percentage-of-incremental-row":
-      return text;
-    default:
-      return "absolute";
-  }
-}
 
 function algorithmCode(a: Algorithm): number {
   switch (a) {
@@ -46,50 +28,6 @@ function algorithmCode(a: Algorithm): number {
     default:
       return ALG_ABSOLUTE;
   }
-}
-
-/** Chart display types. */
-export type ChartType = "line" | "area" | "stacked";
-
-/** What defines a chart (the fields of the streaming `CHART` line). */
-export interface ChartDef {
-  /** `type.id`, e.g. `system.cpu`. */
-  id: string;
-  /** Full name (`type.name`); defaults to the id. */
-  name?: string;
-  title: string;
-  units: string;
-  family: string;
-  context: string;
-  chartType: ChartType;
-  priority: number;
-  /** Seconds between collections. */
-  updateEvery: number;
-  plugin: string;
-  module: string;
-  obsolete?: boolean;
-  detail?: boolean;
-  hidden?: boolean;
-  storeFirst?: boolean;
-}
-
-/** What defines a dimension (the fields of the streaming `DIMENSION` line). */
-export interface DimensionDef {
-  id: string;
-  /** Defaults to the id. */
-  name?: string;
-  algorithm: Algorithm;
-  multiplier: number;
-  divisor: number;
-  hidden?: boolean;
-  noreset?: boolean;
-  obsolete?: boolean;
-}
-
-/** A label with Netdata's source bitmask (1 auto, 2 config, 4 k8s, 8 cloud). */
-export interface Label {
-  value: string;
-  source: number;
 }
 
 /** Receives chart events; the stream sender is one. */
@@ -401,7 +339,7 @@ export class Chart {
     }
   }
 
-  /** Ends the round: computes, interpolates and stores (streaming reference §9). */
+  /** Ends the round: computes, interpolates and stores (src/stream/PROTOCOL.md §5). */
   end(): void {
     if (!this.#inRound) return;
     this.#inRound = false;

@@ -8,7 +8,7 @@ function makeHost(clock: { us: number }) {
 const T = 1795293830;
 const S = 1_000_000;
 
-Deno.test("Chart.end() reproduces Netdata 1.37's worked interpolation example (protocol reference 9.4)", () => {
+Deno.test("Chart.end() reproduces Netdata 1.37's worked interpolation example", () => {
   const clock = { us: (T + 0.2) * S };
   const host = makeHost(clock);
   const c = host.defineChart({

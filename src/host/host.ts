@@ -5,7 +5,8 @@
  */
 
 import type { MemoryMode, Store } from "../store/mod.ts";
-import { Chart, type ChartDef, type ChartHost, type ChartObserver, type Label } from "./chart.ts";
+import { Chart, type ChartHost, type ChartObserver } from "./chart.ts";
+import type { ChartDef, Label } from "./defs.ts";
 
 /** How a host reaches this agent. */
 export interface HostState {

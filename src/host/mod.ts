@@ -24,16 +24,14 @@
  * @module
  */
 
+export { Chart, type ChartObserver, Dimension } from "./chart.ts";
 export {
   type Algorithm,
-  Chart,
   type ChartDef,
-  type ChartObserver,
   type ChartType,
-  Dimension,
   type DimensionDef,
   type Label,
   parseAlgorithm,
-} from "./chart.ts";
+} from "./defs.ts";
 export { Host, type HostOptions, type HostState } from "./host.ts";
 export { Hosts } from "./registry.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ChartDef, DimensionDef, Label } from "./chart.ts";
+import type { ChartDef, DimensionDef, Label } from "./defs.ts";
 import type { Chart, ChartObserver } from "./chart.ts";
 import type { Host } from "./host.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Label } from "./chart.ts";
+import type { Label } from "./defs.ts";
 
 /** Where to look (tests point these at fixtures). */
 export interface SystemInfoOptions {

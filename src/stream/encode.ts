@@ -1,6 +1,6 @@
 /**
  * The sending side's text, without sockets: a host's labels, a chart's definition and one
- * collection round, written exactly as a v1.37.1 child writes them (streaming reference §5).
+ * collection round, written exactly as a v1.37.1 child writes them (PROTOCOL.md §3).
  * @module
  */
 

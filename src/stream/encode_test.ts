@@ -126,7 +126,7 @@ Deno.test("a chart streamed through encode + ingest is stored with the same valu
   let compared = 0;
   for (const d of c.dimensions) {
     const pd = pc.dimension(d.id)!;
-    const from = child.store.firstTime(d.seriesId) + 2; // the parent loses the first slot (reference 9.5)
+    const from = child.store.firstTime(d.seriesId) + 2; // the parent loses the first slot (PROTOCOL.md §6.1)
     const to = child.store.lastTime(d.seriesId);
     const n = child.store.read(d.seriesId, from, to, a);
     parent.store.read(pd.seriesId, from, to, b);

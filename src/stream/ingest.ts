@@ -9,15 +9,21 @@
 import { type Chart, type ChartType, type Host, type Label, parseAlgorithm } from "../host/mod.ts";
 import { isUuid } from "../config/schema.ts";
 import { splitWords } from "./protocol.ts";
+import { type ReasonCode, REASONS } from "./reasons.ts";
 
-/** Why a stream ended, as logged and shown per node. */
+/** Why a stream ended, as logged and shown per node: a named reason and the line at fault. */
 export class StreamError extends Error {
-  /** Short machine-readable reason, e.g. "bad line", "unknown keyword". */
-  readonly reason: string;
-  constructor(reason: string, message: string) {
+  /** The reason's name (reasons.ts), e.g. `"UNKNOWN_KEYWORD"`. */
+  readonly code: ReasonCode;
+  constructor(code: ReasonCode, message: string) {
     super(message);
     this.name = "StreamError";
-    this.reason = reason;
+    this.code = code;
+  }
+
+  /** The reason's short text, e.g. "unknown keyword". */
+  get reason(): string {
+    return REASONS[this.code];
   }
 }
 
@@ -146,7 +152,7 @@ export class StreamIngest {
     }
     if (text.length > MAX_LINE_BYTES / 3 && utf8Length(text) > MAX_LINE_BYTES) {
       throw new StreamError(
-        "line too long",
+        "LINE_TOO_LONG",
         `line ${this.lineNo} is ${text.length} bytes, over ${MAX_LINE_BYTES}`,
       );
     }
@@ -226,7 +232,7 @@ export class StreamIngest {
         return;
       default:
         throw new StreamError(
-          "unknown keyword",
+          "UNKNOWN_KEYWORD",
           `line ${this.lineNo}: unknown keyword "${w[0].slice(0, 40)}"`,
         );
     }
@@ -239,7 +245,7 @@ export class StreamIngest {
   }
 
   #bad(what: string, text: string): never {
-    throw new StreamError("bad line", `line ${this.lineNo}: ${what}: ${JSON.stringify(text.slice(0, 200))}`);
+    throw new StreamError("BAD_LINE", `line ${this.lineNo}: ${what}: ${JSON.stringify(text.slice(0, 200))}`);
   }
 
   #current(keyword: string, text: string): Chart {
@@ -405,7 +411,7 @@ export class StreamIngest {
 
   #end(): void {
     const chart = this.#inRound;
-    if (chart === undefined) throw new StreamError("bad line", `line ${this.lineNo}: END without BEGIN`);
+    if (chart === undefined) throw new StreamError("BAD_LINE", `line ${this.lineNo}: END without BEGIN`);
     this.#inRound = undefined;
     chart.end();
   }

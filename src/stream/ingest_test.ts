@@ -66,7 +66,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "StreamIngest stores the scripted child's values like the real parent did (reference 9.4)",
+  name: "StreamIngest stores the scripted child's values like the real parent did",
   fn() {
     const T = 1795293830;
     const clock = { us: (T + 0.2) * 1e6 };

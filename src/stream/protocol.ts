@@ -5,7 +5,7 @@
  * @module
  */
 
-/** Capability bits (streaming reference §3.1). */
+/** Capability bits (PROTOCOL.md §1). */
 export const CAP_V1 = 1 << 3;
 export const CAP_V2 = 1 << 4;
 export const CAP_VN = 1 << 5;
@@ -42,7 +42,7 @@ export function capabilityNames(caps: number): string {
 }
 
 /**
- * Turns a `ver=` value (or a reply's version number) into a capability set (§3.2, §3.3): old
+ * Turns a `ver=` value (or a reply's version number) into a capability set (PROTOCOL.md §1): old
  * protocol numbers 0..5 map to their bit sets, then the newest protocol marker wins.
  */
 export function decodeCapabilities(ver: number): number {
@@ -72,14 +72,14 @@ export function parseVersionParam(text: string | undefined): number {
 export const CAP_MARKERS = CAP_V1 | CAP_V2 | CAP_VN | CAP_VCAPS;
 
 /**
- * What a parent grants (§3.3): the child's offer decoded, ANDed with what this side implements
+ * What a parent grants (PROTOCOL.md §1): the child's offer decoded, ANDed with what this side implements
  * (`ours`, markers included). Always a subset of the offer.
  */
 export function negotiate(childVer: number, ours: number): number {
   return decodeCapabilities(childVer) & (ours | CAP_MARKERS);
 }
 
-/** Handshake reply strings (§2.3): bare ASCII, no newline. */
+/** Handshake reply strings (PROTOCOL.md §2.2): bare ASCII, no newline. */
 export const PROMPT_V1 = "Hit me baby, push them over...";
 export const PROMPT_V2 = "Hit me baby, push them over and bring the host labels...";
 export const PROMPT_VN = "Hit me baby, push them over with the version=";
@@ -91,7 +91,7 @@ export const REPLY_INTERNAL_ERROR = "The server encountered an internal error. T
 export const REPLY_INITIALIZING = "The server is initializing. Try later.";
 export const REPLY_NOT_ALLOWED = "You are not allowed to access this resource.";
 
-/** The success prompt a parent sends for negotiated capabilities `caps` (§2.4). */
+/** The success prompt a parent sends for negotiated capabilities `caps` (PROTOCOL.md §1). */
 export function promptFor(caps: number): string {
   if (caps & CAP_VCAPS) return PROMPT_VN + String(caps);
   if (caps & CAP_VN) {
@@ -101,7 +101,7 @@ export function promptFor(caps: number): string {
   return PROMPT_V1;
 }
 
-/** How a child reads the parent's reply (§2.5). */
+/** How a child reads the parent's reply (PROTOCOL.md §2.3). */
 export type HandshakeResult =
   | { ok: true; caps: number }
   | { ok: false; reason: HandshakeRefusal; postponeSec: number; text: string };
@@ -189,7 +189,7 @@ export interface StreamRequest {
   version: string;
 }
 
-/** Maximum size of a STREAM request head (§2.1). */
+/** Maximum size of a STREAM request head (PROTOCOL.md §2.2). */
 export const MAX_REQUEST_BYTES = 16384;
 
 /**
@@ -228,7 +228,7 @@ export function parseStreamRequest(head: string): StreamRequest {
 }
 
 /**
- * Builds a STREAM request with every value percent-encoded, as the reference advises.
+ * Builds a STREAM request with every value percent-encoded (PROTOCOL.md §2.1).
  * `params` keep their order.
  */
 export function buildStreamRequest(params: [string, string][], program: string, version: string): string {
@@ -240,7 +240,7 @@ export function buildStreamRequest(params: [string, string][], program: string, 
 export const MAX_WORDS = 20;
 
 /**
- * Splits a protocol line into words (§4.2): separators are space, tab, CR, LF and `=`; a word
+ * Splits a protocol line into words (PROTOCOL.md §4): separators are space, tab, CR, LF and `=`; a word
  * that starts with `'` or `"` runs to the next same quote; a backslash makes the next character
  * literal and is kept. Fills `words` (reused between calls) and returns how many were found.
  */

@@ -36,7 +36,7 @@ Deno.test("decodeCapabilities() maps old protocol numbers and keeps the newest m
   }
 });
 
-Deno.test("negotiate() and promptFor() answer like a v1.37.1 parent (reference 2.4)", () => {
+Deno.test("negotiate() and promptFor() answer like a v1.37.1 parent (PROTOCOL.md §1)", () => {
   const netdataParent = 16376 | 64; // everything 1.37.1 implements
   const rows: [number, string][] = [
     [0, PROMPT_V1],
@@ -125,7 +125,7 @@ Deno.test("parseStreamRequest() rejects control characters and non-STREAM heads"
   assert.throws(() => parseStreamRequest("STREAM key=a\r\n\r\n"), SyntaxError);
 });
 
-Deno.test("splitWords() follows Netdata's quoting and separator rules (reference 4.2)", () => {
+Deno.test("splitWords() follows Netdata's quoting and separator rules (PROTOCOL.md §4)", () => {
   const rows: [string, string[]][] = [
     ['SET "x" = 5', ["SET", "x", "5"]],
     ["SET x 5", ["SET", "x", "5"]],

@@ -1,6 +1,6 @@
 /**
  * The receiving side of streaming: a STREAM request handed over by the listener is checked like
- * a v1.37.1 parent does (§2.2), answered with the exact reply (§2.3), and its lines are applied to
+ * a v1.37.1 parent does and answered with the exact reply (PROTOCOL.md §2.2), and its lines are applied to
  * the child's own Host. One bad connection is closed and logged; every other child goes on.
  * @module
  */
@@ -11,7 +11,7 @@ import type { AgentConfig } from "../config/types.ts";
 import { type Chart, Host, type Hosts } from "../host/mod.ts";
 import type { PeerInfo } from "../net/listen.ts";
 import type { MemoryMode, Store } from "../store/mod.ts";
-import { getLogger, MSGID_CHILD_CONNECTION } from "../util/log.ts";
+import { getLogger, type Logger, MSGID_CHILD_CONNECTION } from "../util/log.ts";
 import { clientAllowed, compileSimplePattern, type SimplePattern } from "../util/patterns.ts";
 import { MAX_LINE_BYTES, StreamError, StreamIngest } from "./ingest.ts";
 import { type ReceiverPolicy, receiverPolicy } from "./policy.ts";
@@ -33,6 +33,7 @@ import {
   REPLY_SAME_LOCALHOST,
   type StreamRequest,
 } from "./protocol.ts";
+import { type Reason, reason, type ReasonCode } from "./reasons.ts";
 import { planReplay, replayLine } from "./replication.ts";
 
 const HTTP_400 =
@@ -51,8 +52,8 @@ export interface ReceiverSession {
   replayedPoints: number;
   /** Charts with a real gap asked for and not finished (empty once every chart streams). */
   readonly replicating: Set<Chart>;
-  /** Set when it ended. */
-  endReason: string;
+  /** Why it ended; undefined while connected. */
+  endReason: Reason | undefined;
 }
 
 /** What a receiver needs. */
@@ -67,6 +68,10 @@ export interface ReceiverDeps {
   createStore(mode: MemoryMode, historySec: number, machineGuid: string): Store;
   /** Seconds of silence before a connection is dropped (Netdata: 600). */
   idleTimeoutSec?: number;
+  /** Where connection events go (default: category `["agent", "stream", "receiver"]`). */
+  log?: Logger;
+  /** Wall clock in ms, for the `accept a streaming request every seconds` limit (default `Date.now`). */
+  nowMs?: () => number;
 }
 
 /** Keeps a key out of logs: the first 8 characters. */
@@ -83,7 +88,8 @@ export class Receiver {
   readonly #deps: ReceiverDeps;
   readonly #live = new Map<string, { session: ReceiverSession; socket: net.Socket }>();
   readonly #all: ReceiverSession[] = [];
-  readonly #log = getLogger(["agent", "stream", "receiver"]);
+  readonly #log: Logger;
+  readonly #nowMs: () => number;
   /** When the last STREAM request was let through the rate limit (ms). */
   #lastAcceptedMs = 0;
   /** `[web] allow streaming from`, compiled once. */
@@ -91,10 +97,12 @@ export class Receiver {
 
   constructor(deps: ReceiverDeps) {
     this.#deps = deps;
+    this.#log = deps.log ?? getLogger(["agent", "stream", "receiver"]);
+    this.#nowMs = deps.nowMs ?? Date.now;
     this.#allowStreaming = compileSimplePattern(deps.config.web.allowStreamingFrom);
   }
 
-  /** Sessions so far (live ones have no endReason), newest last. */
+  /** Sessions so far (live ones have no `endReason`), newest last. */
   sessions(): readonly ReceiverSession[] {
     return this.#all;
   }
@@ -108,7 +116,7 @@ export class Receiver {
   handle(socket: net.Socket, head: Uint8Array, peer: PeerInfo): void {
     let buf = head;
     const timer = setTimeout(() => {
-      this.#event("refused", peer, undefined, "", "no complete STREAM request within 30 s");
+      this.#event("refused", peer, undefined, "", reason("REQUEST_TIMEOUT"));
       socket.destroy();
     }, 30_000);
     const tryHead = (): boolean => {
@@ -116,7 +124,7 @@ export class Receiver {
       if (end < 0) {
         if (buf.length > MAX_REQUEST_BYTES) {
           clearTimeout(timer);
-          this.#event("refused", peer, undefined, "", `STREAM request over ${MAX_REQUEST_BYTES} bytes`);
+          this.#event("refused", peer, undefined, "", reason("REQUEST_TOO_LONG"));
           socket.destroy();
           return true;
         }
@@ -127,7 +135,7 @@ export class Receiver {
       socket.pause();
       if (end < buf.length) {
         // The child must wait for the reply; Netdata answers a pipelined request with HTTP 400.
-        this.#event("refused", peer, undefined, "", "data sent before the handshake reply");
+        this.#event("refused", peer, undefined, "", reason("DATA_BEFORE_REPLY"));
         socket.end(HTTP_400);
         return true;
       }
@@ -153,9 +161,10 @@ export class Receiver {
     reply: string,
     peer: PeerInfo,
     req: StreamRequest | undefined,
-    reason: string,
+    code: ReasonCode,
+    detail?: string | number,
   ): void {
-    this.#event("refused", peer, req, reply, reason);
+    this.#event("refused", peer, req, reply, reason(code, detail));
     socket.end(reply);
   }
 
@@ -165,29 +174,29 @@ export class Receiver {
     try {
       req = parseStreamRequest(head);
     } catch (e) {
-      this.#event("refused", peer, undefined, "", `bad STREAM request: ${(e as Error).message}`);
+      this.#event("refused", peer, undefined, "", reason("BAD_REQUEST", (e as Error).message));
       socket.end(HTTP_400);
       return;
     }
     if (!allowed(this.#allowStreaming, peer)) {
-      return this.#refuse(socket, REPLY_NOT_ALLOWED, peer, req, "address not in [web] allow streaming from");
+      return this.#refuse(socket, REPLY_NOT_ALLOWED, peer, req, "STREAMING_NOT_ALLOWED");
     }
     const p = req.params;
     const key = p.get("key") ?? "";
     const hostname = p.get("hostname") ?? "";
     const guid = (p.get("machine_guid") ?? "").toLowerCase();
-    if (!key) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "no API key");
-    if (!hostname) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "no hostname");
-    if (!guid) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "no machine GUID");
+    if (!key) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "NO_API_KEY");
+    if (!hostname) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "NO_HOSTNAME");
+    if (!guid) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "NO_MACHINE_GUID");
     if (!isUuid(key)) {
-      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "API key is not a UUID");
+      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "API_KEY_NOT_UUID");
     }
     if (!isUuid(guid)) {
-      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "machine GUID is not a UUID");
+      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "MACHINE_GUID_NOT_UUID");
     }
     const policy = receiverPolicy(config, key, guid);
     if (!policy.key.isApi) {
-      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "API key section is not type api");
+      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "API_KEY_NOT_API");
     }
     if (!policy.key.enabled) {
       return this.#refuse(
@@ -195,17 +204,17 @@ export class Receiver {
         REPLY_NOT_PERMITTED,
         peer,
         req,
-        policy.key.found ? "API key is disabled" : "unknown API key",
+        policy.key.found ? "API_KEY_DISABLED" : "API_KEY_UNKNOWN",
       );
     }
     if (!allowed(policy.key.allowFrom, peer)) {
-      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "address not allowed for this API key");
+      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "API_KEY_ADDRESS_NOT_ALLOWED");
     }
     if (!policy.machine.isMachine) {
-      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "machine GUID section is not type machine");
+      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "MACHINE_GUID_NOT_MACHINE");
     }
     if (!policy.machine.enabled) {
-      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "machine GUID is disabled");
+      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "MACHINE_GUID_DISABLED");
     }
     if (!allowed(policy.machine.allowFrom, peer)) {
       return this.#refuse(
@@ -213,20 +222,20 @@ export class Receiver {
         REPLY_NOT_PERMITTED,
         peer,
         req,
-        "address not allowed for this machine GUID",
+        "MACHINE_GUID_ADDRESS_NOT_ALLOWED",
       );
     }
     if (guid === hosts.localhost.machineGuid) {
-      return this.#refuse(socket, REPLY_SAME_LOCALHOST, peer, req, "machine GUID is this agent's own");
+      return this.#refuse(socket, REPLY_SAME_LOCALHOST, peer, req, "SAME_LOCALHOST");
     }
     if (this.#live.has(guid)) {
-      return this.#refuse(socket, REPLY_ALREADY_STREAMING, peer, req, "host already connected");
+      return this.#refuse(socket, REPLY_ALREADY_STREAMING, peer, req, "ALREADY_CONNECTED");
     }
     const every = config.web.acceptStreamingEverySec * 1000;
     if (every > 0) {
-      const now = Date.now();
+      const now = this.#nowMs();
       if (now - this.#lastAcceptedMs < every) {
-        return this.#refuse(socket, REPLY_BUSY, peer, req, `rate limit: one request per ${every / 1000} s`);
+        return this.#refuse(socket, REPLY_BUSY, peer, req, "RATE_LIMITED", every / 1000);
       }
       this.#lastAcceptedMs = now;
     }
@@ -247,7 +256,7 @@ export class Receiver {
       bytesIn: 0,
       replayedPoints: 0,
       replicating: new Set(),
-      endReason: "",
+      endReason: undefined,
     };
     this.#live.set(guid, { session, socket });
     this.#all.push(session);
@@ -299,7 +308,7 @@ export class Receiver {
   #stream(socket: net.Socket, session: ReceiverSession, policy: ReceiverPolicy): void {
     const host = session.host;
     const nowSec = () => Math.floor(host.nowUs() / 1e6);
-    /** Asks the child for a chart's missing history (reference 8.1). */
+    /** Asks the child for a chart's missing history (PROTOCOL.md §6). */
     const askReplay = (chart: Chart, firstSec: number, lastSec: number, previousBeforeSec?: number) => {
       const r = planReplay({
         enabled: policy.enableReplication,
@@ -327,10 +336,10 @@ export class Receiver {
     const decoder = new TextDecoder();
     let pending = "";
     let ended = false;
-    const end = (reason: string) => {
+    const end = (why: Reason) => {
       if (ended) return;
       ended = true;
-      session.endReason = reason;
+      session.endReason = why;
       ingest.abort();
       session.replicating.clear();
       this.#live.delete(host.machineGuid);
@@ -341,7 +350,8 @@ export class Receiver {
         host: host.hostname,
         peer: session.peer,
         key: session.apiKeyShort,
-        reason,
+        reason: why.text,
+        reason_code: why.code,
         bytes: session.bytesIn,
       });
       this.#deps.onDisconnected?.(host, session);
@@ -349,7 +359,7 @@ export class Receiver {
     const idleMs = (this.#deps.idleTimeoutSec ?? 600) * 1000;
     socket.setTimeout(idleMs);
     socket.on("timeout", () => {
-      end(`no data for ${idleMs / 1000} s`);
+      end(reason("IDLE_TIMEOUT", idleMs / 1000));
       socket.destroy();
     });
     socket.on("data", (chunk: Uint8Array) => {
@@ -366,36 +376,47 @@ export class Receiver {
         pending = start === 0 ? pending : pending.slice(start);
         if (pending.length > MAX_LINE_BYTES + 2) {
           throw new StreamError(
-            "line too long",
+            "LINE_TOO_LONG",
             `line ${ingest.lineNo + 1} has no end within ${MAX_LINE_BYTES} bytes`,
           );
         }
       } catch (e) {
-        const reason = e instanceof StreamError ? e.message : `internal error: ${(e as Error).message}`;
+        const why: Reason = e instanceof StreamError
+          ? { code: e.code, text: e.message }
+          : reason("INTERNAL_ERROR", (e as Error).message);
         this.#log.warn("Closing stream of child {host} from {peer}: {reason}", {
           msg_id: MSGID_CHILD_CONNECTION,
           host: host.hostname,
           peer: session.peer,
           key: session.apiKeyShort,
-          reason,
+          reason: why.text,
+          reason_code: why.code,
         });
-        end(reason);
+        end(why);
         socket.destroy();
       }
     });
-    socket.on("close", () => end("connection closed by the child"));
-    socket.on("error", (e: Error) => end(`socket error: ${e.message}`));
+    socket.on("close", () => end(reason("CHILD_CLOSED")));
+    socket.on("error", (e: Error) => end(reason("SOCKET_ERROR", e.message)));
     socket.resume();
   }
 
-  #event(what: string, peer: PeerInfo, req: StreamRequest | undefined, reply: string, reason: string): void {
+  /** Logs an accepted request (`why` is its capabilities) or a refused one (`why` is a Reason). */
+  #event(
+    what: "connected" | "refused",
+    peer: PeerInfo,
+    req: StreamRequest | undefined,
+    reply: string,
+    why: Reason | string,
+  ): void {
     const fields = {
       msg_id: MSGID_CHILD_CONNECTION,
       peer: `${peer.hostname}:${peer.port}`,
       host: req?.params.get("hostname") ?? "",
       key: shortKey(req?.params.get("key") ?? ""),
       machine_guid: req?.params.get("machine_guid") ?? "",
-      reason,
+      reason: typeof why === "string" ? why : why.text,
+      ...(typeof why === "string" ? {} : { reason_code: why.code }),
       reply,
     };
     if (what === "connected") {

@@ -1,5 +1,5 @@
 /**
- * How a child answers a parent's `REPLAY_CHART` from its store (streaming reference §8.2), as a
+ * How a child answers a parent's `REPLAY_CHART` from its store (PROTOCOL.md §6.1), as a
  * pure function of the chart and its store: RBEGIN, one RBEGIN '' + RSETs per stored point in the
  * window, the collector state (RDSTATE/RSSTATE) when it finishes, and REND.
  * @module

@@ -1,5 +1,5 @@
 /**
- * How a parent decides what history to ask a child for (streaming reference §8.1), as a pure
+ * How a parent decides what history to ask a child for (PROTOCOL.md §6), as a pure
  * function: the `REPLAY_CHART` arguments for one chart.
  * @module
  */

@@ -3,7 +3,7 @@ import { planReplay, replayLine } from "./replication.ts";
 
 const base = { enabled: true, dimensions: 3, secondsToReplicate: 86400, secondsPerStep: 600 };
 
-Deno.test("planReplay() asks what the real v1.37.1 parent asked (reference 8.1 examples)", () => {
+Deno.test("planReplay() asks what the real v1.37.1 parent asked", () => {
   const rows = [
     {
       name: "chart that just started, parent without data",

@@ -19,7 +19,7 @@ import tls from "node:tls";
 import type { Destination, StreamSenderConfig } from "../config/types.ts";
 import type { Chart, ChartObserver, Host } from "../host/mod.ts";
 import type { StoreReader } from "../store/mod.ts";
-import { getLogger, MSGID_PARENT_CONNECTION } from "../util/log.ts";
+import { getLogger, type Logger, MSGID_PARENT_CONNECTION } from "../util/log.ts";
 import { compileSimplePattern, type SimplePattern } from "../util/patterns.ts";
 import {
   encodeChartDefinition,
@@ -39,6 +39,7 @@ import {
   parseHandshakeReply,
   splitWords,
 } from "./protocol.ts";
+import { type Reason, reason, type ReasonCode, refusalCode } from "./reasons.ts";
 import { encodeReplay, parseReplayChart } from "./replay.ts";
 import { shortKey } from "./receiver.ts";
 
@@ -72,7 +73,10 @@ export interface SenderStatus {
   /** Charts defined on the current connection. */
   definedCharts: number;
   discardedOfflineRounds: number;
+  /** Why the last attempt or connection ended (its text, then any postponement), "" before one did. */
   lastError: string;
+  /** The code of `lastError` (reasons.ts), "" before one. */
+  lastErrorCode: ReasonCode | "";
 }
 
 /** What a sender needs. */
@@ -94,9 +98,23 @@ export interface SenderOptions {
    * buffer (see store/sendbuffer.ts).
    */
   replayFrom?: () => StoreReader | undefined;
-  /** Wall clock in ms (tests). */
+  /** Wall clock in ms (default `Date.now`). */
   nowMs?: () => number;
+  /** Where connection events go (default: category `["agent", "stream", "sender"]`). */
+  log?: Logger;
 }
+
+/** Why an attempt ended, by the phase it was in. */
+const TIMEOUTS = {
+  connect: "CONNECT_TIMEOUT",
+  handshake: "HANDSHAKE_TIMEOUT",
+  stream: "STREAM_TIMEOUT",
+} as const;
+const CLOSED = {
+  connect: "CLOSED_DURING_CONNECT",
+  handshake: "CLOSED_DURING_HANDSHAKE",
+  stream: "PARENT_CLOSED",
+} as const;
 
 const OFFERED = CAP_VCAPS | CAP_HLABELS | CAP_CLAIM | CAP_CLABELS;
 const MARKERS = 0x38; // V1 | V2 | VN
@@ -108,7 +126,7 @@ function sanitize(v: string): string {
 /** Streams one host to its parents. */
 export class Sender implements ChartObserver {
   readonly #o: SenderOptions;
-  readonly #log = getLogger(["agent", "stream", "sender"]);
+  readonly #log: Logger;
   readonly #dests: Target[];
   readonly #match: SimplePattern;
   readonly #nowMs: () => number;
@@ -134,6 +152,7 @@ export class Sender implements ChartObserver {
     this.#dests = opts.destinations.map((d) => ({ ...d, postponedUntilMs: 0 }));
     this.#match = compileSimplePattern(opts.sendChartsMatching || "*");
     this.#nowMs = opts.nowMs ?? Date.now;
+    this.#log = opts.log ?? getLogger(["agent", "stream", "sender"]);
     // Offered even without history (a headless proxy's child): the replies then carry no points,
     // but they end with our collector state, so the parent's timeline continues ours (as a
     // v1.37.1 node in memory mode none does).
@@ -157,6 +176,7 @@ export class Sender implements ChartObserver {
       definedCharts: 0,
       discardedOfflineRounds: 0,
       lastError: "",
+      lastErrorCode: "",
     };
   }
 
@@ -220,7 +240,7 @@ export class Sender implements ChartObserver {
     if ((this.#caps & CAP_REPLICATION) !== 0) this.#replicating.add(chart);
   }
 
-  /** Answers a parent's REPLAY_CHART from the host's store (reference §8.2). */
+  /** Answers a parent's REPLAY_CHART from the host's store (PROTOCOL.md §6.1). */
   #replay(line: string): void {
     const w = this.#words;
     const req = parseReplayChart(w, splitWords(line, w));
@@ -372,12 +392,13 @@ export class Sender implements ChartObserver {
     const host = o.host;
     const timeoutMs = o.config.timeoutSec * 1000;
     const destText = dest.text;
-    const fields = (reason: string) => ({
+    const fields = (text: string, code?: ReasonCode) => ({
       msg_id: MSGID_PARENT_CONNECTION,
       host: host.hostname,
       destination: destText,
       key: shortKey(o.apiKey),
-      reason,
+      reason: text,
+      ...(code ? { reason_code: code } : {}),
     });
     return new Promise((resolve) => {
       let settled = false;
@@ -386,30 +407,34 @@ export class Sender implements ChartObserver {
       try {
         socket = this.#connect(dest);
       } catch (e) {
-        this.#status.lastError = `cannot connect: ${(e as Error).message}`;
-        this.#log.warn("Cannot stream {host} to {destination}: {reason}", fields(this.#status.lastError));
+        const why = reason("CANNOT_CONNECT", (e as Error).message);
+        this.#status.lastError = why.text;
+        this.#status.lastErrorCode = why.code;
+        this.#log.warn("Cannot stream {host} to {destination}: {reason}", fields(why.text, why.code));
         resolve("failed");
         return;
       }
       this.#socket = socket;
       socket.setTimeout(timeoutMs);
-      const finish = (r: "session" | "refused" | "failed", reason: string, postponeSec = 0) => {
+      const finish = (r: "session" | "refused" | "failed", why: Reason, postponeSec = 0) => {
         if (settled) return;
         settled = true;
+        let text = why.text;
         if (postponeSec > 0) {
           dest.postponedUntilMs = this.#nowMs() + postponeSec * 1000;
-          reason += `; postponed ${postponeSec} s`;
+          text += `; postponed ${postponeSec} s`;
         }
         const wasConnected = this.#connected;
         this.#connected = false;
         this.#socket = undefined;
         this.#waitingDrain = false;
-        this.#status.lastError = reason;
+        this.#status.lastError = text;
+        this.#status.lastErrorCode = why.code;
         if (wasConnected) {
           this.#status.sinceSec = Math.floor(this.#nowMs() / 1000);
-          this.#log.warn("Stream of {host} to {destination} disconnected: {reason}", fields(reason));
+          this.#log.warn("Stream of {host} to {destination} disconnected: {reason}", fields(text, why.code));
         } else if (!this.#stopped) {
-          this.#log.warn("Cannot stream {host} to {destination}: {reason}", fields(reason));
+          this.#log.warn("Cannot stream {host} to {destination}: {reason}", fields(text, why.code));
         }
         socket.destroy();
         resolve(r);
@@ -419,19 +444,19 @@ export class Sender implements ChartObserver {
         () =>
           finish(
             phase === "stream" ? "session" : "failed",
-            `timeout in ${phase} after ${o.config.timeoutSec} s`,
+            reason(TIMEOUTS[phase], o.config.timeoutSec),
             // Like Netdata: a parent that does not answer the request is postponed 30 s.
             phase === "handshake" ? 30 : 0,
           ),
       );
       socket.on("error", (e: Error & { code?: string }) => {
-        const what = phase === "connect" ? "connection failed" : "socket error";
+        const what = phase === "connect" ? "CONNECTION_FAILED" : "SOCKET_ERROR";
         // Like Netdata: a TLS handshake or certificate failure postpones the destination 300 s.
         const tlsFailure = dest.ssl && phase === "connect" &&
           /CERT|SSL|TLS|SELF_SIGNED|VERIFY|certificate/i.test(`${e.code ?? ""} ${e.message}`);
         finish(
           phase === "stream" ? "session" : "failed",
-          `${what}: ${e.code ?? e.message}`,
+          reason(what, e.code ?? e.message),
           tlsFailure ? 300 : 0,
         );
       });
@@ -440,7 +465,7 @@ export class Sender implements ChartObserver {
         () =>
           finish(
             phase === "stream" ? "session" : "failed",
-            phase === "stream" ? "parent closed the connection" : `closed during ${phase}`,
+            reason(CLOSED[phase]),
           ),
       );
       const onReady = () => {
@@ -468,12 +493,8 @@ export class Sender implements ChartObserver {
           const reply = parseHandshakeReply(new TextDecoder().decode(chunk));
           if (!reply.ok) {
             dest.postponedUntilMs = this.#nowMs() + reply.postponeSec * 1000;
-            finish(
-              "refused",
-              `parent refused: ${reply.reason} (${
-                JSON.stringify(reply.text.slice(0, 80))
-              }); postponed ${reply.postponeSec} s`,
-            );
+            const why = reason(refusalCode(reply.reason), JSON.stringify(reply.text.slice(0, 80)));
+            finish("refused", { code: why.code, text: `${why.text}; postponed ${reply.postponeSec} s` });
             return;
           }
           phase = "stream";

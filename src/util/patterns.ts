@@ -78,15 +78,6 @@ export function isValidPattern(text: string | undefined): text is string {
   return text !== undefined && text.length > 0 && text !== "*";
 }
 
-/** Splits a pattern into its words (without the `!`), in order; used to list label keys. */
-export function patternWords(text: string, separators = DEFAULT_SEPARATORS): string[] {
-  return parseWords(text, separators).map((w) => nodeText(w.node));
-}
-
-function nodeText(n: Node): string {
-  return n.match;
-}
-
 function parseWords(text: string, separators: string): Word[] {
   const words: Word[] = [];
   let i = 0;

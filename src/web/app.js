@@ -189,6 +189,7 @@ function renderNodes() {
   const all = nodeStatuses(rootInfo);
   list.replaceChildren(...all.map((st) => {
     let text;
+    let reasonCode;
     let cls = "dot";
     if (st.hops === 0) {
       text = "this node";
@@ -205,6 +206,8 @@ function renderNodes() {
       const last = r?.ended ?? info?.storage?.last_entry;
       text = "disconnected" + (last ? " since " + fmtAgo(last) : "") +
         (r?.end_reason ? ` (${r.end_reason})` : "");
+      // the reason's name (src/stream/reasons.ts) as the tooltip
+      reasonCode = r?.end_reason_code ?? undefined;
       cls += " down";
     }
     if (st.hops > 0) text += `, hops ${st.hops}`;
@@ -220,7 +223,7 @@ function renderNodes() {
         { href: nodeHref(st), onclick: (e) => e.currentTarget.href = nodeHref(st) + location.hash },
         st.hostname,
       ),
-      h("span", { class: "state" }, text),
+      h("span", { class: "state", title: reasonCode }, text),
     );
   }));
 }
@@ -269,7 +272,12 @@ const SENDER_FIELDS = {
   bufferMaxBytes: null,
   bytesSent: { label: "bytes sent", fn: fmtBytes },
   replicatedPoints: { label: "replicated points", fn: (v) => v.toLocaleString() },
-  lastError: { label: "last error" },
+  // the text, with the reason's name (src/stream/reasons.ts) as the tooltip
+  lastError: {
+    label: "last error",
+    fn: (v, o) => h("span", { title: o.lastErrorCode || undefined }, v || "-"),
+  },
+  lastErrorCode: null,
 };
 
 const RECEIVER_FIELDS = {
@@ -278,6 +286,11 @@ const RECEIVER_FIELDS = {
   since: { label: "since", fn: fmtAgo },
   connected: SENDER_FIELDS.connected,
   bytes_received: { label: "bytes received", fn: fmtBytes },
+  end_reason: {
+    label: "end reason",
+    fn: (v, o) => h("span", { title: o.end_reason_code ?? undefined }, v ?? "-"),
+  },
+  end_reason_code: null,
 };
 
 function renderStreaming() {

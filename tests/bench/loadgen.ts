@@ -1,7 +1,7 @@
 /**
  * A load tool for a streaming parent: N fake children on loopback, each its own TCP connection,
- * machine GUID and hostname (`load-<i>`), speaking the v1.37.1 protocol (streaming reference §2,
- * §5, §14.2): STREAM request with `ver=960` and a `User-Agent`, wait for the prompt, then
+ * machine GUID and hostname (`load-<i>`), speaking the v1.37.1 protocol (src/stream/PROTOCOL.md §2,
+ * §3): STREAM request with `ver=960` and a `User-Agent`, wait for the prompt, then
  * `CLAIMED_ID`, host labels, C chart definitions of D dimensions (even ones incremental, odd ones
  * absolute) and, every second, one BEGIN/SET/END round per chart, all of a child's charts in one
  * socket write. Children are spread across the second. Values are written as bytes into a reused

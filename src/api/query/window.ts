@@ -90,7 +90,7 @@ export interface QueryWindow {
 const MAX_POINTS = 86400;
 
 /**
- * Netdata's query_target_calculate_window() (§5.3 of the API reference). Returns undefined when
+ * Netdata 1.37.1's query_target_calculate_window(), as `/api/v1/data` uses it. Returns undefined when
  * the window hangs off a database edge (`after`/`before` 0) and there is no data.
  */
 export function calculateWindow(req: WindowRequest): QueryWindow | undefined {

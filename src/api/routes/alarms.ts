@@ -1,5 +1,5 @@
 /**
- * Health endpoints (API reference §7). The agent has no health engine, so these give Netdata's
+ * Health endpoints (`/api/v1/alarms`, `alarm_log`, `alarm_variables`, `alarm_count`, as Netdata 1.37.1 answers them). The agent has no health engine, so these give Netdata's
  * answers for "no alarms": `status: false` makes dashboard.js stop polling.
  * @module
  */

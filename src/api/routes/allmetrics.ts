@@ -1,5 +1,5 @@
 /**
- * `GET /api/v1/allmetrics` (API reference §6): shell, json, prometheus and prometheus_all_hosts,
+ * `GET /api/v1/allmetrics`: shell, json, prometheus and prometheus_all_hosts,
  * with Netdata's names, escaping, 7-decimal values and the per-scraper window.
  * @module
  */

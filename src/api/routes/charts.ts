@@ -1,5 +1,5 @@
 /**
- * `GET /api/v1/charts` and `GET /api/v1/chart?chart=` (API reference §4), in Netdata's layout.
+ * `GET /api/v1/charts` and `GET /api/v1/chart?chart=`, in Netdata's layout.
  * Objects keyed by chart or dimension id are written by hand so integer-like ids keep their order.
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * `GET /api/v1/contexts` and `GET /api/v1/context?context=` (API reference §9), from the host's
+ * `GET /api/v1/contexts` and `GET /api/v1/context?context=`, from the host's
  * charts grouped by context. Supports the `charts`, `dimensions`, `labels`, `hidden` and `full`
  * options and the label/dimension filters; `uuids`, `flags`, `queue` and `deleted` are ignored.
  * @module

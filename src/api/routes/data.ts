@@ -1,5 +1,5 @@
 /**
- * `GET /api/v1/data` (API reference §5): parse the parameters, plan and run the query
+ * `GET /api/v1/data`: parse the parameters, plan and run the query
  * (query/plan.ts), then print it in one of the output formats (format_data.ts).
  * @module
  */

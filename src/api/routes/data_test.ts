@@ -437,7 +437,7 @@ Deno.test("data: a stale child answers rows of null for a window after its data"
   assert.deepEqual(j.latest_values, [8]);
 });
 
-// §5.5's real output (netdata.net, after=-10&points=2, newest row), reproduced from five points
+// Netdata's real output (netdata.net, after=-10&points=2, newest row), reproduced from five points
 // per row that are consistent with every method Netdata printed.
 const NET_IN = [3.586176, 0.6, 7.956654, 0.68917, 0];
 const NET_OUT = [-147.09708, -10, -99.424626, -11.382294, 0];
@@ -453,7 +453,7 @@ const methodRows: { group: string; canonical: string; want: [number, number] }[]
 ];
 
 for (const m of methodRows) {
-  Deno.test(`data: group=${m.group} reproduces Netdata's §5.5 row`, async () => {
+  Deno.test(`data: group=${m.group} reproduces Netdata's netdata.net row`, async () => {
     const a = testAgent();
     a.setNow(T + 1);
     storedChart(a.localhost, "netdata.net", ["in", "out"], T - 9, [

@@ -1,5 +1,5 @@
 /**
- * `GET /api/v1/info` (API reference §3): per-host node information plus the agent-global node
+ * `GET /api/v1/info`: per-host node information plus the agent-global node
  * list and analytics fields, in Netdata's field order and whitespace.
  * @module
  */

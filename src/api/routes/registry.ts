@@ -1,5 +1,5 @@
 /**
- * `/api/v1/registry` and `/api/v1/aclk` (API reference §11). The registry announced is this agent
+ * `/api/v1/registry` and `/api/v1/aclk`. The registry announced is this agent
  * itself, so browsers never call the public Netdata registry; every action but `hello` answers
  * `disabled`.
  * @module

@@ -77,16 +77,6 @@ export function putVarint(buf: Uint8Array, off: number, v: number): number {
   return off;
 }
 
-/** Bytes {@link putVarint} uses for `v`. */
-export function varintSize(v: number): number {
-  let n = 1;
-  while (v >= 0x80) {
-    v = Math.floor(v / 0x80);
-    n++;
-  }
-  return n;
-}
-
 /**
  * A cursor over bytes `[pos, end)` of `buf` that throws a `RangeError` instead of reading past
  * `end`, so a damaged record can never make a reader run off its bounds.
