@@ -5,7 +5,7 @@
  *
  * One collector per /proc file: /proc/stat (cpu.ts), /proc/uptime (uptime.ts), /proc/loadavg
  * (loadavg.ts), /proc/meminfo (memory.ts), /proc/diskstats (diskstats.ts), /proc/net/dev
- * (net_dev.ts), plus the agent's own statistics (self.ts).
+ * (net_dev.ts), /proc/net/{netstat,snmp,snmp6} (net_netstat.ts), plus the agent's own statistics (self.ts).
  *
  * Invariants:
  * - A collector opens its /proc file once (at construction) and re-reads it every tick into a
@@ -39,6 +39,7 @@ import { DiskstatsCollector } from "./diskstats.ts";
 import { LoadavgCollector } from "./loadavg.ts";
 import { MemoryCollector } from "./memory.ts";
 import { NetDevCollector } from "./net_dev.ts";
+import { NetstatCollector } from "./net_netstat.ts";
 import { SelfCollector, type SelfStats } from "./self.ts";
 import { UptimeCollector } from "./uptime.ts";
 
@@ -105,6 +106,7 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
     ["proc:/proc/meminfo", () => new MemoryCollector(base)],
     ["proc:/proc/diskstats", () => new DiskstatsCollector(base)],
     ["proc:/proc/net/dev", () => new NetDevCollector(base)],
+    ["proc:/proc/net/netstat", () => new NetstatCollector(base)],
   ];
   const out: Collector[] = [];
   for (const [name, make] of makers) {

@@ -4,10 +4,10 @@
  * (tests/fixtures/netdata-1.37.1/proc-chart-definitions.txt), and every chart Netdata made from
  * the same sources must be made by us.
  *
- * The fixture lists each distinct line once: a DIMENSION or CLABEL line identical to an earlier
- * one is left out, so a chart's own lines there are a subset of its real ones (cpu.cpu0 shows no
- * DIMENSION at all). Hence: our lines must all exist somewhere in the fixture, and the lines
- * under a chart's CHART must all be ours, in our order.
+ * The fixture holds every definition line Netdata sent (tests/tools/record_netdata_charts.ts), and
+ * all/this_machine's /proc snapshots come from the same run. The rules still allow a fixture
+ * that leaves repeated lines out: our lines must all exist somewhere in the fixture, and the
+ * lines under a chart's CHART must all be ours, in our order.
  */
 
 import { assert } from "../../tests/_helpers/assert.ts";
@@ -37,6 +37,7 @@ const OUR_MODULES = new Set([
   "/proc/meminfo",
   "/proc/diskstats",
   "/proc/net/dev",
+  "/proc/net/netstat",
 ]);
 const OUR_STATS = [
   "netdata.server_cpu",
