@@ -42,6 +42,7 @@ import { NetDevCollector } from "./net_dev.ts";
 import { NetstatCollector } from "./net_netstat.ts";
 import { SelfCollector, type SelfStats } from "./self.ts";
 import { UptimeCollector } from "./uptime.ts";
+import { PressureCollector } from "./pressure.ts";
 
 export { Scheduler, type SchedulerOptions } from "./scheduler.ts";
 export { processStats, type SelfStats } from "./self.ts";
@@ -107,6 +108,7 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
     ["proc:/proc/diskstats", () => new DiskstatsCollector(base)],
     ["proc:/proc/net/dev", () => new NetDevCollector(base)],
     ["proc:/proc/net/netstat", () => new NetstatCollector(base)],
+    ["proc:/proc/pressure", () => new PressureCollector(base)],
   ];
   const out: Collector[] = [];
   for (const [name, make] of makers) {

@@ -18,6 +18,7 @@ Deno.test("createCollectors() skips a collector whose file is missing and keeps 
         "proc:/proc/diskstats",
         "proc:/proc/net/dev",
         "proc:/proc/net/netstat",
+        "proc:/proc/pressure",
         "netdata:stats",
       ]);
       // sysRoot defaults to "sys" beside procRoot: eth0 is found real, ifb0 virtual.
@@ -45,7 +46,7 @@ Deno.test("all collectors run against this machine's real /proc for a few ticks 
     onError: (c, e) => errors.push(`${c.name}: ${e}`),
   });
   try {
-    assert.equal(cs.length, 8);
+    assert.equal(cs.length, 9);
     for (let k = 0; k < 4; k++) {
       if (k > 0) {
         await new Promise((r) => setTimeout(r, 20));

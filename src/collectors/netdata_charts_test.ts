@@ -38,6 +38,7 @@ const OUR_MODULES = new Set([
   "/proc/diskstats",
   "/proc/net/dev",
   "/proc/net/netstat",
+  "/proc/pressure",
 ]);
 const OUR_STATS = [
   "netdata.server_cpu",
