@@ -94,3 +94,22 @@ export const NO = 0;
 export const YES = 1;
 /** CONFIG_BOOLEAN_AUTO: the chart starts when its values are first non-zero. */
 export const AUTO = 2;
+
+/**
+ * The kernel's page size in bytes (Netdata's `sysconf(_SC_PAGESIZE)`), from the first
+ * `KernelPageSize` of `<procRoot>/self/smaps`; 4096 when it cannot be read. Read once, at start.
+ */
+export function pageSize(procRoot: string): number {
+  try {
+    const f = Deno.openSync(procRoot + "/self/smaps");
+    try {
+      const buf = new Uint8Array(16384);
+      const n = f.readSync(buf) ?? 0;
+      const m = /KernelPageSize:\s+(\d+) kB/.exec(new TextDecoder().decode(buf.subarray(0, n)));
+      if (m) return Number(m[1]) * 1024;
+    } finally {
+      f.close();
+    }
+  } catch { /* fall through */ }
+  return 4096;
+}

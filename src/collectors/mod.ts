@@ -43,6 +43,7 @@ import { NetstatCollector } from "./net_netstat.ts";
 import { SelfCollector, type SelfStats } from "./self.ts";
 import { UptimeCollector } from "./uptime.ts";
 import { PressureCollector } from "./pressure.ts";
+import { VmstatCollector } from "./vmstat.ts";
 
 export { Scheduler, type SchedulerOptions } from "./scheduler.ts";
 export { processStats, type SelfStats } from "./self.ts";
@@ -109,6 +110,7 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
     ["proc:/proc/net/dev", () => new NetDevCollector(base)],
     ["proc:/proc/net/netstat", () => new NetstatCollector(base)],
     ["proc:/proc/pressure", () => new PressureCollector(base)],
+    ["proc:/proc/vmstat", () => new VmstatCollector(base)],
   ];
   const out: Collector[] = [];
   for (const [name, make] of makers) {

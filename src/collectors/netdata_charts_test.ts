@@ -39,6 +39,7 @@ const OUR_MODULES = new Set([
   "/proc/net/dev",
   "/proc/net/netstat",
   "/proc/pressure",
+  "/proc/vmstat",
 ]);
 const OUR_STATS = [
   "netdata.server_cpu",
