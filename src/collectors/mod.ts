@@ -44,6 +44,7 @@ import { SelfCollector, type SelfStats } from "./self.ts";
 import { UptimeCollector } from "./uptime.ts";
 import { PressureCollector } from "./pressure.ts";
 import { VmstatCollector } from "./vmstat.ts";
+import { InterruptsCollector, SoftirqsCollector } from "./interrupts.ts";
 
 export { Scheduler, type SchedulerOptions } from "./scheduler.ts";
 export { processStats, type SelfStats } from "./self.ts";
@@ -111,6 +112,8 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
     ["proc:/proc/net/netstat", () => new NetstatCollector(base)],
     ["proc:/proc/pressure", () => new PressureCollector(base)],
     ["proc:/proc/vmstat", () => new VmstatCollector(base)],
+    ["proc:/proc/interrupts", () => new InterruptsCollector(base)],
+    ["proc:/proc/softirqs", () => new SoftirqsCollector(base)],
   ];
   const out: Collector[] = [];
   for (const [name, make] of makers) {

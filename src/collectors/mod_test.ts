@@ -20,6 +20,8 @@ Deno.test("createCollectors() skips a collector whose file is missing and keeps 
         "proc:/proc/net/netstat",
         "proc:/proc/pressure",
         "proc:/proc/vmstat",
+        "proc:/proc/interrupts",
+        "proc:/proc/softirqs",
         "netdata:stats",
       ]);
       // sysRoot defaults to "sys" beside procRoot: eth0 is found real, ifb0 virtual.
@@ -47,7 +49,7 @@ Deno.test("all collectors run against this machine's real /proc for a few ticks 
     onError: (c, e) => errors.push(`${c.name}: ${e}`),
   });
   try {
-    assert.equal(cs.length, 10);
+    assert.equal(cs.length, 12);
     for (let k = 0; k < 4; k++) {
       if (k > 0) {
         await new Promise((r) => setTimeout(r, 20));

@@ -40,6 +40,8 @@ const OUR_MODULES = new Set([
   "/proc/net/netstat",
   "/proc/pressure",
   "/proc/vmstat",
+  "/proc/interrupts",
+  "/proc/softirqs",
 ]);
 const OUR_STATS = [
   "netdata.server_cpu",
