@@ -270,3 +270,38 @@ function bytesSame(buf: Uint8Array, a0: number, a1: number, b0: number, b1: numb
   for (let i = 0; i < a1 - a0; i++) if (buf[a0 + i] !== buf[b0 + i]) return false;
   return true;
 }
+
+/**
+ * Parses files of `<PREFIX>: name value name value ...` lines (/proc/net/sockstat) into a
+ * {@link CounterTable} whose keys are `<PREFIX>.<name>`, e.g. `TCP.inuse`.
+ */
+export class InlinePairParser {
+  readonly #prefixes: KeyTable;
+  readonly #names: KeyTable[] = [];
+  readonly #target: Int32Array[] = [];
+
+  constructor(table: CounterTable, prefixes: readonly string[]) {
+    this.#prefixes = new KeyTable(prefixes);
+    for (const p of prefixes) {
+      const names = table.keys.filter((k) => k.startsWith(p + ".")).map((k) => k.slice(p.length + 1));
+      this.#names.push(new KeyTable(names));
+      this.#target.push(Int32Array.from(names, (n) => table.indexOf(`${p}.${n}`)));
+    }
+  }
+
+  /** Reads every known `name value` of `buf[0..n)` into `values` (`s` splits on ":"). */
+  parse(buf: Uint8Array, n: number, s: Scanner, values: Float64Array): void {
+    s.reset(buf, n);
+    for (; !s.done; s.nextLine()) {
+      if (!s.word()) continue;
+      const p = this.#prefixes.find(buf, s.ws, s.we);
+      if (p < 0) continue;
+      const names = this.#names[p], target = this.#target[p];
+      while (s.word()) {
+        const k = names.find(buf, s.ws, s.we);
+        if (!s.word()) break;
+        if (k >= 0) values[target[k]] = s.wordUint();
+      }
+    }
+  }
+}

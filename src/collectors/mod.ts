@@ -45,6 +45,7 @@ import { UptimeCollector } from "./uptime.ts";
 import { PressureCollector } from "./pressure.ts";
 import { VmstatCollector } from "./vmstat.ts";
 import { InterruptsCollector, SoftirqsCollector } from "./interrupts.ts";
+import { Sockstat6Collector, SockstatCollector } from "./sockstat.ts";
 
 export { Scheduler, type SchedulerOptions } from "./scheduler.ts";
 export { processStats, type SelfStats } from "./self.ts";
@@ -114,6 +115,8 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
     ["proc:/proc/vmstat", () => new VmstatCollector(base)],
     ["proc:/proc/interrupts", () => new InterruptsCollector(base)],
     ["proc:/proc/softirqs", () => new SoftirqsCollector(base)],
+    ["proc:/proc/net/sockstat", () => new SockstatCollector(base)],
+    ["proc:/proc/net/sockstat6", () => new Sockstat6Collector(base)],
   ];
   const out: Collector[] = [];
   for (const [name, make] of makers) {

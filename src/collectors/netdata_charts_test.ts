@@ -42,6 +42,8 @@ const OUR_MODULES = new Set([
   "/proc/vmstat",
   "/proc/interrupts",
   "/proc/softirqs",
+  "/proc/net/sockstat",
+  "/proc/net/sockstat6",
 ]);
 const OUR_STATS = [
   "netdata.server_cpu",
