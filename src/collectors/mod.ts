@@ -46,6 +46,7 @@ import { PressureCollector } from "./pressure.ts";
 import { VmstatCollector } from "./vmstat.ts";
 import { InterruptsCollector, SoftirqsCollector } from "./interrupts.ts";
 import { Sockstat6Collector, SockstatCollector } from "./sockstat.ts";
+import { SoftnetCollector } from "./softnet.ts";
 
 export { Scheduler, type SchedulerOptions } from "./scheduler.ts";
 export { processStats, type SelfStats } from "./self.ts";
@@ -117,6 +118,7 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
     ["proc:/proc/softirqs", () => new SoftirqsCollector(base)],
     ["proc:/proc/net/sockstat", () => new SockstatCollector(base)],
     ["proc:/proc/net/sockstat6", () => new Sockstat6Collector(base)],
+    ["proc:/proc/net/softnet_stat", () => new SoftnetCollector(base)],
   ];
   const out: Collector[] = [];
   for (const [name, make] of makers) {

@@ -24,6 +24,7 @@ Deno.test("createCollectors() skips a collector whose file is missing and keeps 
         "proc:/proc/softirqs",
         "proc:/proc/net/sockstat",
         "proc:/proc/net/sockstat6",
+        "proc:/proc/net/softnet_stat",
         "netdata:stats",
       ]);
       // sysRoot defaults to "sys" beside procRoot: eth0 is found real, ifb0 virtual.
@@ -51,7 +52,7 @@ Deno.test("all collectors run against this machine's real /proc for a few ticks 
     onError: (c, e) => errors.push(`${c.name}: ${e}`),
   });
   try {
-    assert.equal(cs.length, 14);
+    assert.equal(cs.length, 15);
     for (let k = 0; k < 4; k++) {
       if (k > 0) {
         await new Promise((r) => setTimeout(r, 20));

@@ -44,6 +44,7 @@ const OUR_MODULES = new Set([
   "/proc/softirqs",
   "/proc/net/sockstat",
   "/proc/net/sockstat6",
+  "/proc/net/softnet_stat",
 ]);
 const OUR_STATS = [
   "netdata.server_cpu",
