@@ -47,6 +47,7 @@ import { VmstatCollector } from "./vmstat.ts";
 import { InterruptsCollector, SoftirqsCollector } from "./interrupts.ts";
 import { Sockstat6Collector, SockstatCollector } from "./sockstat.ts";
 import { SoftnetCollector } from "./softnet.ts";
+import { EntropyCollector } from "./entropy.ts";
 
 export { Scheduler, type SchedulerOptions } from "./scheduler.ts";
 export { processStats, type SelfStats } from "./self.ts";
@@ -119,6 +120,7 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
     ["proc:/proc/net/sockstat", () => new SockstatCollector(base)],
     ["proc:/proc/net/sockstat6", () => new Sockstat6Collector(base)],
     ["proc:/proc/net/softnet_stat", () => new SoftnetCollector(base)],
+    ["proc:/proc/sys/kernel/random/entropy_avail", () => new EntropyCollector(base)],
   ];
   const out: Collector[] = [];
   for (const [name, make] of makers) {

@@ -25,6 +25,7 @@ Deno.test("createCollectors() skips a collector whose file is missing and keeps 
         "proc:/proc/net/sockstat",
         "proc:/proc/net/sockstat6",
         "proc:/proc/net/softnet_stat",
+        "proc:/proc/sys/kernel/random/entropy_avail",
         "netdata:stats",
       ]);
       // sysRoot defaults to "sys" beside procRoot: eth0 is found real, ifb0 virtual.
@@ -52,7 +53,7 @@ Deno.test("all collectors run against this machine's real /proc for a few ticks 
     onError: (c, e) => errors.push(`${c.name}: ${e}`),
   });
   try {
-    assert.equal(cs.length, 15);
+    assert.equal(cs.length, 16);
     for (let k = 0; k < 4; k++) {
       if (k > 0) {
         await new Promise((r) => setTimeout(r, 20));

@@ -45,6 +45,7 @@ const OUR_MODULES = new Set([
   "/proc/net/sockstat",
   "/proc/net/sockstat6",
   "/proc/net/softnet_stat",
+  "/proc/sys/kernel/random/entropy_avail",
 ]);
 const OUR_STATS = [
   "netdata.server_cpu",
