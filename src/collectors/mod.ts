@@ -48,6 +48,7 @@ import { InterruptsCollector, SoftirqsCollector } from "./interrupts.ts";
 import { Sockstat6Collector, SockstatCollector } from "./sockstat.ts";
 import { SoftnetCollector } from "./softnet.ts";
 import { EntropyCollector } from "./entropy.ts";
+import { ConntrackCollector } from "./conntrack.ts";
 
 export { Scheduler, type SchedulerOptions } from "./scheduler.ts";
 export { processStats, type SelfStats } from "./self.ts";
@@ -121,6 +122,7 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
     ["proc:/proc/net/sockstat6", () => new Sockstat6Collector(base)],
     ["proc:/proc/net/softnet_stat", () => new SoftnetCollector(base)],
     ["proc:/proc/sys/kernel/random/entropy_avail", () => new EntropyCollector(base)],
+    ["proc:/proc/net/stat/nf_conntrack", () => new ConntrackCollector(base)],
   ];
   const out: Collector[] = [];
   for (const [name, make] of makers) {

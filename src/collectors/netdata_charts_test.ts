@@ -46,6 +46,7 @@ const OUR_MODULES = new Set([
   "/proc/net/sockstat6",
   "/proc/net/softnet_stat",
   "/proc/sys/kernel/random/entropy_avail",
+  "/proc/net/stat/nf_conntrack",
 ]);
 const OUR_STATS = [
   "netdata.server_cpu",
