@@ -49,6 +49,7 @@ import { Sockstat6Collector, SockstatCollector } from "./sockstat.ts";
 import { SoftnetCollector } from "./softnet.ts";
 import { EntropyCollector } from "./entropy.ts";
 import { ConntrackCollector } from "./conntrack.ts";
+import { IpcCollector } from "./ipc.ts";
 
 export { Scheduler, type SchedulerOptions } from "./scheduler.ts";
 export { processStats, type SelfStats } from "./self.ts";
@@ -123,6 +124,7 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
     ["proc:/proc/net/softnet_stat", () => new SoftnetCollector(base)],
     ["proc:/proc/sys/kernel/random/entropy_avail", () => new EntropyCollector(base)],
     ["proc:/proc/net/stat/nf_conntrack", () => new ConntrackCollector(base)],
+    ["proc:ipc", () => new IpcCollector(base)],
   ];
   const out: Collector[] = [];
   for (const [name, make] of makers) {

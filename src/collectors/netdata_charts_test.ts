@@ -47,6 +47,7 @@ const OUR_MODULES = new Set([
   "/proc/net/softnet_stat",
   "/proc/sys/kernel/random/entropy_avail",
   "/proc/net/stat/nf_conntrack",
+  "ipc",
 ]);
 const OUR_STATS = [
   "netdata.server_cpu",
