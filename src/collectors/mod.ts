@@ -50,6 +50,7 @@ import { SoftnetCollector } from "./softnet.ts";
 import { EntropyCollector } from "./entropy.ts";
 import { ConntrackCollector } from "./conntrack.ts";
 import { IpcCollector } from "./ipc.ts";
+import { ZramCollector } from "./zram.ts";
 
 export { Scheduler, type SchedulerOptions } from "./scheduler.ts";
 export { processStats, type SelfStats } from "./self.ts";
@@ -125,6 +126,7 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
     ["proc:/proc/sys/kernel/random/entropy_avail", () => new EntropyCollector(base)],
     ["proc:/proc/net/stat/nf_conntrack", () => new ConntrackCollector(base)],
     ["proc:ipc", () => new IpcCollector(base)],
+    ["proc:/sys/block/zram", () => new ZramCollector(base)],
   ];
   const out: Collector[] = [];
   for (const [name, make] of makers) {

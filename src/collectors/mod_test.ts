@@ -28,6 +28,7 @@ Deno.test("createCollectors() skips a collector whose file is missing and keeps 
         "proc:/proc/sys/kernel/random/entropy_avail",
         "proc:/proc/net/stat/nf_conntrack",
         "proc:ipc",
+        "proc:/sys/block/zram",
         "netdata:stats",
       ]);
       // sysRoot defaults to "sys" beside procRoot: eth0 is found real, ifb0 virtual.
@@ -55,7 +56,7 @@ Deno.test("all collectors run against this machine's real /proc for a few ticks 
     onError: (c, e) => errors.push(`${c.name}: ${e}`),
   });
   try {
-    assert.equal(cs.length, 18);
+    assert.equal(cs.length, 19);
     for (let k = 0; k < 4; k++) {
       if (k > 0) {
         await new Promise((r) => setTimeout(r, 20));

@@ -48,6 +48,7 @@ const OUR_MODULES = new Set([
   "/proc/sys/kernel/random/entropy_avail",
   "/proc/net/stat/nf_conntrack",
   "ipc",
+  "/sys/block/zram",
 ]);
 const OUR_STATS = [
   "netdata.server_cpu",

@@ -22,6 +22,7 @@ export const PROC_FILES = [
   "loadavg",
   "meminfo",
   "diskstats",
+  "devices",
   "net/dev",
   "net/netstat",
   "net/snmp",
