@@ -51,6 +51,7 @@ import { EntropyCollector } from "./entropy.ts";
 import { ConntrackCollector } from "./conntrack.ts";
 import { IpcCollector } from "./ipc.ts";
 import { ZramCollector } from "./zram.ts";
+import { DiskspaceCollector } from "./diskspace.ts";
 
 export { Scheduler, type SchedulerOptions } from "./scheduler.ts";
 export { processStats, type SelfStats } from "./self.ts";
@@ -127,6 +128,7 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
     ["proc:/proc/net/stat/nf_conntrack", () => new ConntrackCollector(base)],
     ["proc:ipc", () => new IpcCollector(base)],
     ["proc:/sys/block/zram", () => new ZramCollector(base)],
+    ["diskspace", () => new DiskspaceCollector(base)],
   ];
   const out: Collector[] = [];
   for (const [name, make] of makers) {

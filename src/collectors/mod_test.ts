@@ -29,6 +29,7 @@ Deno.test("createCollectors() skips a collector whose file is missing and keeps 
         "proc:/proc/net/stat/nf_conntrack",
         "proc:ipc",
         "proc:/sys/block/zram",
+        "diskspace",
         "netdata:stats",
       ]);
       // sysRoot defaults to "sys" beside procRoot: eth0 is found real, ifb0 virtual.
@@ -56,7 +57,7 @@ Deno.test("all collectors run against this machine's real /proc for a few ticks 
     onError: (c, e) => errors.push(`${c.name}: ${e}`),
   });
   try {
-    assert.equal(cs.length, 19);
+    assert.equal(cs.length, 20);
     for (let k = 0; k < 4; k++) {
       if (k > 0) {
         await new Promise((r) => setTimeout(r, 20));

@@ -50,6 +50,8 @@ const OUR_MODULES = new Set([
   "ipc",
   "/sys/block/zram",
 ]);
+/** Netdata plugins other than proc.plugin that we implement whole. */
+const OUR_PLUGINS = new Set(["diskspace.plugin"]);
 const OUR_STATS = [
   "netdata.server_cpu",
   "netdata.uptime",
@@ -247,7 +249,7 @@ Deno.test("every chart matches Netdata 1.37.1's CHART, DIMENSION and CLABEL line
     }
     for (const [id, f] of fixture.charts) {
       const ours = (f.fields[10] === "proc.plugin" && OUR_MODULES.has(f.fields[11])) ||
-        OUR_STATS.includes(id);
+        OUR_PLUGINS.has(f.fields[10]) || OUR_STATS.includes(id);
       if (ours && !host.charts.has(id)) {
         problems.push(`${id}: Netdata made it from ${f.fields[11]}, we did not`);
       }
