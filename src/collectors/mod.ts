@@ -52,6 +52,7 @@ import { ConntrackCollector } from "./conntrack.ts";
 import { IpcCollector } from "./ipc.ts";
 import { ZramCollector } from "./zram.ts";
 import { DiskspaceCollector } from "./diskspace.ts";
+import { IdlejitterCollector } from "./idlejitter.ts";
 
 export { Scheduler, type SchedulerOptions } from "./scheduler.ts";
 export { processStats, type SelfStats } from "./self.ts";
@@ -129,6 +130,7 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
     ["proc:ipc", () => new IpcCollector(base)],
     ["proc:/sys/block/zram", () => new ZramCollector(base)],
     ["diskspace", () => new DiskspaceCollector(base)],
+    ["idlejitter", () => new IdlejitterCollector(base)],
   ];
   const out: Collector[] = [];
   for (const [name, make] of makers) {

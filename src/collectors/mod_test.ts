@@ -30,6 +30,7 @@ Deno.test("createCollectors() skips a collector whose file is missing and keeps 
         "proc:ipc",
         "proc:/sys/block/zram",
         "diskspace",
+        "idlejitter",
         "netdata:stats",
       ]);
       // sysRoot defaults to "sys" beside procRoot: eth0 is found real, ifb0 virtual.
@@ -57,7 +58,7 @@ Deno.test("all collectors run against this machine's real /proc for a few ticks 
     onError: (c, e) => errors.push(`${c.name}: ${e}`),
   });
   try {
-    assert.equal(cs.length, 20);
+    assert.equal(cs.length, 21);
     for (let k = 0; k < 4; k++) {
       if (k > 0) {
         await new Promise((r) => setTimeout(r, 20));
