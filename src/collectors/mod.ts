@@ -41,6 +41,7 @@ import { MemoryCollector } from "./memory.ts";
 import { NetDevCollector } from "./net_dev.ts";
 import { NetstatCollector } from "./net_netstat.ts";
 import { SelfCollector, type SelfStats } from "./self.ts";
+import { collectorOn, type CollectorSwitches, optionLookup } from "./switches.ts";
 import { UptimeCollector } from "./uptime.ts";
 import { PressureCollector } from "./pressure.ts";
 import { VmstatCollector } from "./vmstat.ts";
@@ -56,6 +57,7 @@ import { IdlejitterCollector } from "./idlejitter.ts";
 
 export { Scheduler, type SchedulerOptions } from "./scheduler.ts";
 export { processStats, type SelfStats } from "./self.ts";
+export type { CollectorSwitches } from "./switches.ts";
 
 /** Busy time of one collector in the last tick, kept by the scheduler. */
 export interface CollectorTiming {
@@ -98,6 +100,8 @@ export interface CollectorsOptions {
   selfStats?: SelfStats;
   /** Whether to add the agent's own charts (default true). */
   self?: boolean;
+  /** netdata.conf's `[plugins]`, `[plugin:proc]` and `[plugin:proc:*]` switches (default: all on, defaults). */
+  switches?: CollectorSwitches;
 }
 
 /**
@@ -109,7 +113,7 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
   const procRoot = (opts.procRoot ?? "/proc").replace(/\/+$/, "") || "/";
   const sysRoot = opts.sysRoot ?? defaultSysRoot(procRoot);
   const updateEvery = opts.updateEvery;
-  const base = { procRoot, sysRoot, updateEvery };
+  const base = { procRoot, sysRoot, updateEvery, enable: optionLookup(opts.switches) };
   const makers: [string, () => Collector][] = [
     ["proc:/proc/stat", () => new CpuCollector(base)],
     ["proc:/proc/uptime", () => new UptimeCollector(base)],
@@ -134,6 +138,10 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
   ];
   const out: Collector[] = [];
   for (const [name, make] of makers) {
+    if (!collectorOn(opts.switches, name)) {
+      log.info("Collector {name} is off in netdata.conf", { name });
+      continue;
+    }
     try {
       out.push(make());
     } catch (err) {

@@ -93,3 +93,34 @@ Deno.test("all collectors run against this machine's real /proc for a few ticks 
     for (const c of cs) c.close();
   }
 });
+
+Deno.test("createCollectors() leaves out what netdata.conf turns off and hands the options to the collectors", () => {
+  const tmp = Deno.makeTempDirSync({ prefix: "collectors-" });
+  try {
+    copyTree(TESTDATA + "all/this_machine/proc0", `${tmp}/proc`);
+    copyTree(TESTDATA + "all/this_machine/sys", `${tmp}/sys`);
+    const cs = createCollectors({
+      procRoot: `${tmp}/proc`,
+      updateEvery: 1,
+      self: false,
+      switches: {
+        plugins: { diskspace: false },
+        modules: { "/proc/net/stat/conntrack": false, "/proc/stat": true },
+        options: { "/proc/net/netstat": { "bandwidth": "no" }, "/proc/vmstat": { "swap i/o": "yes" } },
+      },
+    });
+    try {
+      const names = cs.map((c) => c.name);
+      assert.ok(!names.includes("diskspace") && !names.includes("proc:/proc/net/stat/nf_conntrack"));
+      assert.ok(names.includes("proc:/proc/stat") && names.includes("proc:/proc/net/netstat"));
+      const host = makeHost({ us: T0 * 1e6 });
+      for (const c of cs) c.collect(host, 0);
+      assert.ok(!host.charts.has("system.ip"), "bandwidth = no");
+      assert.ok(host.charts.has("system.swapio"), "swap i/o = yes charts even with no swapping");
+    } finally {
+      for (const c of cs) c.close();
+    }
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
