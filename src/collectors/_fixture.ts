@@ -46,7 +46,13 @@ export function copyTree(from: string, to: string): void {
   for (const e of Deno.readDirSync(from)) {
     const src = `${from}/${e.name}`, dst = `${to}/${e.name}`;
     if (e.isDirectory) copyTree(src, dst);
-    // writeFileSync truncates an existing file, so a reader holding it open sees the new bytes.
+    else if (e.isSymlink) {
+      // sysfs links (device, subsystem) keep their relative targets.
+      try {
+        Deno.removeSync(dst);
+      } catch { /* not there yet */ }
+      Deno.symlinkSync(Deno.readLinkSync(src), dst);
+    } // writeFileSync truncates an existing file, so a reader holding it open sees the new bytes.
     else if (e.isFile) Deno.writeFileSync(dst, Deno.readFileSync(src));
   }
 }

@@ -54,6 +54,7 @@ import { IpcCollector } from "./ipc.ts";
 import { ZramCollector } from "./zram.ts";
 import { DiskspaceCollector } from "./diskspace.ts";
 import { IdlejitterCollector } from "./idlejitter.ts";
+import { SensorsCollector } from "./sensors.ts";
 
 export { Scheduler, type SchedulerOptions } from "./scheduler.ts";
 export { processStats, type SelfStats } from "./self.ts";
@@ -135,6 +136,7 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
     ["proc:/sys/block/zram", () => new ZramCollector(base)],
     ["diskspace", () => new DiskspaceCollector(base)],
     ["idlejitter", () => new IdlejitterCollector(base)],
+    ["python.d:sensors", () => new SensorsCollector(base)],
   ];
   const out: Collector[] = [];
   for (const [name, make] of makers) {

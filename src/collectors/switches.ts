@@ -10,7 +10,7 @@ import type { EnableLookup } from "./_table.ts";
 
 /** The switches a config file set (the shape of the config's `collectors`); absent ones keep defaults. */
 export interface CollectorSwitches {
-  /** `[plugins]`: proc, diskspace, idlejitter. */
+  /** `[plugins]`: proc, diskspace, idlejitter, python.d. */
   readonly plugins?: Readonly<Record<string, boolean>>;
   /** `[plugin:proc]`, by Netdata's module name (`/proc/net/netstat`, `ipc`, ...). */
   readonly modules?: Readonly<Record<string, boolean>>;

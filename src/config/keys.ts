@@ -199,7 +199,7 @@ export const RECEIVER_TEMPLATES = new Set(["API_KEY", "MACHINE_GUID"]);
  * take {@link DISKSPACE_MOUNT_KEYS}.
  */
 export const COLLECTOR_KEYS: Record<string, readonly string[]> = {
-  plugins: words(`proc | diskspace | idlejitter`),
+  plugins: words(`proc | diskspace | idlejitter | python.d`),
   "plugin:proc": words(`/proc/stat | /proc/uptime | /proc/loadavg | /proc/sys/kernel/random/entropy_avail |
     /proc/pressure | /proc/interrupts | /proc/softirqs | /proc/vmstat | /proc/meminfo | /sys/block/zram |
     /proc/net/dev | /proc/net/sockstat | /proc/net/sockstat6 | /proc/net/netstat | /proc/net/softnet_stat |
@@ -242,7 +242,7 @@ export const DISKSPACE_MOUNT_KEYS = words(`space usage | inodes usage`);
 /** Netdata 1.37.1's keys of those sections that the agent does not use (warnings). */
 export const COLLECTOR_UNUSED_KEYS: Record<string, readonly string[]> = {
   plugins: words(`timex | apps | cgroups | tc | ebpf | statsd | slabinfo | perf | fping | ioping | nfacct |
-    go.d | python.d | charts.d | node.d | checks | freeipmi | xenstat | cups | netdata monitoring |
+    go.d | charts.d | node.d | checks | freeipmi | xenstat | cups | netdata monitoring |
     enable running new plugins | check for new plugins every`),
   "plugin:proc": words(`/sys/kernel/mm/ksm | /sys/devices/system/edac/mc | /sys/devices/system/node |
     /proc/pagetypeinfo | /proc/net/wireless | /proc/net/sctp/snmp | /proc/net/ip_vs/stats | /sys/class/infiniband |
