@@ -191,6 +191,9 @@ export class PairParser {
   readonly #names: KeyTable[] = [];
   readonly #target: Int32Array[] = [];
   readonly #signed: Uint8Array[] = [];
+  /** Per prefix: the last header seen (after the prefix) and its columns' name indices. */
+  readonly #header: (Uint8Array | null)[] = [];
+  readonly #cols: Int32Array[] = [];
 
   /** `signed`: keys whose value may be negative (`Tcp.MaxConn`). */
   constructor(table: CounterTable, prefixes: readonly string[], signed: readonly string[] = []) {
@@ -200,6 +203,8 @@ export class PairParser {
       this.#names.push(new KeyTable(names));
       this.#target.push(Int32Array.from(names, (n) => table.indexOf(`${p}.${n}`)));
       this.#signed.push(Uint8Array.from(names, (n) => signed.includes(`${p}.${n}`) ? 1 : 0));
+      this.#header.push(null);
+      this.#cols.push(new Int32Array(0));
     }
   }
 
@@ -220,16 +225,23 @@ export class PairParser {
         h.nextLine();
         continue;
       }
+      // The header's names, from the prefix to the end of the line.
+      const hs = h.pos;
+      let he = hs;
+      while (he < n && buf[he] !== 10) he++;
       // The value line follows and starts with the same prefix.
       v.pos = h.pos;
       if (!v.nextLine() || !v.word() || !bytesSame(buf, h.ws, h.we, v.ws, v.we)) {
         h.nextLine();
         continue;
       }
-      const names = this.#names[p], target = this.#target[p], signed = this.#signed[p];
-      while (h.word()) {
+      // Kernels do not change a header between reads: map its columns once, compare bytes after.
+      const cached = this.#header[p];
+      if (cached === null || !bytesEqualTo(buf, hs, he, cached)) this.#mapColumns(p, buf, hs, he, h);
+      const cols = this.#cols[p], target = this.#target[p], signed = this.#signed[p];
+      for (let c = 0; c < cols.length; c++) {
         if (!v.word()) break;
-        const k = names.find(buf, h.ws, h.we);
+        const k = cols[c];
         if (k >= 0) values[target[k]] = signed[k] === 1 ? wordInt(v) : v.wordUint();
       }
       // Continue after the value line.
@@ -237,6 +249,22 @@ export class PairParser {
       h.nextLine();
     }
   }
+
+  /** Slow path: which known name each header column holds (-1: none), for header `buf[hs..he)`. */
+  #mapColumns(p: number, buf: Uint8Array, hs: number, he: number, h: Scanner): void {
+    const names = this.#names[p];
+    const cols: number[] = [];
+    h.pos = hs;
+    while (h.word()) cols.push(names.find(buf, h.ws, h.we));
+    this.#cols[p] = Int32Array.from(cols);
+    this.#header[p] = buf.slice(hs, he);
+  }
+}
+
+function bytesEqualTo(buf: Uint8Array, start: number, end: number, b: Uint8Array): boolean {
+  if (end - start !== b.length) return false;
+  for (let i = 0; i < b.length; i++) if (buf[start + i] !== b[i]) return false;
+  return true;
 }
 
 /**

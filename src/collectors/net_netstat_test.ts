@@ -11,6 +11,10 @@ const scenarios: { name: string; path: string }[] = [
     name: "SYN cookies start mid-run and add their chart; no snmp6 means no ipv6 charts",
     path: "net_netstat/syn_flood_without_ipv6",
   },
+  {
+    name: "ICMP types that appear change the IcmpMsg header between reads",
+    path: "net_netstat/icmp_types_appear",
+  },
 ];
 
 for (const s of scenarios) {
