@@ -81,6 +81,16 @@ export function defineChart(
   return { chart, dims: out };
 }
 
+/**
+ * Sets a host variable (`$tcp_max_connections`, ...) and, when its value changed, tells the host's
+ * observers, so that a stream sends it upstream at once (as Netdata's rrdvar_custom_host_variable_set()).
+ */
+export function setHostVariable(host: Host, name: string, value: number): void {
+  if (host.variables.get(name) === value) return;
+  host.variables.set(name, value);
+  for (const o of host.observers) o.hostVariableChanged?.(name, value);
+}
+
 /** Marks a chart obsolete (its source vanished) and tells observers. */
 export function obsoleteChart(chart: Chart | null): void {
   if (chart === null || chart.obsolete) return;

@@ -7,7 +7,16 @@
  */
 
 import type { Chart, Dimension, Host } from "../host/mod.ts";
-import { type ChartSpec, defineChart, type DimSpec, NO, type Origin, PLUGIN_PROC, YES } from "./_helper.ts";
+import {
+  type ChartSpec,
+  defineChart,
+  type DimSpec,
+  NO,
+  type Origin,
+  PLUGIN_PROC,
+  setHostVariable,
+  YES,
+} from "./_helper.ts";
 import { DEFAULTS, type EnableLookup } from "./_table.ts";
 import type { Collector } from "./mod.ts";
 import { ProcFile, readSmallFile, Scanner } from "./proc_file.ts";
@@ -146,7 +155,7 @@ export class ConntrackCollector implements Collector {
     if (this.#sinceMaxUs >= MAX_EVERY_US) {
       this.#sinceMaxUs = 0;
       const max = readSmallFile(this.#maxPath);
-      if (max !== null && /^\d+$/.test(max)) host.variables.set("netfilter_conntrack_max", Number(max));
+      if (max !== null && /^\d+$/.test(max)) setHostVariable(host, "netfilter_conntrack_max", Number(max));
     }
 
     if (this.#doSockets) {

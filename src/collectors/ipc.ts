@@ -11,7 +11,16 @@
  */
 
 import type { Chart, Dimension, Host } from "../host/mod.ts";
-import { type ChartSpec, defineChart, NO, obsoleteChart, type Origin, PLUGIN_PROC, YES } from "./_helper.ts";
+import {
+  type ChartSpec,
+  defineChart,
+  NO,
+  obsoleteChart,
+  type Origin,
+  PLUGIN_PROC,
+  setHostVariable,
+  YES,
+} from "./_helper.ts";
 import { DEFAULTS, type EnableLookup } from "./_table.ts";
 import type { Collector } from "./mod.ts";
 import { ProcFile, readSmallFile, Scanner } from "./proc_file.ts";
@@ -130,8 +139,8 @@ export class IpcCollector implements Collector {
       const w = (readSmallFile(this.#limitsPath) ?? "").split(/\s+/);
       if (w.length >= 4) {
         this.#limitsAgeSec = 0;
-        host.variables.set("ipc_semaphores_max", Number.parseInt(w[1], 10) || 0);
-        host.variables.set("ipc_semaphores_arrays_max", Number.parseInt(w[3], 10) || 0);
+        setHostVariable(host, "ipc_semaphores_max", Number.parseInt(w[1], 10) || 0);
+        setHostVariable(host, "ipc_semaphores_arrays_max", Number.parseInt(w[3], 10) || 0);
       }
     }
     const f = this.#sem!;

@@ -1,5 +1,6 @@
 import { assert } from "../../tests/_helpers/assert.ts";
 import { copyTree, makeHost, T0, TESTDATA } from "./_fixture.ts";
+import { setHostVariable } from "./_helper.ts";
 import { createCollectors, Scheduler } from "./mod.ts";
 
 Deno.test("createCollectors() skips a collector whose file is missing and keeps the others", () => {
@@ -123,4 +124,19 @@ Deno.test("createCollectors() leaves out what netdata.conf turns off and hands t
   } finally {
     Deno.removeSync(tmp, { recursive: true });
   }
+});
+
+Deno.test("setHostVariable() tells the host's observers when a value changes, once", () => {
+  const host = makeHost({ us: T0 * 1e6 });
+  const seen: string[] = [];
+  host.observers.push({
+    chartDefined() {},
+    roundDone() {},
+    hostVariableChanged: (name, value) => seen.push(`${name}=${value}`),
+  });
+  setHostVariable(host, "tcp_max_orphans", 4096);
+  setHostVariable(host, "tcp_max_orphans", 4096);
+  setHostVariable(host, "tcp_max_orphans", 8192);
+  assert.deepEqual(seen, ["tcp_max_orphans=4096", "tcp_max_orphans=8192"]);
+  assert.equal(host.variables.get("tcp_max_orphans"), 8192);
 });

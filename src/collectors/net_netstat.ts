@@ -7,7 +7,7 @@
  */
 
 import type { Host } from "../host/mod.ts";
-import { type Origin, PLUGIN_PROC } from "./_helper.ts";
+import { type Origin, PLUGIN_PROC, setHostVariable } from "./_helper.ts";
 import { CounterTable, type EnableLookup, KeyValueParser, PairParser, type TableGroup } from "./_table.ts";
 import type { Collector } from "./mod.ts";
 import { ProcFile, Scanner } from "./proc_file.ts";
@@ -1278,7 +1278,7 @@ export class NetstatCollector implements Collector {
     if (this.#snmp !== null) {
       n = this.#snmp.read();
       this.#pairs.parse(this.#snmp.bytes, n, this.#h, this.#v, v);
-      host.variables.set("tcp_max_connections", v[this.#maxConn]);
+      setHostVariable(host, "tcp_max_connections", v[this.#maxConn]);
     }
     if (this.#snmp6 !== null) {
       n = this.#snmp6.read();

@@ -7,7 +7,7 @@
  */
 
 import type { Host } from "../host/mod.ts";
-import { type ChartSpec, type Origin, pageSize, PLUGIN_PROC } from "./_helper.ts";
+import { type ChartSpec, type Origin, pageSize, PLUGIN_PROC, setHostVariable } from "./_helper.ts";
 import {
   CounterTable,
   type EnableLookup,
@@ -172,14 +172,14 @@ export class SockstatCollector implements Collector {
   /** Slow path (once a minute): the kernel's TCP limits as host variables, in KiB for tcp_mem. */
   #readConstants(host: Host): void {
     const orphans = readSmallFile(this.#procRoot + "/sys/net/ipv4/tcp_max_orphans");
-    if (orphans !== null && /^\d+$/.test(orphans)) host.variables.set("tcp_max_orphans", Number(orphans));
+    if (orphans !== null && /^\d+$/.test(orphans)) setHostVariable(host, "tcp_max_orphans", Number(orphans));
     const mem = readSmallFile(this.#procRoot + "/sys/net/ipv4/tcp_mem");
     if (mem !== null) {
       const [low, pressure, high] = mem.split(/\s+/).map((w) => Number.parseInt(w, 10) || 0);
       const kib = this.#page / 1024;
-      host.variables.set("tcp_mem_low", (low ?? 0) * kib);
-      host.variables.set("tcp_mem_pressure", (pressure ?? 0) * kib);
-      host.variables.set("tcp_mem_high", (high ?? 0) * kib);
+      setHostVariable(host, "tcp_mem_low", (low ?? 0) * kib);
+      setHostVariable(host, "tcp_mem_pressure", (pressure ?? 0) * kib);
+      setHostVariable(host, "tcp_mem_high", (high ?? 0) * kib);
     }
   }
 }
