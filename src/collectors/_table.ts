@@ -12,7 +12,7 @@
 
 import type { Algorithm, Chart, Dimension, Host } from "../host/mod.ts";
 import { AUTO, type ChartSpec, defineChart, NO, type Origin, YES } from "./_helper.ts";
-import { KeyTable, type Scanner } from "./proc_file.ts";
+import { bytesEqual, KeyTable, type Scanner } from "./proc_file.ts";
 
 /** `[source key, dimension id, name (null: the id), algorithm, multiplier, divisor]`. */
 export type TableDim = readonly [
@@ -237,7 +237,7 @@ export class PairParser {
       }
       // Kernels do not change a header between reads: map its columns once, compare bytes after.
       const cached = this.#header[p];
-      if (cached === null || !bytesEqualTo(buf, hs, he, cached)) this.#mapColumns(p, buf, hs, he, h);
+      if (cached === null || !bytesEqual(buf, hs, he, cached)) this.#mapColumns(p, buf, hs, he, h);
       const cols = this.#cols[p], target = this.#target[p], signed = this.#signed[p];
       for (let c = 0; c < cols.length; c++) {
         if (!v.word()) break;
@@ -259,12 +259,6 @@ export class PairParser {
     this.#cols[p] = Int32Array.from(cols);
     this.#header[p] = buf.slice(hs, he);
   }
-}
-
-function bytesEqualTo(buf: Uint8Array, start: number, end: number, b: Uint8Array): boolean {
-  if (end - start !== b.length) return false;
-  for (let i = 0; i < b.length; i++) if (buf[start + i] !== b[i]) return false;
-  return true;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Chart, Dimension, Host } from "../host/mod.ts";
 import { AUTO, defineChart, NO, type Origin, PLUGIN_PROC, YES } from "./_helper.ts";
 import { DEFAULTS, type EnableLookup } from "./_table.ts";
 import type { Collector } from "./mod.ts";
-import { latin1, ProcFile, Scanner } from "./proc_file.ts";
+import { bytesEqual, latin1, ProcFile, Scanner } from "./proc_file.ts";
 
 /** Netdata's MAX_INTERRUPT_NAME. */
 const MAX_NAME = 50;
@@ -66,12 +66,6 @@ class Irq {
     this.values = new Float64Array(cpus);
     this.coreDims = new Array<Dimension | null>(cpus).fill(null);
   }
-}
-
-function sameBytes(buf: Uint8Array, start: number, end: number, b: Uint8Array): boolean {
-  if (end - start !== b.length) return false;
-  for (let i = 0; i < b.length; i++) if (buf[start + i] !== b[i]) return false;
-  return true;
 }
 
 /** Netdata's name of a numbered interrupt: `<last word>_<id>`, cut to 50 characters. */
@@ -137,7 +131,7 @@ class PerCpuIrqCollector implements Collector {
       if (!s.word()) continue;
       const idStart = s.ws, idEnd = s.we;
       const rest = s.wordsLeft();
-      let changed = !sameBytes(buf, idStart, idEnd, irq.idBytes);
+      let changed = !bytesEqual(buf, idStart, idEnd, irq.idBytes);
       if (changed) {
         irq.idBytes = buf.slice(idStart, idEnd);
         irq.id = latin1(buf, idStart, idEnd);
@@ -153,7 +147,7 @@ class PerCpuIrqCollector implements Collector {
       if (this.#kind.deviceNames && c0 >= 48 && c0 <= 57 && cpus + 1 < rest) {
         s.skipWords(rest - cpus - 1);
         s.word();
-        if (changed || !sameBytes(buf, s.ws, s.we, irq.deviceBytes)) {
+        if (changed || !bytesEqual(buf, s.ws, s.we, irq.deviceBytes)) {
           irq.deviceBytes = buf.slice(s.ws, s.we);
           irq.name = interruptName(s.wordString(), irq.id);
           changed = true;
