@@ -3,8 +3,8 @@
  * test: it runs netdata with its proc, diskspace, timex and idlejitter plugins, streaming to a
  * fake parent here that accepts it (protocol version 960: no compression, no replication), keeps
  * every CHART / CLABEL / DIMENSION / VARIABLE line it sends for `--seconds`, and at the end copies
- * the /proc and /sys files our collectors read (three snapshots one second apart) into a fixture
- * scenario, so that the charts and the files come from the same moment.
+ * the /proc files our collectors read (three snapshots one second apart) and the /sys files (one)
+ * into a fixture scenario, so that the charts and the files come from the same moment.
  *
  *   deno run -A tests/tools/record_netdata_charts.ts --seconds 40 \
  *     --out tests/fixtures/netdata-1.37.1/proc-chart-definitions.txt \
@@ -48,6 +48,44 @@ export const PROC_FILES = [
   "sysvipc/shm",
   "sysvipc/msg",
 ];
+
+/**
+ * What our collectors read under /sys, as `<directory pattern>/<file>` where `*` matches one entry:
+ * block devices, network interfaces, zram, hwmon sensors, NUMA nodes.
+ */
+export const SYS_FILES = [
+  "block/*/dev",
+  "block/*/mm_stat",
+  "devices/virtual/block/*/dev",
+  "class/net/*/operstate",
+  "class/net/*/mtu",
+  "class/net/*/carrier",
+  "class/net/*/duplex",
+  "class/net/*/speed",
+  "devices/virtual/net/*/ifindex",
+  "class/hwmon/*/name",
+  "class/hwmon/*/temp1_input",
+  "devices/system/node/*/cpulist",
+];
+
+/** Expands one `*` per path part against the real /sys. */
+function expand(pattern: string, root = "/sys"): string[] {
+  let paths = [""];
+  for (const part of pattern.split("/")) {
+    const next: string[] = [];
+    for (const p of paths) {
+      if (part !== "*") {
+        next.push(`${p}/${part}`);
+        continue;
+      }
+      try {
+        for (const e of Deno.readDirSync(root + p)) next.push(`${p}/${e.name}`);
+      } catch { /* no such directory */ }
+    }
+    paths = next;
+  }
+  return paths.map((p) => p.slice(1));
+}
 
 const KEY = "11111111-2222-3333-4444-555555555555";
 
@@ -117,6 +155,12 @@ async function main(): Promise<void> {
     if (values.snapshot) {
       for (let k = 0; k < 3; k++) {
         for (const f of PROC_FILES) copyFile(`/proc/${f}`, `${values.snapshot}/proc${k}/${f}`);
+        // sysfs changes little: one copy, beside the /proc snapshots.
+        if (k === 0) {
+          for (const f of SYS_FILES.flatMap((p) => expand(p))) {
+            copyFile(`/sys/${f}`, `${values.snapshot}/sys/${f}`);
+          }
+        }
         if (k < 2) await new Promise((r) => setTimeout(r, 1000));
       }
     }
