@@ -49,7 +49,7 @@ export class PressureCollector implements Collector {
   readonly #resources: Resource[] = [];
   readonly #scan = new Scanner("=");
 
-  /** @throws {Deno.errors.NotFound} when none of the three files can be opened. */
+  /** @throws {Error} when none of the three files can be opened and read (no PSI, or PSI off). */
   constructor(opts: { procRoot: string; updateEvery: number; enable?: EnableLookup }) {
     this.updateEvery = Math.max(opts.updateEvery, MIN_PRESSURE_UPDATE_EVERY);
     this.#origin = { plugin: PLUGIN_PROC, module: MODULE, updateEvery: this.updateEvery };
@@ -60,6 +60,15 @@ export class PressureCollector implements Collector {
       try {
         file = new ProcFile(`${opts.procRoot}/pressure/${r.name}`, 256);
       } catch (e) {
+        lastError = e;
+        continue;
+      }
+      try {
+        // A kernel built with PSI off by default (Raspberry Pi OS without psi=1 on the command
+        // line) has the files, but reading them fails with EOPNOTSUPP: no such resource.
+        file.read();
+      } catch (e) {
+        file.close();
         lastError = e;
         continue;
       }

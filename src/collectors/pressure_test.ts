@@ -1,5 +1,5 @@
 import { assert } from "../../tests/_helpers/assert.ts";
-import { runScenario } from "./_fixture.ts";
+import { runScenario, TESTDATA } from "./_fixture.ts";
 import { PressureCollector } from "./pressure.ts";
 
 const scenarios: { name: string; path: string }[] = [
@@ -25,5 +25,12 @@ Deno.test("PressureCollector throws when no pressure file exists (createCollecto
   assert.throws(
     () => new PressureCollector({ procRoot: "/nonexistent", updateEvery: 1 }),
     Deno.errors.NotFound,
+  );
+});
+
+Deno.test("PressureCollector throws when the files exist but cannot be read (PSI off, as on Raspberry Pi OS)", () => {
+  // Directories stand for files whose read fails (the kernel answers EOPNOTSUPP).
+  assert.throws(() =>
+    new PressureCollector({ procRoot: TESTDATA + "pressure/raspberry_pi_psi_off/proc0", updateEvery: 1 })
   );
 });
