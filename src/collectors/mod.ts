@@ -6,7 +6,7 @@
  * One collector per Netdata module, named after it: /proc/stat (cpu.ts), /proc/uptime, /proc/loadavg,
  * /proc/meminfo (memory.ts), /proc/vmstat, /proc/pressure, /proc/interrupts and /proc/softirqs
  * (interrupts.ts), /proc/diskstats, /proc/net/dev, /proc/net/netstat (+ snmp, snmp6: net_netstat.ts),
- * /proc/net/sockstat(6) (sockstat.ts), /proc/net/softnet_stat (softnet.ts), /proc/net/stat/nf_conntrack
+ * /proc/net/wireless, /proc/net/sockstat(6) (sockstat.ts), /proc/net/softnet_stat (softnet.ts), /proc/net/stat/nf_conntrack
  * (conntrack.ts), entropy, ipc, /sys/block/zram, diskspace, idlejitter, python.d's sensors, plus the
  * agent's own statistics (self.ts). Table-driven counter files share _table.ts; netdata.conf's
  * switches reach them through switches.ts.
@@ -49,6 +49,7 @@ import { collectorOn, type CollectorSwitches, optionLookup } from "./switches.ts
 import { UptimeCollector } from "./uptime.ts";
 import { PressureCollector } from "./pressure.ts";
 import { VmstatCollector } from "./vmstat.ts";
+import { WirelessCollector } from "./wireless.ts";
 import { InterruptsCollector, SoftirqsCollector } from "./interrupts.ts";
 import { Sockstat6Collector, SockstatCollector } from "./sockstat.ts";
 import { SoftnetCollector } from "./softnet.ts";
@@ -127,6 +128,7 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
     ["proc:/proc/diskstats", () => new DiskstatsCollector(base)],
     ["proc:/proc/net/dev", () => new NetDevCollector(base)],
     ["proc:/proc/net/netstat", () => new NetstatCollector(base)],
+    ["proc:/proc/net/wireless", () => new WirelessCollector(base)],
     ["proc:/proc/pressure", () => new PressureCollector(base)],
     ["proc:/proc/vmstat", () => new VmstatCollector(base)],
     ["proc:/proc/interrupts", () => new InterruptsCollector(base)],

@@ -44,6 +44,7 @@ const PROC_JOBS: Record<string, string> = {
   "proc:/proc/vmstat": "vmstat",
   "proc:/proc/meminfo": "meminfo",
   "proc:/sys/block/zram": "zram",
+  "proc:/proc/net/wireless": "netwireless",
   "proc:/proc/net/sockstat": "sockstat",
   "proc:/proc/net/sockstat6": "sockstat6",
   "proc:/proc/net/netstat": "netstat",

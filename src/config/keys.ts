@@ -202,7 +202,7 @@ export const COLLECTOR_KEYS: Record<string, readonly string[]> = {
   plugins: words(`proc | diskspace | idlejitter | python.d`),
   "plugin:proc": words(`/proc/stat | /proc/uptime | /proc/loadavg | /proc/sys/kernel/random/entropy_avail |
     /proc/pressure | /proc/interrupts | /proc/softirqs | /proc/vmstat | /proc/meminfo | /sys/block/zram |
-    /proc/net/dev | /proc/net/sockstat | /proc/net/sockstat6 | /proc/net/netstat | /proc/net/softnet_stat |
+    /proc/net/dev | /proc/net/wireless | /proc/net/sockstat | /proc/net/sockstat6 | /proc/net/netstat | /proc/net/softnet_stat |
     /proc/net/stat/conntrack | /proc/diskstats | ipc`),
   "plugin:proc:/proc/net/netstat": words(
     `bandwidth | input errors | multicast bandwidth | broadcast bandwidth |
@@ -230,6 +230,8 @@ export const COLLECTOR_KEYS: Record<string, readonly string[]> = {
   "plugin:proc:/proc/net/sockstat6": words(`ipv6 TCP sockets | ipv6 UDP sockets | ipv6 UDPLITE sockets |
     ipv6 RAW sockets | ipv6 FRAG sockets`),
   "plugin:proc:/proc/net/softnet_stat": words(`softnet_stat per core`),
+  "plugin:proc:/proc/net/wireless": words(`status for all interfaces | quality for all interfaces |
+    discarded packets for all interfaces | missed beacon for all interface`),
   "plugin:proc:/proc/net/stat/nf_conntrack": words(`netfilter new connections | netfilter connection changes |
     netfilter connection expectations | netfilter connection searches | netfilter errors | netfilter connections`),
   "plugin:proc:ipc": words(`message queues | semaphore totals | shared memory totals`),
@@ -245,7 +247,7 @@ export const COLLECTOR_UNUSED_KEYS: Record<string, readonly string[]> = {
     go.d | charts.d | node.d | checks | freeipmi | xenstat | cups | netdata monitoring |
     enable running new plugins | check for new plugins every`),
   "plugin:proc": words(`/sys/kernel/mm/ksm | /sys/devices/system/edac/mc | /sys/devices/system/node |
-    /proc/pagetypeinfo | /proc/net/wireless | /proc/net/sctp/snmp | /proc/net/ip_vs/stats | /sys/class/infiniband |
+    /proc/pagetypeinfo | /proc/net/sctp/snmp | /proc/net/ip_vs/stats | /sys/class/infiniband |
     /proc/net/stat/synproxy | /proc/mdstat | /proc/net/rpc/nfsd | /proc/net/rpc/nfs | /proc/spl/kstat/zfs/arcstats |
     /proc/spl/kstat/zfs/pool/state | /sys/fs/btrfs | /sys/class/power_supply | netdata server resources`),
   "plugin:proc:/proc/net/netstat": words(`filename to monitor`),
@@ -258,6 +260,7 @@ export const COLLECTOR_UNUSED_KEYS: Record<string, readonly string[]> = {
   "plugin:proc:/proc/net/sockstat": words(`filename to monitor | update constants every`),
   "plugin:proc:/proc/net/sockstat6": words(`filename to monitor`),
   "plugin:proc:/proc/net/softnet_stat": words(`filename to monitor`),
+  "plugin:proc:/proc/net/wireless": words(`filename to monitor`),
   "plugin:proc:/proc/net/stat/nf_conntrack": words(`filename to monitor`),
   "plugin:proc:ipc": words(
     `msg filename to monitor | shm filename to monitor | max dimensions in memory allowed`,

@@ -276,6 +276,7 @@ const OUR_PROC_FILES = [
   "/proc/meminfo",
   "/sys/block/zram",
   "/proc/net/dev",
+  "/proc/net/wireless",
   "/proc/net/sockstat",
   "/proc/net/sockstat6",
   "/proc/net/netstat",
