@@ -191,7 +191,11 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     keepMeta(host);
   }
   let metaTimer: ReturnType<typeof setInterval> | undefined;
-  const collectors = createCollectors({ procRoot: g.procRoot, updateEvery: g.updateEvery });
+  const collectors = createCollectors({
+    procRoot: g.procRoot,
+    updateEvery: g.updateEvery,
+    switches: config.collectors,
+  });
   const scheduler = new Scheduler(local, collectors, { updateEverySec: g.updateEvery });
   const senders = new StreamSenders({
     config,

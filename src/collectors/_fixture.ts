@@ -11,7 +11,8 @@
  *   "obsolete": ["<ids marked obsolete>"] }
  * ```
  *
- * Snapshot k is collected at T + k seconds (whole seconds, `deltaUs` 1e6 after the first), so a
+ * Snapshot k is collected at T + k seconds (whole seconds, `deltaUs` 1e6 after the first; a
+ * `stepSec` option spaces them wider), so a
  * chart with update every 1 stores the value computed from snapshots k-1 and k at slot T + k
  * exactly (the pipeline's interpolation then has nothing to spread). `values` are those of the
  * last snapshot's slot (for update every 5, slot T + 5 holds snapshot 5's values); null is a gap.
@@ -45,7 +46,13 @@ export function copyTree(from: string, to: string): void {
   for (const e of Deno.readDirSync(from)) {
     const src = `${from}/${e.name}`, dst = `${to}/${e.name}`;
     if (e.isDirectory) copyTree(src, dst);
-    // writeFileSync truncates an existing file, so a reader holding it open sees the new bytes.
+    else if (e.isSymlink) {
+      // sysfs links (device, subsystem) keep their relative targets.
+      try {
+        Deno.removeSync(dst);
+      } catch { /* not there yet */ }
+      Deno.symlinkSync(Deno.readLinkSync(src), dst);
+    } // writeFileSync truncates an existing file, so a reader holding it open sees the new bytes.
     else if (e.isFile) Deno.writeFileSync(dst, Deno.readFileSync(src));
   }
 }
@@ -89,7 +96,10 @@ export interface ScenarioRun {
 export function runScenario(
   path: string,
   make: (roots: { procRoot: string; sysRoot: string; updateEvery: number }) => Collector,
+  opts: { stepSec?: number } = {},
 ): ScenarioRun {
+  // stepSec: seconds between snapshots, for collectors that run less often than every second.
+  const step = opts.stepSec ?? 1;
   const dir = TESTDATA + path;
   const n = snapshots(dir);
   assert.ok(n >= 1, `${path}: no proc0/`);
@@ -109,11 +119,11 @@ export function runScenario(
         copyTree(`${dir}/proc${k}`, procRoot);
         if (isDir(`${dir}/sys${k}`)) copyTree(`${dir}/sys${k}`, sysRoot);
       }
-      clock.us = (T0 + k) * 1_000_000;
-      collector.collect(host, k === 0 ? 0 : 1_000_000);
+      clock.us = (T0 + k * step) * 1_000_000;
+      collector.collect(host, k === 0 ? 0 : step * 1_000_000);
     }
     const expected = JSON.parse(Deno.readTextFileSync(`${dir}/expected.json`)) as Expected;
-    const lastSec = T0 + n - 1;
+    const lastSec = T0 + (n - 1) * step;
     checkExpected(host, expected, lastSec, path);
     return { host, collector, expected, lastSec };
   } finally {

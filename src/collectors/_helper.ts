@@ -81,6 +81,16 @@ export function defineChart(
   return { chart, dims: out };
 }
 
+/**
+ * Sets a host variable (`$tcp_max_connections`, ...) and, when its value changed, tells the host's
+ * observers, so that a stream sends it upstream at once (as Netdata's rrdvar_custom_host_variable_set()).
+ */
+export function setHostVariable(host: Host, name: string, value: number): void {
+  if (host.variables.get(name) === value) return;
+  host.variables.set(name, value);
+  for (const o of host.observers) o.hostVariableChanged?.(name, value);
+}
+
 /** Marks a chart obsolete (its source vanished) and tells observers. */
 export function obsoleteChart(chart: Chart | null): void {
   if (chart === null || chart.obsolete) return;
@@ -94,3 +104,22 @@ export const NO = 0;
 export const YES = 1;
 /** CONFIG_BOOLEAN_AUTO: the chart starts when its values are first non-zero. */
 export const AUTO = 2;
+
+/**
+ * The kernel's page size in bytes (Netdata's `sysconf(_SC_PAGESIZE)`), from the first
+ * `KernelPageSize` of `<procRoot>/self/smaps`; 4096 when it cannot be read. Read once, at start.
+ */
+export function pageSize(procRoot: string): number {
+  try {
+    const f = Deno.openSync(procRoot + "/self/smaps");
+    try {
+      const buf = new Uint8Array(16384);
+      const n = f.readSync(buf) ?? 0;
+      const m = /KernelPageSize:\s+(\d+) kB/.exec(new TextDecoder().decode(buf.subarray(0, n)));
+      if (m) return Number(m[1]) * 1024;
+    } finally {
+      f.close();
+    }
+  } catch { /* fall through */ }
+  return 4096;
+}

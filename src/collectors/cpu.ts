@@ -5,7 +5,14 @@
  */
 
 import type { Chart, Dimension, Host } from "../host/mod.ts";
-import { defineChart, type DimSpec, obsoleteChart, type Origin, PLUGIN_PROC } from "./_helper.ts";
+import {
+  defineChart,
+  type DimSpec,
+  obsoleteChart,
+  type Origin,
+  PLUGIN_PROC,
+  setHostVariable,
+} from "./_helper.ts";
 import type { Collector } from "./collector.ts";
 import { KeyTable, ProcFile, Scanner } from "./proc_file.ts";
 
@@ -167,7 +174,7 @@ export class CpuCollector implements Collector {
       if (c !== undefined && !c.seen) obsoleteChart(c.chart);
     }
     // Netdata starts from the configured processor count; the last "cpuN" line wins.
-    if (cpus[0] !== undefined && coresFound > 0) host.variables.set("active_processors", coresFound);
+    if (cpus[0] !== undefined && coresFound > 0) setHostVariable(host, "active_processors", coresFound);
   }
 
   close(): void {

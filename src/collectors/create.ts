@@ -1,17 +1,33 @@
 /**
- * The collector factory: every collector whose /proc file opens, then the agent's own statistics.
+ * The collector factory: every collector whose source opens and that netdata.conf leaves on, then the
+ * agent's own statistics.
  * @module
  */
 
-import { getLogger } from "@logtape/logtape";
 import type { Collector } from "./collector.ts";
+import { getLogger } from "@logtape/logtape";
 import { CpuCollector } from "./cpu.ts";
 import { DiskstatsCollector } from "./diskstats.ts";
 import { LoadavgCollector } from "./loadavg.ts";
 import { MemoryCollector } from "./memory.ts";
 import { NetDevCollector } from "./net_dev.ts";
+import { NetstatCollector } from "./net_netstat.ts";
 import { SelfCollector, type SelfStats } from "./self.ts";
+import { collectorOn, type CollectorSwitches, optionLookup } from "./switches.ts";
 import { UptimeCollector } from "./uptime.ts";
+import { PressureCollector } from "./pressure.ts";
+import { VmstatCollector } from "./vmstat.ts";
+import { WirelessCollector } from "./wireless.ts";
+import { InterruptsCollector, SoftirqsCollector } from "./interrupts.ts";
+import { Sockstat6Collector, SockstatCollector } from "./sockstat.ts";
+import { SoftnetCollector } from "./softnet.ts";
+import { EntropyCollector } from "./entropy.ts";
+import { ConntrackCollector } from "./conntrack.ts";
+import { IpcCollector } from "./ipc.ts";
+import { ZramCollector } from "./zram.ts";
+import { DiskspaceCollector } from "./diskspace.ts";
+import { IdlejitterCollector } from "./idlejitter.ts";
+import { SensorsCollector } from "./sensors.ts";
 
 /** Options for {@link createCollectors}. */
 export interface CollectorsOptions {
@@ -25,6 +41,8 @@ export interface CollectorsOptions {
   selfStats?: SelfStats;
   /** Whether to add the agent's own charts (default true). */
   self?: boolean;
+  /** netdata.conf's `[plugins]`, `[plugin:proc]` and `[plugin:proc:*]` switches (default: all on, defaults). */
+  switches?: CollectorSwitches;
 }
 
 /**
@@ -36,7 +54,7 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
   const procRoot = (opts.procRoot ?? "/proc").replace(/\/+$/, "") || "/";
   const sysRoot = opts.sysRoot ?? defaultSysRoot(procRoot);
   const updateEvery = opts.updateEvery;
-  const base = { procRoot, sysRoot, updateEvery };
+  const base = { procRoot, sysRoot, updateEvery, enable: optionLookup(opts.switches) };
   const makers: [string, () => Collector][] = [
     ["proc:/proc/stat", () => new CpuCollector(base)],
     ["proc:/proc/uptime", () => new UptimeCollector(base)],
@@ -44,9 +62,29 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
     ["proc:/proc/meminfo", () => new MemoryCollector(base)],
     ["proc:/proc/diskstats", () => new DiskstatsCollector(base)],
     ["proc:/proc/net/dev", () => new NetDevCollector(base)],
+    ["proc:/proc/net/netstat", () => new NetstatCollector(base)],
+    ["proc:/proc/net/wireless", () => new WirelessCollector(base)],
+    ["proc:/proc/pressure", () => new PressureCollector(base)],
+    ["proc:/proc/vmstat", () => new VmstatCollector(base)],
+    ["proc:/proc/interrupts", () => new InterruptsCollector(base)],
+    ["proc:/proc/softirqs", () => new SoftirqsCollector(base)],
+    ["proc:/proc/net/sockstat", () => new SockstatCollector(base)],
+    ["proc:/proc/net/sockstat6", () => new Sockstat6Collector(base)],
+    ["proc:/proc/net/softnet_stat", () => new SoftnetCollector(base)],
+    ["proc:/proc/sys/kernel/random/entropy_avail", () => new EntropyCollector(base)],
+    ["proc:/proc/net/stat/nf_conntrack", () => new ConntrackCollector(base)],
+    ["proc:ipc", () => new IpcCollector(base)],
+    ["proc:/sys/block/zram", () => new ZramCollector(base)],
+    ["diskspace", () => new DiskspaceCollector(base)],
+    ["idlejitter", () => new IdlejitterCollector(base)],
+    ["python.d:sensors", () => new SensorsCollector(base)],
   ];
   const out: Collector[] = [];
   for (const [name, make] of makers) {
+    if (!collectorOn(opts.switches, name)) {
+      log.info("Collector {name} is off in netdata.conf", { name });
+      continue;
+    }
     try {
       out.push(make());
     } catch (err) {

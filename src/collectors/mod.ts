@@ -3,9 +3,13 @@
  * contexts, types, priorities, dimensions and `_collect_plugin` / `_collect_module` labels), and
  * the scheduler that runs them.
  *
- * One collector per /proc file: /proc/stat (cpu.ts), /proc/uptime (uptime.ts), /proc/loadavg
- * (loadavg.ts), /proc/meminfo (memory.ts), /proc/diskstats (diskstats.ts), /proc/net/dev
- * (net_dev.ts), plus the agent's own statistics (self.ts).
+ * One collector per Netdata module, named after it: /proc/stat (cpu.ts), /proc/uptime, /proc/loadavg,
+ * /proc/meminfo (memory.ts), /proc/vmstat, /proc/pressure, /proc/interrupts and /proc/softirqs
+ * (interrupts.ts), /proc/diskstats, /proc/net/dev, /proc/net/netstat (+ snmp, snmp6: net_netstat.ts),
+ * /proc/net/wireless, /proc/net/sockstat(6) (sockstat.ts), /proc/net/softnet_stat (softnet.ts), /proc/net/stat/nf_conntrack
+ * (conntrack.ts), entropy, ipc, /sys/block/zram, diskspace, idlejitter, python.d's sensors, plus the
+ * agent's own statistics (self.ts). Table-driven counter files share _table.ts; netdata.conf's
+ * switches reach them through switches.ts.
  *
  * Invariants:
  * - A collector opens its /proc file once (at construction) and re-reads it every tick into a
@@ -36,3 +40,4 @@ export type { Collector, CollectorTiming } from "./collector.ts";
 export { type CollectorsOptions, createCollectors } from "./create.ts";
 export { Scheduler, type SchedulerOptions } from "./scheduler.ts";
 export { processStats, type SelfStats } from "./self.ts";
+export type { CollectorSwitches } from "./switches.ts";

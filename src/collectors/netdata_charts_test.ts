@@ -1,13 +1,14 @@
 /**
  * Every chart the collectors define on this machine's snapshot must match, field by field, the
- * CHART / DIMENSION / CLABEL lines a real Netdata 1.37.1 streamed from this machine
+ * CHART / DIMENSION / CLABEL lines a real Netdata 1.37.1 streamed from this machine, its host
+ * VARIABLEs (the limits alarms use) and the chart variable pidmax
  * (tests/fixtures/netdata-1.37.1/proc-chart-definitions.txt), and every chart Netdata made from
  * the same sources must be made by us.
  *
- * The fixture lists each distinct line once: a DIMENSION or CLABEL line identical to an earlier
- * one is left out, so a chart's own lines there are a subset of its real ones (cpu.cpu0 shows no
- * DIMENSION at all). Hence: our lines must all exist somewhere in the fixture, and the lines
- * under a chart's CHART must all be ours, in our order.
+ * The fixture holds every definition line Netdata sent (tests/tools/record_netdata_charts.ts), and
+ * all/this_machine's /proc snapshots come from the same run. The rules still allow a fixture
+ * that leaves repeated lines out: our lines must all exist somewhere in the fixture, and the
+ * lines under a chart's CHART must all be ours, in our order.
  */
 
 import { assert } from "../../tests/_helpers/assert.ts";
@@ -26,7 +27,7 @@ const OURS_ONLY: Record<string, string> = {
 /** Charts whose fixture dimensions may be a superset of ours. */
 const SUBSET_DIMS: Record<string, string> = {
   "netdata.workers_busy_time_by_type_proc":
-    "Netdata has a dimension per proc.plugin module; we have 5 modules",
+    "Netdata has a dimension per proc.plugin module; we have 18 of its 33",
 };
 
 /** Netdata modules (and netdata "stats" charts) we implement: all their fixture charts must exist. */
@@ -37,7 +38,21 @@ const OUR_MODULES = new Set([
   "/proc/meminfo",
   "/proc/diskstats",
   "/proc/net/dev",
+  "/proc/net/netstat",
+  "/proc/pressure",
+  "/proc/vmstat",
+  "/proc/interrupts",
+  "/proc/softirqs",
+  "/proc/net/sockstat",
+  "/proc/net/sockstat6",
+  "/proc/net/softnet_stat",
+  "/proc/sys/kernel/random/entropy_avail",
+  "/proc/net/stat/nf_conntrack",
+  "ipc",
+  "/sys/block/zram",
 ]);
+/** Netdata plugins other than proc.plugin that we implement whole. */
+const OUR_PLUGINS = new Set(["diskspace.plugin", "idlejitter.plugin"]);
 const OUR_STATS = [
   "netdata.server_cpu",
   "netdata.uptime",
@@ -78,6 +93,8 @@ function parseFixture(text: string) {
   const charts = new Map<string, FixtureChart>();
   const dimLines = new Set<string>();
   const labelLines = new Set<string>();
+  const hostVariables = new Map<string, number>();
+  const chartVariables = new Map<string, number>();
   let cur: FixtureChart | null = null;
   for (const line of text.split("\n")) {
     const t = tokenize(line);
@@ -87,6 +104,9 @@ function parseFixture(text: string) {
     } else if (t[0] === "DIMENSION") {
       cur?.dims.push(t.slice(1));
       dimLines.add(dimKey(t.slice(1)));
+    } else if (t[0] === "VARIABLE" && t[3] === "=") {
+      // VARIABLE HOST|CHART name = value (CHART ones came inside BEGIN/END, which the fixture leaves out).
+      (t[1] === "HOST" ? hostVariables : chartVariables).set(t[2], Number(t[4]));
     } else if (t[0] === "CLABEL" && t.length === 4) {
       // Netdata streams RRDLABEL_FLAG_PERMANENT (1 << 29) with the source: compare the source bits.
       const l = [t[1], t[2], String(Number(t[3]) & 0xff)];
@@ -94,7 +114,7 @@ function parseFixture(text: string) {
       labelLines.add(l.join("\u0000"));
     }
   }
-  return { charts, dimLines, labelLines };
+  return { charts, dimLines, labelLines, hostVariables, chartVariables };
 }
 
 function words(options: string): string[] {
@@ -153,7 +173,7 @@ const FIELD_NAMES = [
   "module",
 ];
 
-Deno.test("every chart matches Netdata 1.37.1's CHART, DIMENSION and CLABEL lines from this machine", () => {
+Deno.test("every chart matches Netdata 1.37.1's CHART, DIMENSION, CLABEL and VARIABLE lines from this machine", () => {
   const fixture = parseFixture(Deno.readTextFileSync(FIXTURE));
   const scenario = TESTDATA + "all/this_machine";
   const tmp = Deno.makeTempDirSync({ prefix: "collectors-" });
@@ -235,11 +255,22 @@ Deno.test("every chart matches Netdata 1.37.1's CHART, DIMENSION and CLABEL line
     }
     for (const [id, f] of fixture.charts) {
       const ours = (f.fields[10] === "proc.plugin" && OUR_MODULES.has(f.fields[11])) ||
-        OUR_STATS.includes(id);
+        OUR_PLUGINS.has(f.fields[10]) || OUR_STATS.includes(id);
       if (ours && !host.charts.has(id)) {
         problems.push(`${id}: Netdata made it from ${f.fields[11]}, we did not`);
       }
     }
+    // The variables alarms use: the same names and values (the kernel's limits of this machine).
+    for (const [k, v] of fixture.hostVariables) {
+      if (host.variables.get(k) !== v) {
+        problems.push(`host variable ${k} is ${host.variables.get(k)}, Netdata has ${v}`);
+      }
+    }
+    for (const k of host.variables.keys()) {
+      if (!fixture.hostVariables.has(k)) problems.push(`host variable ${k} is not in the fixture`);
+    }
+    const pidmax = host.charts.get("system.active_processes")?.variables.get("pidmax");
+    if (pidmax !== fixture.chartVariables.get("pidmax")) problems.push(`chart variable pidmax is ${pidmax}`);
     assert.deepEqual(problems, []);
   } finally {
     for (const c of collectors) c.close();

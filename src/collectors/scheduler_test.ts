@@ -2,7 +2,7 @@ import { configure, type LogRecord, reset } from "@logtape/logtape";
 import { assert } from "../../tests/_helpers/assert.ts";
 import type { Chart, Dimension, Host } from "../host/mod.ts";
 import { makeHost, T0 } from "./_fixture.ts";
-import type { Collector, CollectorTiming } from "./mod.ts";
+import type { Collector, CollectorTiming } from "./collector.ts";
 import { Scheduler } from "./scheduler.ts";
 
 /** A collector that records its calls and can be told to fail. */

@@ -29,14 +29,31 @@ export const processStats: SelfStats = {
   memory: () => Deno.memoryUsage(),
 };
 
-/** Netdata's worker job names of the /proc modules ("proc" worker) and of the netdev thread. */
+/**
+ * Netdata's worker job names of the /proc modules ("proc" worker), in Netdata's module order (the
+ * dimensions' order), and of the netdev thread.
+ */
 const PROC_JOBS: Record<string, string> = {
   "proc:/proc/stat": "stat",
   "proc:/proc/uptime": "uptime",
   "proc:/proc/loadavg": "loadavg",
+  "proc:/proc/sys/kernel/random/entropy_avail": "entropy",
+  "proc:/proc/pressure": "pressure",
+  "proc:/proc/interrupts": "interrupts",
+  "proc:/proc/softirqs": "softirqs",
+  "proc:/proc/vmstat": "vmstat",
   "proc:/proc/meminfo": "meminfo",
+  "proc:/sys/block/zram": "zram",
+  "proc:/proc/net/wireless": "netwireless",
+  "proc:/proc/net/sockstat": "sockstat",
+  "proc:/proc/net/sockstat6": "sockstat6",
+  "proc:/proc/net/netstat": "netstat",
+  "proc:/proc/net/softnet_stat": "softnet",
+  "proc:/proc/net/stat/nf_conntrack": "conntrack",
   "proc:/proc/diskstats": "diskstats",
+  "proc:ipc": "ipc",
 };
+const JOB_ORDER = Object.keys(PROC_JOBS);
 const NETDEV_JOB = "proc:/proc/net/dev";
 
 interface Group {
@@ -133,7 +150,8 @@ export class SelfCollector implements Collector {
 
   #collectTimings(host: Host, deltaUs: number): void {
     if (this.#proc === null) {
-      const proc = this.#timings.filter((t) => PROC_JOBS[t.name] !== undefined);
+      const proc = this.#timings.filter((t) => PROC_JOBS[t.name] !== undefined)
+        .sort((a, b) => JOB_ORDER.indexOf(a.name) - JOB_ORDER.indexOf(b.name));
       const netdev = this.#timings.filter((t) => t.name === NETDEV_JOB);
       if (proc.length > 0) {
         const g = defineChart(

@@ -36,6 +36,7 @@ import {
   WEB_ACLS,
 } from "./schema.ts";
 import type { AgentConfig, BindSpec, ConfigProblem, Role } from "./types.ts";
+import { isCollectorSection } from "./collectors_conf.ts";
 
 /** Reads `[global]`, with `[db]` and `[logs]` keys that every part reads. */
 export function readGlobal(
@@ -276,6 +277,7 @@ export function checkAgentLeftovers(agent: Doc, problems: ConfigProblem[]): void
   const file = agent.ini.file;
   for (const section of agent.ini.sections) {
     const used = AGENT_KEYS[section.name];
+    if (!used && isCollectorSection(section.name)) continue; // reported by readCollectors()
     if (!used) {
       const trimmed = section.name.trim().toLowerCase();
       const near = trimmed in AGENT_KEYS

@@ -80,6 +80,21 @@ export function dumpConfig(config: AgentConfig, opts: DumpOptions = {}): string 
 
     out.push("", "[logs]");
     put("logs", "level", g.logLevel);
+
+    // Collector switches: only those a file set (every other one keeps the collector's default).
+    const c = config.collectors;
+    if (c !== undefined) {
+      const section = (name: string, entries: [string, string][]) => {
+        if (entries.length === 0) return;
+        out.push("", `[${name}]`);
+        for (const [k, v] of entries) line(k, v);
+      };
+      section("plugins", Object.entries(c.plugins).map(([k, v]) => [k, yesNo(v)]));
+      section("plugin:proc", Object.entries(c.modules).map(([k, v]) => [k, yesNo(v)]));
+      for (const [name, opts] of Object.entries(c.options)) {
+        section(`plugin:proc:${name}`, Object.entries(opts));
+      }
+    }
   }
   if (which === "all") out.push("", "# ---------------- stream.conf ----------------");
   if (which !== "agent") {

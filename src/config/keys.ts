@@ -191,3 +191,80 @@ export const RECEIVER_UNUSED_KEYS = words(`multiple connections | host tags | is
 
 /** Names of the template sections in the stock stream.conf. */
 export const RECEIVER_TEMPLATES = new Set(["API_KEY", "MACHINE_GUID"]);
+
+/**
+ * netdata.conf's collector switches that the agent reads: `[plugins]` (whole plugins), `[plugin:proc]`
+ * (proc modules, by Netdata's module name) and the options of `[plugin:proc:<module>]` sections
+ * (yes, no or auto), as Netdata 1.37.1 names them. `[plugin:proc:diskspace:<mount point>]` sections
+ * take {@link DISKSPACE_MOUNT_KEYS}.
+ */
+export const COLLECTOR_KEYS: Record<string, readonly string[]> = {
+  plugins: words(`proc | diskspace | idlejitter | python.d`),
+  "plugin:proc": words(`/proc/stat | /proc/uptime | /proc/loadavg | /proc/sys/kernel/random/entropy_avail |
+    /proc/pressure | /proc/interrupts | /proc/softirqs | /proc/vmstat | /proc/meminfo | /sys/block/zram |
+    /proc/net/dev | /proc/net/wireless | /proc/net/sockstat | /proc/net/sockstat6 | /proc/net/netstat | /proc/net/softnet_stat |
+    /proc/net/stat/conntrack | /proc/diskstats | ipc`),
+  "plugin:proc:/proc/net/netstat": words(
+    `bandwidth | input errors | multicast bandwidth | broadcast bandwidth |
+    multicast packets | broadcast packets | ECN packets | TCP memory pressures | TCP connection aborts |
+    TCP reorders | TCP out-of-order queue | TCP SYN cookies | TCP SYN queue | TCP accept queue`,
+  ),
+  "plugin:proc:/proc/net/snmp": words(`ipv4 packets | ipv4 fragments sent | ipv4 fragments assembly |
+    ipv4 errors | ipv4 ICMP packets | ipv4 ICMP messages | ipv4 TCP connections | ipv4 TCP packets |
+    ipv4 TCP errors | ipv4 TCP opens | ipv4 TCP handshake issues | ipv4 UDP packets | ipv4 UDP errors |
+    ipv4 UDPLite packets`),
+  "plugin:proc:/proc/net/snmp6": words(`bandwidth | ipv6 packets | ipv6 fragments sent |
+    ipv6 fragments assembly | ipv6 errors | ipv6 UDP packets | ipv6 UDP errors | ipv6 UDPlite packets |
+    ipv6 UDPlite errors | multicast bandwidth | broadcast bandwidth | multicast packets | icmp | icmp redirects |
+    icmp errors | icmp echos | icmp group membership | icmp router | icmp neighbor | icmp mldv2 | icmp types | ect`),
+  "plugin:proc:/proc/pressure": words(`enable cpu some pressure | enable cpu full pressure |
+    enable memory some pressure | enable memory full pressure | enable io some pressure | enable io full pressure`),
+  "plugin:proc:/proc/vmstat": words(`swap i/o | disk i/o | memory page faults | out of memory kills |
+    system-wide numa metric summary`),
+  "plugin:proc:/proc/interrupts": words(`interrupts per core`),
+  "plugin:proc:/proc/softirqs": words(`interrupts per core`),
+  "plugin:proc:/proc/net/sockstat": words(
+    `ipv4 sockets | ipv4 TCP sockets | ipv4 TCP memory | ipv4 UDP sockets |
+    ipv4 UDP memory | ipv4 UDPLITE sockets | ipv4 RAW sockets | ipv4 FRAG sockets | ipv4 FRAG memory`,
+  ),
+  "plugin:proc:/proc/net/sockstat6": words(`ipv6 TCP sockets | ipv6 UDP sockets | ipv6 UDPLITE sockets |
+    ipv6 RAW sockets | ipv6 FRAG sockets`),
+  "plugin:proc:/proc/net/softnet_stat": words(`softnet_stat per core`),
+  "plugin:proc:/proc/net/wireless": words(`status for all interfaces | quality for all interfaces |
+    discarded packets for all interfaces | missed beacon for all interface`),
+  "plugin:proc:/proc/net/stat/nf_conntrack": words(`netfilter new connections | netfilter connection changes |
+    netfilter connection expectations | netfilter connection searches | netfilter errors | netfilter connections`),
+  "plugin:proc:ipc": words(`message queues | semaphore totals | shared memory totals`),
+  "plugin:proc:diskspace": words(`space usage for all disks | inodes usage for all disks`),
+};
+
+/** Keys of a `[plugin:proc:diskspace:<mount point>]` section. */
+export const DISKSPACE_MOUNT_KEYS = words(`space usage | inodes usage`);
+
+/** Netdata 1.37.1's keys of those sections that the agent does not use (warnings). */
+export const COLLECTOR_UNUSED_KEYS: Record<string, readonly string[]> = {
+  plugins: words(`timex | apps | cgroups | tc | ebpf | statsd | slabinfo | perf | fping | ioping | nfacct |
+    go.d | charts.d | node.d | checks | freeipmi | xenstat | cups | netdata monitoring |
+    enable running new plugins | check for new plugins every`),
+  "plugin:proc": words(`/sys/kernel/mm/ksm | /sys/devices/system/edac/mc | /sys/devices/system/node |
+    /proc/pagetypeinfo | /proc/net/sctp/snmp | /proc/net/ip_vs/stats | /sys/class/infiniband |
+    /proc/net/stat/synproxy | /proc/mdstat | /proc/net/rpc/nfsd | /proc/net/rpc/nfs | /proc/spl/kstat/zfs/arcstats |
+    /proc/spl/kstat/zfs/pool/state | /sys/fs/btrfs | /sys/class/power_supply | netdata server resources`),
+  "plugin:proc:/proc/net/netstat": words(`filename to monitor`),
+  "plugin:proc:/proc/net/snmp": words(`filename to monitor`),
+  "plugin:proc:/proc/net/snmp6": words(`filename to monitor`),
+  "plugin:proc:/proc/pressure": words(`base path of pressure metrics`),
+  "plugin:proc:/proc/vmstat": words(`filename to monitor`),
+  "plugin:proc:/proc/interrupts": words(`filename to monitor`),
+  "plugin:proc:/proc/softirqs": words(`filename to monitor`),
+  "plugin:proc:/proc/net/sockstat": words(`filename to monitor | update constants every`),
+  "plugin:proc:/proc/net/sockstat6": words(`filename to monitor`),
+  "plugin:proc:/proc/net/softnet_stat": words(`filename to monitor`),
+  "plugin:proc:/proc/net/wireless": words(`filename to monitor`),
+  "plugin:proc:/proc/net/stat/nf_conntrack": words(`filename to monitor`),
+  "plugin:proc:ipc": words(
+    `msg filename to monitor | shm filename to monitor | max dimensions in memory allowed`,
+  ),
+  "plugin:proc:diskspace": words(`exclude space metrics on paths | exclude space metrics on filesystems |
+    remove charts of unmounted disks | update every | check for new mount points every`),
+};

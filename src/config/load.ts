@@ -18,6 +18,7 @@
 import agentConfText from "../../conf/agent.conf" with { type: "text" };
 import streamConfText from "../../conf/stream.conf" with { type: "text" };
 import { checkAgentLeftovers, readDb, readDirectories, readGlobal, readWeb } from "./agent_conf.ts";
+import { readCollectors } from "./collectors_conf.ts";
 import { parseIni } from "./ini.ts";
 import { ROLES } from "./keys.ts";
 import { type ConfigOverrides, deepFreeze, Doc, FrozenMap, q, Resolver } from "./resolver.ts";
@@ -130,6 +131,7 @@ export function buildConfig(opts: BuildOptions): LoadResult {
     db: readDb(agent, r),
     stream: sender,
     receivers: new FrozenMap(receivers.map((rs) => [rs.name, rs] as const)),
+    collectors: readCollectors(agent, r.problems),
     sources: new FrozenMap(r.sources),
   };
   checkAgentLeftovers(agent, r.problems);

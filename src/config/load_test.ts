@@ -211,6 +211,21 @@ Deno.test("buildConfig() resolves defaults, roles, files and overrides", async (
       },
     },
     {
+      name: "collector switches: plugins, proc modules and module options",
+      opts: testCase("good/collector_switches.conf"),
+      want: {
+        "collectors": {
+          plugins: { idlejitter: false },
+          modules: { "/proc/net/stat/conntrack": false },
+          options: {
+            "/proc/net/netstat": { "bandwidth": "yes", "TCP SYN cookies": "no" },
+            "/proc/interrupts": { "interrupts per core": "auto" },
+            "diskspace:/boot": { "space usage": "no" },
+          },
+        },
+      },
+    },
+    {
       name: "values keep # and quotes verbatim",
       opts: testCase("good/netdata_sections.conf"),
       want: { "global.hostname": "box#1" },

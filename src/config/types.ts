@@ -142,6 +142,9 @@ export interface ReceiverSection {
   line: number;
 }
 
+/** A collector option's value in netdata.conf (Netdata's CONFIG_BOOLEAN_YES / _NO / _AUTO). */
+export type CollectorSwitch = "yes" | "no" | "auto";
+
 /** The effective configuration. */
 export interface AgentConfig {
   /** The `--role` given. */
@@ -202,6 +205,15 @@ export interface AgentConfig {
   stream: StreamSenderConfig;
   /** Receiver sections by name, in file order. */
   receivers: ReadonlyMap<string, ReceiverSection>;
+  /**
+   * netdata.conf's collector switches that a file sets: `[plugins] <plugin>`, `[plugin:proc] <module>`
+   * and `[plugin:proc:<section>] <option>` (section without the `plugin:proc:` prefix).
+   */
+  collectors?: {
+    plugins: Readonly<Record<string, boolean>>;
+    modules: Readonly<Record<string, boolean>>;
+    options: Readonly<Record<string, Readonly<Record<string, CollectorSwitch>>>>;
+  };
   /**
    * Where each effective value came from, by `section/key` (canonical Netdata names, e.g.
    * `db/mode`): `file:line`, `default`, `default for --role parent`, or a flag such as `--port`.

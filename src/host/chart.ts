@@ -43,6 +43,8 @@ export interface ChartObserver {
   roundDone(chart: Chart, deltaUs: number): void;
   /** The host's labels were replaced (a child's `OVERWRITE labels`). */
   hostLabelsChanged?(): void;
+  /** A host variable (`VARIABLE HOST`) got a new value; Netdata sends it upstream at once. */
+  hostVariableChanged?(name: string, value: number): void;
 }
 
 /** Context the chart needs from its host. */

@@ -27,6 +27,7 @@ import {
   encodeHostLabels,
   encodeHostVariables,
   encodeRound,
+  formatDouble,
 } from "./encode.ts";
 import {
   buildStreamRequest,
@@ -266,6 +267,10 @@ export class Sender implements ChartObserver {
     if (this.#connected && (this.#caps & CAP_HLABELS) !== 0) {
       this.#enqueue(encodeHostLabels(this.#o.host), false);
     }
+  }
+
+  hostVariableChanged(name: string, value: number): void {
+    if (this.#connected) this.#enqueue(`VARIABLE HOST ${name} = ${formatDouble(value)}\n`, false);
   }
 
   #matches(chart: Chart): boolean {

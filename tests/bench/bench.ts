@@ -215,12 +215,13 @@ async function benchFootprint(seconds: number): Promise<void> {
     return;
   }
   await benchNetdata("netdata", {});
-  // The same /proc files as ours, Netdata's own monitoring charts off: dimension for dimension.
+  // The same sources as ours (proc modules, diskspace, idlejitter), Netdata's own monitoring charts
+  // off: dimension for dimension.
   await benchNetdata("netdata-same-files", {
     extraConf: "[plugin:proc]\n" +
       NETDATA_PROC_MODULES.filter((m) => !OUR_PROC_FILES.includes(m)).map((m) => `    ${m} = no\n`).join("") +
-      "[plugins]\n    netdata monitoring = no\n",
-    collectIdlejitter: false,
+      "[plugins]\n    netdata monitoring = no\n    diskspace = yes\n",
+    collectIdlejitter: true,
   });
 }
 
@@ -262,13 +263,29 @@ const NETDATA_PROC_MODULES = [
   "ipc",
   "/sys/class/power_supply",
 ];
+/** The proc.plugin modules our collectors implement. */
 const OUR_PROC_FILES = [
   "/proc/stat",
   "/proc/uptime",
   "/proc/loadavg",
+  "/proc/sys/kernel/random/entropy_avail",
+  "/proc/pressure",
+  "/proc/interrupts",
+  "/proc/softirqs",
+  "/proc/vmstat",
   "/proc/meminfo",
-  "/proc/diskstats",
+  "/sys/block/zram",
   "/proc/net/dev",
+  "/proc/net/wireless",
+  "/proc/net/sockstat",
+  "/proc/net/sockstat6",
+  "/proc/net/netstat",
+  "/proc/net/snmp",
+  "/proc/net/snmp6",
+  "/proc/net/softnet_stat",
+  "/proc/net/stat/conntrack",
+  "/proc/diskstats",
+  "ipc",
 ];
 
 async function benchNetdata(
