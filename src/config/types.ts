@@ -6,6 +6,7 @@
 
 import type { MemoryMode } from "../store/mod.ts";
 import type { SimplePattern } from "../util/patterns.ts";
+import type { ExportingConfig } from "./exporting_types.ts";
 
 /** What `--role` picks defaults for. */
 export type Role = "standalone" | "child" | "parent" | "proxy";
@@ -147,7 +148,7 @@ export interface AgentConfig {
   /** The `--role` given. */
   role: Role;
   /** Files that were read (absent when the embedded defaults were used). */
-  files: { agent?: string; stream?: string };
+  files: { agent?: string; stream?: string; exporting?: string };
   /** `[global]`, plus `[db]` and `[logs]` keys that every part reads. */
   global: {
     hostname: string;
@@ -200,6 +201,8 @@ export interface AgentConfig {
   };
   /** stream.conf `[stream]`. */
   stream: StreamSenderConfig;
+  /** exporting.conf. Always set by `loadConfig()`. */
+  exporting?: ExportingConfig;
   /** Receiver sections by name, in file order. */
   receivers: ReadonlyMap<string, ReceiverSection>;
   /**
