@@ -1,0 +1,225 @@
+/**
+ * The exporting engine: every `update every` seconds of each connector instance, a round reads
+ * every exported host's charts (this agent and, on a parent, its children, per `send hosts
+ * matching`) and hands each dimension's value to the instance's formatter; the batch goes into
+ * the instance's on-disk queue for {@link Delivery}.
+ *
+ * Rounds are aligned to the instance's `update every` and cover `(previous before, before]`, as
+ * Netdata's `mark_scheduled_instances()` and `exporting_calculate_value_from_stored_data()`
+ * define them. Beyond Netdata: a round that is late (a busy event loop, or the agent was down)
+ * is not merged into the next one but run on its own, from the store, so every series gets one
+ * point per `update every` with nothing skipped; the last round done is kept on disk, so a
+ * restarted agent continues where it stopped (at most `buffer on failures` rounds back).
+ * @module
+ */
+
+import type { Logger } from "@logtape/logtape";
+import type { ExportingInstanceConfig } from "../config/exporting_types.ts";
+import type { Host, Hosts } from "../host/mod.ts";
+import { compileSimplePattern, type SimplePattern } from "../util/patterns.ts";
+import type { ExportHost, Formatter } from "./format.ts";
+import type { Delivery } from "./instance.ts";
+import { storedValue } from "./value.ts";
+
+/** Rounds one tick runs at most, so a long catch-up does not stall the event loop. */
+const MAX_ROUNDS_PER_TICK = 120;
+
+/** One instance as the engine drives it. */
+export interface EngineInstance {
+  config: ExportingInstanceConfig;
+  formatter: Formatter;
+  delivery: Delivery;
+  /** Where the last round's `before` is kept (a small text file). */
+  stateFile: string;
+}
+
+/** Per-instance round counters. */
+export interface RoundStats {
+  /** Rounds run, and the `before` of the last one (epoch s). */
+  rounds: number;
+  lastBeforeSec: number;
+  /** Samples and bytes formatted (queued) so far. */
+  bufferedSamples: number;
+  bufferedBytes: number;
+}
+
+/** Options of {@link ExportingEngine}. */
+export interface EngineOptions {
+  hosts: Hosts;
+  instances: EngineInstance[];
+  logger: Logger;
+  /** Wall clock, epoch ms (tests inject one). */
+  nowMs?: () => number;
+}
+
+class Runner {
+  readonly stats: RoundStats = { rounds: 0, lastBeforeSec: 0, bufferedSamples: 0, bufferedBytes: 0 };
+  readonly charts: SimplePattern;
+  readonly hosts: SimplePattern;
+  readonly collected: boolean;
+  readonly buf = new Float64Array(1024);
+  readonly exportHosts = new Map<Host, ExportHost>();
+
+  constructor(readonly i: EngineInstance) {
+    this.charts = compileSimplePattern(i.config.sendChartsMatching);
+    this.hosts = compileSimplePattern(i.config.sendHostsMatching);
+    this.collected = i.config.dataSource === "as collected";
+  }
+}
+
+function readState(file: string): number {
+  try {
+    const v = Number(Deno.readTextFileSync(file).trim());
+    return Number.isSafeInteger(v) && v > 0 ? v : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs the rounds of every instance; see the module doc. */
+export class ExportingEngine {
+  readonly #o: EngineOptions;
+  readonly #runners: Runner[];
+  readonly #now: () => number;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(o: EngineOptions) {
+    this.#o = o;
+    this.#now = o.nowMs ?? Date.now;
+    this.#runners = o.instances.map((i) => new Runner(i));
+  }
+
+  /** Round counters per instance, in config order. */
+  roundStats(): RoundStats[] {
+    return this.#runners.map((r) => r.stats);
+  }
+
+  /** Loads where each instance stopped, then runs rounds on a timer. */
+  start(): void {
+    const nowSec = Math.floor(this.#now() / 1000);
+    for (const r of this.#runners) {
+      const ue = r.i.config.updateEverySec;
+      const aligned = nowSec - (nowSec % ue);
+      const saved = readState(r.i.stateFile);
+      const oldest = aligned - ue * r.i.config.bufferOnFailures;
+      // As collected there is only the last value: nothing to catch up.
+      r.stats.lastBeforeSec = !r.collected && saved > oldest && saved <= aligned ? saved : aligned;
+      if (saved !== 0 && r.stats.lastBeforeSec === saved && saved < aligned) {
+        this.#o.logger.info("Exporting [{instance}]: continuing from {before}, {rounds} rounds to catch up", {
+          instance: r.i.config.section,
+          before: saved,
+          rounds: (aligned - saved) / ue,
+        });
+      }
+      r.i.delivery.start();
+    }
+    this.#schedule();
+  }
+
+  /** Stops the rounds and the deliveries (queues stay on disk). */
+  async stop(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await Promise.all(this.#runners.map((r) => r.i.delivery.stop()));
+  }
+
+  #schedule(): void {
+    // Wake shortly after each second so rounds run right after their aligned time.
+    const now = this.#now();
+    this.#timer = setTimeout(() => {
+      this.tick();
+      if (this.#timer !== undefined) this.#schedule();
+    }, 1000 - (now % 1000) + 50);
+  }
+
+  /** Runs every round that is due (public for tests). */
+  tick(): void {
+    const nowMs = this.#now();
+    const nowSec = Math.floor(nowMs / 1000);
+    for (const r of this.#runners) {
+      const ue = r.i.config.updateEverySec;
+      let done = 0;
+      while (r.stats.lastBeforeSec + ue <= nowSec && done < MAX_ROUNDS_PER_TICK) {
+        const before = r.stats.lastBeforeSec + ue;
+        try {
+          this.#round(r, before - ue, before);
+        } catch (e) {
+          this.#o.logger.error("Exporting [{instance}]: round at {before} failed: {error}", {
+            instance: r.i.config.section,
+            before,
+            error: e instanceof Error ? e.stack ?? e.message : String(e),
+          });
+        }
+        r.stats.lastBeforeSec = before;
+        done++;
+      }
+      if (done > 0) {
+        try {
+          Deno.writeTextFileSync(r.i.stateFile, `${r.stats.lastBeforeSec}\n`);
+        } catch { /* the queue's own errors are logged by it */ }
+      }
+    }
+  }
+
+  #exportHost(r: Runner, host: Host): ExportHost {
+    let h = r.exportHosts.get(host);
+    const c = r.i.config;
+    const name = host.isLocal ? c.hostname : host.hostname;
+    const labels: [string, string][] = [];
+    for (const [k, l] of host.labels) {
+      if (
+        (c.sendConfiguredLabels && (l.source & 2) !== 0) || (c.sendAutomaticLabels && (l.source & 1) !== 0)
+      ) {
+        labels.push([k, l.value]);
+      }
+    }
+    if (h === undefined) {
+      h = { host, name, labels };
+      r.exportHosts.set(host, h);
+    } else {
+      h.name = name;
+      h.labels = labels;
+    }
+    return h;
+  }
+
+  #round(r: Runner, afterSec: number, beforeSec: number): void {
+    const f = r.i.formatter;
+    const c = r.i.config;
+    const sum = c.dataSource === "sum";
+    f.begin(afterSec, beforeSec, beforeSec * 1000);
+    for (const host of this.#o.hosts.list()) {
+      if (r.hosts(host.isLocal ? "localhost" : host.hostname) !== true) continue;
+      if (!r.collected && host.store.mode === "none") continue;
+      f.startHost(this.#exportHost(r, host));
+      for (const chart of host.charts.values()) {
+        if (chart.obsolete || chart.dimensions.length === 0) continue;
+        if (r.charts(chart.id) !== true && r.charts(chart.name) !== true) continue;
+        f.startChart(chart);
+        for (const d of chart.dimensions) {
+          if (d.obsolete || (d.collections === 0 && d.lastCollectedUs === 0)) continue;
+          if (r.collected) {
+            const us = d.lastCollectedUs;
+            f.metric(d, d.lastCollected, Math.floor(us / 1e6), us / 1000);
+          } else {
+            const v = storedValue(
+              host.store,
+              d.seriesId,
+              chart.updateEvery,
+              { afterSec, beforeSec },
+              sum,
+              r.buf,
+            );
+            if (Number.isFinite(v.value)) f.metric(d, v.value, v.lastSec, v.lastSec * 1000);
+          }
+        }
+      }
+    }
+    const batch = f.end();
+    r.stats.rounds++;
+    if (batch === undefined) return;
+    r.stats.bufferedSamples += batch.samples;
+    r.stats.bufferedBytes += batch.payload.length;
+    r.i.delivery.enqueue(batch.payload, batch.samples, this.#now());
+  }
+}
