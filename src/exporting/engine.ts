@@ -18,17 +18,23 @@ import type { ExportingInstanceConfig } from "../config/exporting_types.ts";
 import type { Host, Hosts } from "../host/mod.ts";
 import { compileSimplePattern, type SimplePattern } from "../util/patterns.ts";
 import type { ExportHost, Formatter } from "./format.ts";
-import type { Delivery } from "./instance.ts";
 import { storedValue } from "./value.ts";
 
 /** Rounds one tick runs at most, so a long catch-up does not stall the event loop. */
 const MAX_ROUNDS_PER_TICK = 120;
 
+/** Where the engine puts an instance's batches ({@link Delivery} in the agent). */
+export interface BatchSink {
+  enqueue(payload: Uint8Array, samples: number, createdMs: number): void;
+  start(): void;
+  stop(): Promise<void>;
+}
+
 /** One instance as the engine drives it. */
 export interface EngineInstance {
   config: ExportingInstanceConfig;
   formatter: Formatter;
-  delivery: Delivery;
+  delivery: BatchSink;
   /** Where the last round's `before` is kept (a small text file). */
   stateFile: string;
 }
@@ -94,8 +100,15 @@ export class ExportingEngine {
     return this.#runners.map((r) => r.stats);
   }
 
-  /** Loads where each instance stopped, then runs rounds on a timer. */
+  /** Loads where each instance stopped, starts the deliveries, then runs rounds on a timer. */
   start(): void {
+    this.prepare();
+    for (const r of this.#runners) r.i.delivery.start();
+    this.#schedule();
+  }
+
+  /** Loads where each instance stopped (the first round is the next one due); see {@link tick}. */
+  prepare(): void {
     const nowSec = Math.floor(this.#now() / 1000);
     for (const r of this.#runners) {
       const ue = r.i.config.updateEverySec;
@@ -111,9 +124,7 @@ export class ExportingEngine {
           rounds: (aligned - saved) / ue,
         });
       }
-      r.i.delivery.start();
     }
-    this.#schedule();
   }
 
   /** Stops the rounds and the deliveries (queues stay on disk). */

@@ -89,6 +89,7 @@ export function createExporting(o: ExportingOptions): Exporting | undefined {
   const logger = getLogger(["agent", "exporting"]);
   const local = o.hosts.list()[0];
   const charts = new ExportingCharts(local, o.nowMs);
+  const deliveries: Delivery[] = [];
   const instances: EngineInstance[] = cfg.instances.map((c) => {
     const dir = `${o.config.directories.lib}/exporting/${dirName(c.section)}`;
     const queue = DiskQueue.open({
@@ -104,12 +105,13 @@ export function createExporting(o: ExportingOptions): Exporting | undefined {
       logger,
       ...(o.backlogBatchesPerSec ? { backlogBatchesPerSec: o.backlogBatchesPerSec } : {}),
     });
+    deliveries.push(delivery);
     return { config: c, formatter: createFormatter(c), delivery, stateFile: `${dir}/last_round` };
   });
   const engine = new ExportingEngine({ hosts: o.hosts, instances, logger, nowMs: o.nowMs });
   const rounds = engine.roundStats();
   instances.forEach((inst, k) =>
-    charts.add(inst.config.name, inst.delivery, () => rounds[k], 130610 + k * 10)
+    charts.add(inst.config.name, deliveries[k], () => rounds[k], 130610 + k * 10)
   );
   let timer: ReturnType<typeof setInterval> | undefined;
   const now = o.nowMs ?? Date.now;
@@ -137,13 +139,13 @@ export function createExporting(o: ExportingOptions): Exporting | undefined {
         "exporting-connectors": [...new Set(instances.map((i) => i.config.type))].join("|"),
         exporting: instances.map((inst, k) => {
           const c = inst.config;
-          const s = inst.delivery.stats;
-          const q = inst.delivery.queueStats();
+          const s = deliveries[k].stats;
+          const q = deliveries[k].queueStats();
           return {
             instance: c.section,
             type: c.type,
             destination: c.destination,
-            connected_to: inst.delivery.transport.connectedTo || null,
+            connected_to: deliveries[k].transport.connectedTo || null,
             update_every: c.updateEverySec,
             data_source: c.dataSource,
             rounds: rounds[k].rounds,
