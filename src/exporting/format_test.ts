@@ -1,10 +1,6 @@
 import { getLogger } from "@logtape/logtape";
 import { assert } from "../../tests/_helpers/assert.ts";
-import type {
-  ConnectorType,
-  ExportingDataSource,
-  ExportingInstanceConfig,
-} from "../config/exporting_types.ts";
+import type { ConnectorType, ExportingInstanceConfig } from "../config/exporting_types.ts";
 import { testHost } from "../host/_fixture.ts";
 import { type Chart, type Host, Hosts } from "../host/mod.ts";
 import { ExportingEngine } from "./engine.ts";
