@@ -152,9 +152,11 @@ Deno.test({
           60000,
           "the backlog to drain",
         );
-        // A window over the whole outage, from 5 s before the stop to 5 s after the restart.
-        const at = restartSec + 5;
-        const range = at - (stopSec - 5);
+        // A window over the whole outage, from 5 s before the stop to 5 s after the restart; half
+        // a second off the grid, so Prometheus 2 (both ends inclusive) and VictoriaMetrics (left end
+        // open) count the same seconds.
+        const range = restartSec + 5 - (stopSec - 5);
+        const at = restartSec + 5.5;
         for (const db of [prom, vm]) {
           const r = await promQuery(db, `count_over_time(${cpu}{dimension="user"}[${range}s])`, at);
           const counts = Object.fromEntries(r.map((s) => [s.metric.instance, Number(s.value[1])]));
