@@ -1,7 +1,7 @@
 import { assert } from "../../tests/_helpers/assert.ts";
 import { readExporting } from "./exporting_conf.ts";
 import { parseIni } from "./ini.ts";
-import { buildConfig } from "./load.ts";
+import { buildConfig, loadConfig } from "./load.ts";
 import { type ConfigProblem, formatProblem } from "./types.ts";
 
 function read(text: string) {
@@ -133,4 +133,22 @@ Deno.test("buildConfig() loads the embedded exporting.conf: disabled, no problem
   assert.deepEqual(problems.filter((p) => p.file === "embedded:exporting.conf"), []);
   assert.equal(config.exporting?.enabled, false);
   assert.deepEqual(config.exporting?.instances, []);
+});
+
+Deno.test("loadConfig() reads DIR/exporting.conf and reports its problems with the path", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "exporting-conf-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/exporting.conf`,
+      "[exporting:global]\n    enabled = yes\n[prometheus_remote_write:vm]\n    destination = vm:8428\n" +
+        "    update every = soon\n",
+    );
+    const { problems } = await loadConfig({ configDir: dir, role: "parent" });
+    assert.deepEqual(problems.map(formatProblem), [
+      `${dir}/exporting.conf:5: error: [prometheus_remote_write:vm] update every: Cannot parse "update every" in ` +
+      `[prometheus_remote_write:vm]: expected an integer, got "soon"`,
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
