@@ -9,7 +9,8 @@
  * define them. Beyond Netdata: a round that is late (a busy event loop, or the agent was down)
  * is not merged into the next one but run on its own, from the store, so every series gets one
  * point per `update every` with nothing skipped; the last round done is kept on disk, so a
- * restarted agent continues where it stopped (at most `buffer on failures` rounds back).
+ * restarted agent continues where it stopped (at most `buffer on failures` rounds back). As
+ * collected there is only each dimension's last value, so only the last round due runs.
  * @module
  */
 
@@ -150,6 +151,10 @@ export class ExportingEngine {
     for (const r of this.#runners) {
       const ue = r.i.config.updateEverySec;
       let done = 0;
+      // As collected there is only the last value: missed rounds would repeat it, so run the last.
+      if (r.collected && r.stats.lastBeforeSec + 2 * ue <= nowSec) {
+        r.stats.lastBeforeSec = nowSec - (nowSec % ue) - ue;
+      }
       while (r.stats.lastBeforeSec + ue <= nowSec && done < MAX_ROUNDS_PER_TICK) {
         const before = r.stats.lastBeforeSec + ue;
         try {
