@@ -253,22 +253,24 @@ function graphiteNames(lines: string[], host: string): Set<string> {
 
 Deno.test({
   name:
-    "exporting: graphite names of a netdata child through our proxy are those a netdata 1.37.1 parent writes",
+    "exporting: graphite, opentsdb and json lines of a netdata child through our proxy are those a netdata 1.37.1 parent writes",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const ours = lineListener();
-    const theirs = lineListener();
+    const ours = lineListener(), oursTsdb = lineListener(), oursJson = lineListener();
+    const theirs = lineListener(), theirsTsdb = lineListener(), theirsJson = lineListener();
     try {
       await withLab(async (lab) => {
-        const graphite = (port: number) =>
-          GLOBAL + `[graphite:g]\n    enabled = yes\n    destination = 127.0.0.1:${port}\n`;
+        const connectors = (g: number, o: number, j: number) =>
+          GLOBAL + `[graphite:g]\n    enabled = yes\n    destination = 127.0.0.1:${g}\n` +
+          `[opentsdb:o]\n    enabled = yes\n    destination = 127.0.0.1:${o}\n` +
+          `[json:j]\n    enabled = yes\n    destination = 127.0.0.1:${j}\n`;
         const upKey = crypto.randomUUID(), downKey = crypto.randomUUID();
         const parent = await lab.netdata({
           hostname: "nd-exp-p",
           collect: false,
           streamConf: receiverConf(upKey),
-          files: { "exporting.conf": graphite(theirs.port) },
+          files: { "exporting.conf": connectors(theirs.port, theirsTsdb.port, theirsJson.port) },
         });
         const proxy = await lab.agent("proxy", [
           "--role",
@@ -278,7 +280,7 @@ Deno.test({
           "--config",
           await lab.confDir({
             "stream.conf": senderConf(hostPort(parent.url), upKey) + "\n" + receiverConf(downKey),
-            "exporting.conf": graphite(ours.port),
+            "exporting.conf": connectors(ours.port, oursTsdb.port, oursJson.port),
           }),
         ]);
         await lab.netdata({ hostname: "nd-exp-c", streamConf: senderConf(hostPort(proxy.url), downKey) });
@@ -335,10 +337,43 @@ Deno.test({
             ),
           );
         assert.deepEqual([...shape(ours.lines)].sort(), [...shape(theirs.lines)].sort(), "system.cpu lines");
+        // OpenTSDB telnet: "put METRIC TIME VALUE host=HOST LABELS".
+        const tsdbShape = (lines: string[]) =>
+          new Set(
+            lines.filter((l) => l.startsWith("put netdata.system.cpu.") && l.includes(" host=nd-exp-c")).map((
+              l,
+            ) => l.replace(/^(put \S+) \d{10} -?\d+\.\d{7} /, "$1 TIME VALUE ")),
+          );
+        const tsdbWant = tsdbShape(theirsTsdb.lines);
+        assert.ok(
+          tsdbWant.size >= 5,
+          `netdata's opentsdb lines: ${theirsTsdb.lines.slice(0, 3).join(" | ")}`,
+        );
+        assert.deepEqual(
+          [...tsdbShape(oursTsdb.lines)].sort(),
+          [...tsdbWant].sort(),
+          "opentsdb system.cpu lines",
+        );
+        // JSON: one object per line, every field but value and timestamp the same.
+        const jsonShape = (lines: string[]) =>
+          new Set(
+            lines.filter((l) => l.includes('"hostname":"nd-exp-c"') && l.includes('"chart_id":"system.cpu"'))
+              .map((
+                l,
+              ) =>
+                l.replace(/"value":-?\d+\.\d{7},"timestamp": \d{10}\}$/, '"value":VALUE,"timestamp": TIME}')
+              ),
+          );
+        const jsonWant = jsonShape(theirsJson.lines);
+        assert.ok(jsonWant.size >= 5, `netdata's json lines: ${theirsJson.lines.slice(0, 2).join(" | ")}`);
+        assert.deepEqual(
+          [...jsonShape(oursJson.lines)].sort(),
+          [...jsonWant].sort(),
+          "json system.cpu lines",
+        );
       });
     } finally {
-      await ours.close();
-      await theirs.close();
+      for (const l of [ours, oursTsdb, oursJson, theirs, theirsTsdb, theirsJson]) await l.close();
     }
   },
 });
