@@ -1,7 +1,8 @@
 /**
  * Exporting into real databases, every process real and on 127.0.0.1: our parent with two
  * children remote-writing into Prometheus 2.42 and VictoriaMetrics 1.79 at once (and a second
- * parent into the same VictoriaMetrics), Prometheus stopped for a minute without a missing point,
+ * parent into the same VictoriaMetrics), graphite and opentsdb lines into VictoriaMetrics' own
+ * listeners, Prometheus stopped for a minute without a missing point,
  * and the graphite lines of a netdata child as our proxy writes them beside those of a netdata
  * 1.37.1 parent. They fail when prometheus, victoria-metrics or netdata is not installed
  * (`make test` installs them).
@@ -9,6 +10,7 @@
 import { assert } from "./_helpers/assert.ts";
 import { getJson, waitFor } from "./_helpers/agent.ts";
 import { receiverConf, senderConf, withLab } from "./_helpers/lab.ts";
+import { freePort } from "./_helpers/netdata.ts";
 import { promQuery, startPrometheus, startVictoriaMetrics, type TsdbProcess } from "./_helpers/tsdb.ts";
 
 const hostPort = (url: string) => new URL(url).host;
@@ -70,7 +72,8 @@ Deno.test({
       await withLab(async (lab) => {
         let prom = await startPrometheus();
         dbs.push(prom);
-        const vm = await startVictoriaMetrics();
+        const vmGraphite = freePort(), vmOpentsdb = freePort();
+        const vm = await startVictoriaMetrics({ graphitePort: vmGraphite, opentsdbPort: vmOpentsdb });
         dbs.push(vm);
         const key = crypto.randomUUID();
         const parent = await lab.agent("parent", [
@@ -81,7 +84,9 @@ Deno.test({
           "--config",
           await lab.confDir({
             "stream.conf": receiverConf(key),
-            "exporting.conf": GLOBAL + remoteWrite("prom", prom) + remoteWrite("vm", vm),
+            "exporting.conf": GLOBAL + remoteWrite("prom", prom) + remoteWrite("vm", vm) +
+              `[graphite:vmg]\n    destination = 127.0.0.1:${vmGraphite}\n` +
+              `[opentsdb:vmo]\n    destination = 127.0.0.1:${vmOpentsdb}\n`,
           }),
         ]);
         const children = ["exp-c1", "exp-c2"];
@@ -115,6 +120,21 @@ Deno.test({
             30000,
             `${cpu} of ${want.join(", ")} in ${db.url}`,
           );
+        }
+        // Graphite and OpenTSDB telnet lines into VictoriaMetrics' own listeners, every host.
+        for (const h of hosts) {
+          for (
+            const q of [
+              `{__name__="netdata.${h}.system.cpu.user"}`,
+              `{__name__="netdata.system.cpu.user",host="${h}"}`,
+            ]
+          ) {
+            await waitFor(
+              async () => (await promQuery(vm, q)).length === 1,
+              20000,
+              `${q} in VictoriaMetrics`,
+            );
+          }
         }
         // Under the names the parent's /api/v1/allmetrics?format=prometheus_all_hosts gives.
         const names = await allmetricsNames(parent.url);

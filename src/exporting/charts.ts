@@ -16,7 +16,7 @@
 
 import type { Chart, ChartDef, Dimension, DimensionDef, Host } from "../host/mod.ts";
 import type { RoundStats } from "./engine.ts";
-import type { Delivery } from "./instance.ts";
+import type { Delivery } from "./delivery.ts";
 
 type Dims = readonly (readonly [id: string, algorithm: DimensionDef["algorithm"], divisor: number])[];
 

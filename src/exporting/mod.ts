@@ -33,7 +33,7 @@ import { ExportingCharts } from "./charts.ts";
 import { type EngineInstance, ExportingEngine } from "./engine.ts";
 import { type Formatter, TextFormatter } from "./format.ts";
 import { RemoteWriteFormatter } from "./format_remote_write.ts";
-import { Delivery } from "./instance.ts";
+import { Delivery } from "./delivery.ts";
 import { DiskQueue } from "./queue.ts";
 import { createTransport } from "./transport.ts";
 

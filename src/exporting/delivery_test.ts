@@ -1,7 +1,7 @@
 import { getLogger } from "@logtape/logtape";
 import { assert } from "../../tests/_helpers/assert.ts";
 import type { ConnectorType, ExportingInstanceConfig } from "../config/exporting_types.ts";
-import { Delivery } from "./instance.ts";
+import { Delivery } from "./delivery.ts";
 import { DiskQueue } from "./queue.ts";
 import { createTransport } from "./transport.ts";
 
