@@ -100,43 +100,49 @@ export function benchExporting(
   const hosts = buildHosts(clock);
   const types: ConnectorType[] = ["prometheus_remote_write", "graphite", "opentsdb", "json"];
   for (const type of types) {
-    const dir = Deno.makeTempDirSync({ prefix: "bench-exporting-" });
     const cfg = config(type);
     const logger = getLogger(["agent", "bench"]);
-    const queue = DiskQueue.open({ dir, maxBytes: 1 << 30, maxRecords: 100000, logger });
-    let samples = 0, bytes = 0;
-    const engine = new ExportingEngine({
-      hosts,
-      instances: [{
-        config: cfg,
-        formatter: createFormatter(cfg),
-        delivery: {
-          enqueue(payload, n, createdMs) {
-            queue.append(payload, n, createdMs);
-            samples += n;
-            bytes += payload.length;
+    let best = 0, bytesPerSample = 0;
+    // Three laps (the first warms the JIT up); the best counts.
+    for (let lap = 0; lap < 3; lap++) {
+      const dir = Deno.makeTempDirSync({ prefix: "bench-exporting-" });
+      const queue = DiskQueue.open({ dir, maxBytes: 1 << 30, maxRecords: 100000, logger });
+      let samples = 0, bytes = 0;
+      const engine = new ExportingEngine({
+        hosts,
+        instances: [{
+          config: cfg,
+          formatter: createFormatter(cfg),
+          delivery: {
+            enqueue(payload, n, createdMs) {
+              queue.append(payload, n, createdMs);
+              samples += n;
+              bytes += payload.length;
+            },
+            start() {},
+            stop: () => Promise.resolve(),
           },
-          start() {},
-          stop: () => Promise.resolve(),
-        },
-        stateFile: `${dir}/last_round`,
-      }],
-      logger,
-      nowMs: () => clock.us / 1000,
-    });
-    // Rounds at before = T0+20 … T0+110: ten rounds of 10 s, each reading 10 points per series.
-    clock.us = (T0 + 10) * 1e6;
-    engine.prepare();
-    clock.us = (T0 + 110) * 1e6 + 100_000;
-    const start = performance.now();
-    engine.tick();
-    const sec = (performance.now() - start) / 1000;
-    queue.close();
-    Deno.removeSync(dir, { recursive: true });
-    report(`export ${type}`, samples / sec / 1e3, "k samples/s", "one core, formatted + queued on disk");
+          stateFile: `${dir}/last_round`,
+        }],
+        logger,
+        nowMs: () => clock.us / 1000,
+      });
+      // Rounds at before = T0+20 … T0+110: ten rounds of 10 s, each reading 10 points per series.
+      clock.us = (T0 + 10) * 1e6;
+      engine.prepare();
+      clock.us = (T0 + 110) * 1e6 + 100_000;
+      const start = performance.now();
+      engine.tick();
+      const sec = (performance.now() - start) / 1000;
+      queue.close();
+      Deno.removeSync(dir, { recursive: true });
+      best = Math.max(best, samples / sec);
+      bytesPerSample = bytes / samples;
+    }
+    report(`export ${type}`, best / 1e3, "k samples/s", "one core, formatted + queued on disk");
     report(
       `export ${type} bytes/sample`,
-      bytes / samples,
+      bytesPerSample,
       "B",
       type === "prometheus_remote_write" ? "snappy" : "",
     );
