@@ -307,7 +307,12 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       },
     };
   };
-  const exporting = createExporting({ config, hosts });
+  const exporting = createExporting({
+    config,
+    hosts,
+    replicationPending: (h) =>
+      receiver.sessions().some((s) => s.host === h && !s.endReason && s.replicating.size > 0),
+  });
   const listeners: Listener[] = [];
   const urls: string[] = [];
 

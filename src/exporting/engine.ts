@@ -11,6 +11,12 @@
  * point per `update every` with nothing skipped; the last round done is kept on disk, so a
  * restarted agent continues where it stopped (at most `buffer on failures` rounds back). As
  * collected there is only each dimension's last value, so only the last round due runs.
+ *
+ * Each host has its own position (average and sum): while a child is disconnected, or its
+ * parent still replicates what it missed ({@link EngineOptions.hostReady}), its rounds wait, and
+ * once it is ready they go out oldest first, at most {@link MAX_HOST_CATCHUP} of them per batch,
+ * so the gap a child's reconnection fills is exported too. The positions are kept on disk with
+ * the last round.
  * @module
  */
 
@@ -23,6 +29,8 @@ import { storedValue } from "./value.ts";
 
 /** Rounds one tick runs at most, so a long catch-up does not stall the event loop. */
 const MAX_ROUNDS_PER_TICK = 120;
+/** Rounds of one waiting host added to one batch at most. */
+export const MAX_HOST_CATCHUP = 30;
 
 /** Where the engine puts an instance's batches ({@link Delivery} in the agent). */
 export interface BatchSink {
@@ -36,7 +44,7 @@ export interface EngineInstance {
   config: ExportingInstanceConfig;
   formatter: Formatter;
   delivery: BatchSink;
-  /** Where the last round's `before` is kept (a small text file). */
+  /** Where the last round's `before` and each host's position are kept (a small JSON file). */
   stateFile: string;
 }
 
@@ -57,6 +65,19 @@ export interface EngineOptions {
   logger: Logger;
   /** Wall clock, epoch ms (tests inject one). */
   nowMs?: () => number;
+  /**
+   * Whether a host's stored data is complete up to now, so its rounds can go (default: this agent,
+   * and children while connected). The agent also waits for a reconnected child's replication.
+   */
+  hostReady?: (host: Host) => boolean;
+}
+
+/** What the state file holds. */
+interface SavedState {
+  /** The instance's last round. */
+  before: number;
+  /** The last round exported per host, by machine GUID, when behind `before`. */
+  hosts: Record<string, number>;
 }
 
 class Runner {
@@ -66,6 +87,10 @@ class Runner {
   readonly collected: boolean;
   readonly buf = new Float64Array(1024);
   readonly exportHosts = new Map<Host, ExportHost>();
+  /** The last round exported per host (stored data sources). */
+  readonly hostBefore = new Map<Host, number>();
+  /** Positions from the state file of hosts not seen yet, by machine GUID. */
+  saved = new Map<string, number>();
 
   constructor(readonly i: EngineInstance) {
     this.charts = compileSimplePattern(i.config.sendChartsMatching);
@@ -74,12 +99,15 @@ class Runner {
   }
 }
 
-function readState(file: string): number {
+function readState(file: string): SavedState {
   try {
-    const v = Number(Deno.readTextFileSync(file).trim());
-    return Number.isSafeInteger(v) && v > 0 ? v : 0;
+    const v = JSON.parse(Deno.readTextFileSync(file));
+    const before = Number(v?.before);
+    const hosts: Record<string, number> = {};
+    for (const [k, b] of Object.entries(v?.hosts ?? {})) if (Number.isSafeInteger(b)) hosts[k] = b as number;
+    return { before: Number.isSafeInteger(before) && before > 0 ? before : 0, hosts };
   } catch {
-    return 0;
+    return { before: 0, hosts: {} };
   }
 }
 
@@ -114,10 +142,17 @@ export class ExportingEngine {
     for (const r of this.#runners) {
       const ue = r.i.config.updateEverySec;
       const aligned = nowSec - (nowSec % ue);
-      const saved = readState(r.i.stateFile);
+      const state = readState(r.i.stateFile);
+      const saved = state.before;
       const oldest = aligned - ue * r.i.config.bufferOnFailures;
       // As collected there is only the last value: nothing to catch up.
       r.stats.lastBeforeSec = !r.collected && saved > oldest && saved <= aligned ? saved : aligned;
+      r.saved = new Map(Object.entries(state.hosts).map(([g, b]) => [g, Math.max(b, oldest)]));
+      // Hosts known now (children kept on disk too) continue from the saved round.
+      for (const h of this.#o.hosts.list()) {
+        r.hostBefore.set(h, r.saved.get(h.machineGuid) ?? r.stats.lastBeforeSec);
+        r.saved.delete(h.machineGuid);
+      }
       if (saved !== 0 && r.stats.lastBeforeSec === saved && saved < aligned) {
         this.#o.logger.info("Exporting [{instance}]: continuing from {before}, {rounds} rounds to catch up", {
           instance: r.i.config.section,
@@ -170,8 +205,10 @@ export class ExportingEngine {
         done++;
       }
       if (done > 0) {
+        const state: SavedState = { before: r.stats.lastBeforeSec, hosts: Object.fromEntries(r.saved) };
+        for (const [h, b] of r.hostBefore) if (b < r.stats.lastBeforeSec) state.hosts[h.machineGuid] = b;
         try {
-          Deno.writeTextFileSync(r.i.stateFile, `${r.stats.lastBeforeSec}\n`);
+          Deno.writeTextFileSync(r.i.stateFile, JSON.stringify(state) + "\n");
         } catch { /* the queue's own errors are logged by it */ }
       }
     }
@@ -199,37 +236,56 @@ export class ExportingEngine {
     return h;
   }
 
+  /** One host's charts for the window `afterSec`..`beforeSec`. */
+  #host(r: Runner, host: Host, afterSec: number, beforeSec: number): void {
+    const f = r.i.formatter;
+    const sum = r.i.config.dataSource === "sum";
+    for (const chart of host.charts.values()) {
+      if (chart.obsolete || chart.dimensions.length === 0) continue;
+      if (r.charts(chart.id) !== true && r.charts(chart.name) !== true) continue;
+      f.startChart(chart);
+      for (const d of chart.dimensions) {
+        if (d.obsolete || (d.collections === 0 && d.lastCollectedUs === 0)) continue;
+        if (r.collected) {
+          const us = d.lastCollectedUs;
+          f.metric(d, d.lastCollected, Math.floor(us / 1e6), us / 1000);
+          continue;
+        }
+        const v = storedValue(host.store, d.seriesId, chart.updateEvery, { afterSec, beforeSec }, sum, r.buf);
+        if (Number.isFinite(v.value)) f.metric(d, v.value, v.lastSec, v.lastSec * 1000);
+      }
+    }
+  }
+
   #round(r: Runner, afterSec: number, beforeSec: number): void {
     const f = r.i.formatter;
-    const c = r.i.config;
-    const sum = c.dataSource === "sum";
+    const ue = r.i.config.updateEverySec;
+    const ready = this.#o.hostReady ?? ((h: Host) => h.isLocal || h.state.reachable);
+    const oldest = beforeSec - ue * r.i.config.bufferOnFailures;
     f.begin(afterSec, beforeSec, beforeSec * 1000);
     for (const host of this.#o.hosts.list()) {
       if (r.hosts(host.isLocal ? "localhost" : host.hostname) !== true) continue;
-      if (!r.collected && host.store.mode === "none") continue;
-      f.startHost(this.#exportHost(r, host));
-      for (const chart of host.charts.values()) {
-        if (chart.obsolete || chart.dimensions.length === 0) continue;
-        if (r.charts(chart.id) !== true && r.charts(chart.name) !== true) continue;
-        f.startChart(chart);
-        for (const d of chart.dimensions) {
-          if (d.obsolete || (d.collections === 0 && d.lastCollectedUs === 0)) continue;
-          if (r.collected) {
-            const us = d.lastCollectedUs;
-            f.metric(d, d.lastCollected, Math.floor(us / 1e6), us / 1000);
-          } else {
-            const v = storedValue(
-              host.store,
-              d.seriesId,
-              chart.updateEvery,
-              { afterSec, beforeSec },
-              sum,
-              r.buf,
-            );
-            if (Number.isFinite(v.value)) f.metric(d, v.value, v.lastSec, v.lastSec * 1000);
-          }
-        }
+      if (r.collected) {
+        f.startHost(this.#exportHost(r, host));
+        this.#host(r, host, afterSec, beforeSec);
+        continue;
       }
+      if (host.store.mode === "none") continue;
+      let hb = r.hostBefore.get(host);
+      if (hb === undefined) {
+        // A host seen for the first time starts now, or where the state file says it stopped.
+        hb = r.saved.get(host.machineGuid) ?? afterSec;
+        r.saved.delete(host.machineGuid);
+      }
+      if (hb < oldest) hb = oldest;
+      if (hb >= beforeSec || !ready(host)) {
+        r.hostBefore.set(host, hb);
+        continue;
+      }
+      f.startHost(this.#exportHost(r, host));
+      const last = Math.min(beforeSec, hb + ue * MAX_HOST_CATCHUP);
+      for (let b = hb + ue; b <= last; b += ue) this.#host(r, host, b - ue, b);
+      r.hostBefore.set(host, last);
     }
     const batch = f.end();
     r.stats.rounds++;

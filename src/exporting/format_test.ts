@@ -46,6 +46,7 @@ function lab(clock: { us: number }) {
   const child = testHost({ hostname: "child-1", guid: "00000000-0000-0000-0000-000000000002", clock });
   child.labels.set("room", { value: "a b;c", source: 2 });
   child.labels.set("_os", { value: "linux", source: 1 });
+  child.state.reachable = true; // a connected child
   const hosts = new Hosts(local);
   hosts.add(child);
   const def = (h: Host, id: string, name: string): Chart => {

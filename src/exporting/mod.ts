@@ -28,7 +28,7 @@
 import { getLogger } from "@logtape/logtape";
 import type { ExportingInstanceConfig } from "../config/exporting_types.ts";
 import type { AgentConfig } from "../config/types.ts";
-import type { Hosts } from "../host/mod.ts";
+import type { Host, Hosts } from "../host/mod.ts";
 import { ExportingCharts } from "./charts.ts";
 import { type EngineInstance, ExportingEngine } from "./engine.ts";
 import { type Formatter, TextFormatter } from "./format.ts";
@@ -49,7 +49,15 @@ export interface ExportingOptions {
   nowMs?: () => number;
   /** Backlog pace (default 20 batches a second per instance). */
   backlogBatchesPerSec?: number;
+  /**
+   * Whether a connected child's parent still asks it for missed history (replication): its
+   * rounds wait until that is done, so the gap is exported too.
+   */
+  replicationPending?: (host: Host) => boolean;
 }
+
+/** Seconds a reconnected child's rounds wait at least, for its replication requests to start. */
+const RECONNECT_GRACE_SEC = 2;
 
 /** The running exporting engine. */
 export interface Exporting {
@@ -108,13 +116,17 @@ export function createExporting(o: ExportingOptions): Exporting | undefined {
     deliveries.push(delivery);
     return { config: c, formatter: createFormatter(c), delivery, stateFile: `${dir}/last_round` };
   });
-  const engine = new ExportingEngine({ hosts: o.hosts, instances, logger, nowMs: o.nowMs });
+  const now = o.nowMs ?? Date.now;
+  const hostReady = (h: Host) =>
+    h.isLocal ||
+    (h.state.reachable && now() / 1000 - h.state.sinceSec >= RECONNECT_GRACE_SEC &&
+      !o.replicationPending?.(h));
+  const engine = new ExportingEngine({ hosts: o.hosts, instances, logger, nowMs: o.nowMs, hostReady });
   const rounds = engine.roundStats();
   instances.forEach((inst, k) =>
     charts.add(inst.config.name, deliveries[k], () => rounds[k], 130610 + k * 10)
   );
   let timer: ReturnType<typeof setInterval> | undefined;
-  const now = o.nowMs ?? Date.now;
   return {
     start() {
       engine.start();
