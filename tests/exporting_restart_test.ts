@@ -1,13 +1,15 @@
 /**
  * Exporting across a restart of the agent: what was queued for a database that is down stays on
- * disk through the restart and arrives, in order and complete, once the database is up. Real
- * processes on 127.0.0.1; fails when prometheus is not installed (`make test` installs it).
+ * disk through the restart and arrives, in order and complete, once the database is up; and a
+ * parent restarted under a child exports the child's seconds of its downtime once replication
+ * brought them. Real processes on 127.0.0.1; fails when prometheus or victoria-metrics is not
+ * installed (`make test` installs them).
  */
 import { assert } from "./_helpers/assert.ts";
 import { getJson, waitFor } from "./_helpers/agent.ts";
-import { withLab } from "./_helpers/lab.ts";
+import { receiverConf, senderConf, withLab } from "./_helpers/lab.ts";
 import { freePort } from "./_helpers/netdata.ts";
-import { promQuery, startPrometheus, type TsdbProcess } from "./_helpers/tsdb.ts";
+import { promQuery, startPrometheus, startVictoriaMetrics, type TsdbProcess } from "./_helpers/tsdb.ts";
 
 const INSTANCE = "prometheus_remote_write:prom";
 
@@ -90,6 +92,88 @@ Deno.test({
       throw err;
     } finally {
       await prom?.remove();
+    }
+  },
+});
+
+/** The seconds (epoch) of the samples of `series` in the last `rangeSec` before `atSec`. */
+async function seconds(db: TsdbProcess, series: string, rangeSec: number, atSec: number): Promise<number[]> {
+  const r = await promQuery(db, `${series}[${rangeSec}s]`, atSec);
+  // deno-lint-ignore no-explicit-any
+  return r.length === 1 ? (r[0] as any).values.map((v: [number, string]) => v[0]) : [];
+}
+
+Deno.test({
+  name:
+    "exporting: a parent restarted under a child exports the child's seconds of its downtime after replication",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    let vm: TsdbProcess | undefined;
+    try {
+      await withLab(async (lab) => {
+        vm = await startVictoriaMetrics();
+        const key = crypto.randomUUID();
+        const port = freePort();
+        const dataDir = await lab.dir("exporting-parent-");
+        const conf = await lab.confDir({
+          "stream.conf": receiverConf(key),
+          "exporting.conf": "[exporting:global]\n    enabled = yes\n    update every = 1\n" +
+            `[prometheus_remote_write:vm]\n    destination = 127.0.0.1:${vm.port}\n` +
+            "    remote write URL path = /api/v1/write\n",
+        });
+        const parentArgs = [
+          "--role",
+          "parent",
+          "--hostname",
+          "exp-rp",
+          "--port",
+          String(port),
+          "--data-dir",
+          dataDir,
+        ];
+        let parent = await lab.agent("parent", [...parentArgs, "--config", conf]);
+        await lab.agent("child", [
+          "--role",
+          "child",
+          "--hostname",
+          "exp-rc",
+          "--config",
+          await lab.confDir({ "stream.conf": senderConf(`127.0.0.1:${port}`, key) }),
+        ]);
+        const series = 'netdata_system_cpu_percentage_average{dimension="user",instance="exp-rc"}';
+        await waitFor(async () => (await promQuery(vm!, series)).length === 1, 30000, "the child's series");
+        await new Promise((r) => setTimeout(r, 3000));
+        const stopSec = Math.floor(Date.now() / 1000);
+        await parent.stop();
+        await new Promise((r) => setTimeout(r, 6000));
+        parent = await lab.agent("parent again", [...parentArgs, "--config", conf]);
+        const restartSec = Math.floor(Date.now() / 1000);
+        // The child reconnects, replicates its missed seconds, then they are exported.
+        const from = stopSec - 5, to = restartSec + 10;
+        const want = Array.from({ length: to - from + 1 }, (_, i) => from + i);
+        let got: number[] = [];
+        await waitFor(
+          async () => {
+            got = (await seconds(vm!, series, 120, to + 0.5)).filter((t) => t >= from);
+            return got.length >= want.length;
+          },
+          40000,
+          "the child's seconds around the restart",
+        ).catch(() => {});
+        assert.deepEqual(
+          want.filter((t) => !got.includes(t)).map((t) => t - stopSec),
+          [],
+          `seconds of the child missing in VictoriaMetrics (from the stop; the restart was at +${
+            restartSec - stopSec
+          })`,
+        );
+      });
+    } catch (err) {
+      if (vm) console.error(`--- victoria-metrics ---\n${vm.output().slice(-2000)}`);
+      throw err;
+    } finally {
+      await vm?.remove();
     }
   },
 });
