@@ -4,7 +4,8 @@
  *
  * Invariants:
  * - One round per instance per `update every`, aligned, each covering the seconds after the
- *   previous one: a series gets one point per round, none skipped (engine.ts).
+ *   previous one: a series gets one point per round, none skipped (engine.ts). A child's rounds
+ *   wait while it is disconnected or still replicating, then go out oldest first.
  * - A formatted batch is on disk (queue.ts) before delivery starts; it leaves the queue only
  *   when the database accepted it or refused it for good (4xx, counted and logged). Batches
  *   leave in the order they were made, so a database sees each series' samples in time order.
@@ -12,8 +13,8 @@
  *   oldest batches are dropped, counted and logged.
  * - Plain TCP connectors (graphite, opentsdb telnet, json) have no acknowledgement: a batch
  *   counts as delivered once written to the socket.
- * - Files: `<data dir>/exporting/<section>/` per instance: the queue, and `last_round` (where
- *   the rounds continue after a restart).
+ * - Files: `<data dir>/exporting/<section>/` per instance: the queue, and `last_round` (JSON:
+ *   where the rounds, and each waiting host, continue after a restart).
  *
  * @example
  * ```ts
