@@ -3,6 +3,8 @@
  * 10 dimensions (average of 10 stored points each), formatted and appended to the on-disk queue,
  * on one core (no network). Gives samples per second and payload bytes per sample.
  *
+ * Then the same remote write batches end to end into a real VictoriaMetrics, when installed.
+ *
  * Run alone: `deno run -A tests/bench/exporting.ts`; `make bench` includes it.
  * @module
  */
@@ -10,9 +12,12 @@
 import { getLogger } from "@logtape/logtape";
 import type { ConnectorType, ExportingInstanceConfig } from "../../src/config/exporting_types.ts";
 import { ExportingEngine } from "../../src/exporting/engine.ts";
+import { Delivery } from "../../src/exporting/delivery.ts";
 import { createFormatter, DiskQueue } from "../../src/exporting/mod.ts";
+import { createTransport } from "../../src/exporting/transport.ts";
 import { Host, Hosts } from "../../src/host/mod.ts";
 import { createStore } from "../../src/store/mod.ts";
+import { startVictoriaMetrics, VICTORIA_METRICS } from "../_helpers/tsdb.ts";
 
 const T0 = 1795293600;
 const HOSTS = 10, CHARTS = 100, DIMS = 10, SECONDS = 120;
@@ -149,8 +154,73 @@ export function benchExporting(
   }
 }
 
+/**
+ * End to end into a real VictoriaMetrics (when installed): ten rounds of remote write batches
+ * (a million samples) queued on disk, then delivered over HTTP as a backlog without a pace limit.
+ */
+export async function benchExportingToVictoriaMetrics(
+  report: (name: string, value: number, unit: string, note?: string) => void,
+): Promise<void> {
+  try {
+    Deno.statSync(VICTORIA_METRICS);
+  } catch {
+    report(
+      "export remote write into VictoriaMetrics",
+      0,
+      "k samples/s",
+      `skipped: ${VICTORIA_METRICS} missing`,
+    );
+    return;
+  }
+  const vm = await startVictoriaMetrics();
+  const dir = Deno.makeTempDirSync({ prefix: "bench-exporting-" });
+  const logger = getLogger(["agent", "bench"]);
+  const cfg = {
+    ...config("prometheus_remote_write"),
+    destinations: [{ text: `127.0.0.1:${vm.port}`, host: "127.0.0.1", port: vm.port, ssl: false }],
+    timeoutMs: 30000,
+  };
+  const queue = DiskQueue.open({ dir, maxBytes: 1 << 30, maxRecords: 100000, logger });
+  const delivery = new Delivery({
+    config: cfg,
+    queue,
+    transport: createTransport(cfg),
+    logger,
+    backlogBatchesPerSec: 1e6,
+  });
+  try {
+    const clock = { us: 0 };
+    const engine = new ExportingEngine({
+      hosts: buildHosts(clock),
+      instances: [{ config: cfg, formatter: createFormatter(cfg), delivery, stateFile: `${dir}/last_round` }],
+      logger,
+      nowMs: () => clock.us / 1000,
+    });
+    clock.us = (T0 + 10) * 1e6;
+    engine.prepare();
+    clock.us = (T0 + 110) * 1e6 + 100_000;
+    engine.tick();
+    const samples = queue.stats().samples;
+    const start = performance.now();
+    delivery.start();
+    while (queue.stats().records > 0) await new Promise((r) => setTimeout(r, 5));
+    const sec = (performance.now() - start) / 1000;
+    report(
+      "export remote write into VictoriaMetrics",
+      samples / sec / 1e3,
+      "k samples/s",
+      `end to end over HTTP, ${delivery.stats.failures} failures; VictoriaMetrics on the same cores`,
+    );
+  } finally {
+    await delivery.stop();
+    await vm.remove();
+    Deno.removeSync(dir, { recursive: true });
+  }
+}
+
 if (import.meta.main) {
-  benchExporting((name, value, unit, note = "") =>
-    console.log(`${name.padEnd(42)} ${value.toFixed(2).padStart(10)} ${unit.padEnd(14)} ${note}`)
-  );
+  const print = (name: string, value: number, unit: string, note = "") =>
+    console.log(`${name.padEnd(42)} ${value.toFixed(2).padStart(10)} ${unit.padEnd(14)} ${note}`);
+  benchExporting(print);
+  await benchExportingToVictoriaMetrics(print);
 }
