@@ -6,6 +6,7 @@
 import { createApi, streamingInfo } from "./api/mod.ts";
 import { createCollectors, Scheduler } from "./collectors/mod.ts";
 import { isUuid } from "./config/schema.ts";
+import { createExporting } from "./exporting/mod.ts";
 import type { AgentConfig } from "./config/types.ts";
 import { Host, Hosts } from "./host/mod.ts";
 import { applyHostMeta, HostMetaWriter, loadHostMeta } from "./host/persist.ts";
@@ -224,6 +225,12 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       sessions: () => receiver.sessions(),
       sendBuffer,
     });
+  const exporting = createExporting({
+    config,
+    hosts,
+    replicationPending: (h) =>
+      receiver.sessions().some((s) => s.host === h && !s.endReason && s.replicating.size > 0),
+  });
   const listeners: Listener[] = [];
   const urls: string[] = [];
 
@@ -234,8 +241,14 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       metaTimer = setInterval(() => flushMeta(), 5000);
       scheduler.start();
       senders.start();
+      exporting?.start();
       if (config.web.mode !== "none") {
-        const app = createApi({ hosts, config, version: `v${VERSION}`, streamStatus });
+        const app = createApi({
+          hosts,
+          config,
+          version: `v${VERSION}`,
+          streamStatus: (h) => ({ ...streamStatus(h), ...(h === local ? exporting?.info() : {}) }),
+        });
         // Read and checked at load (config/tls.ts).
         const tls = config.web.tls;
         const tlsFiles = config.web.bindTo.some((b) => b.ssl !== "none") && tls
@@ -269,6 +282,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       await scheduler.stop();
       flushMeta();
       await senders.stop();
+      await exporting?.stop();
       receiver.close();
       await Promise.all(listeners.map((l) => l.close()));
       for (const c of collectors) c.close();

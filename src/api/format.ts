@@ -56,14 +56,7 @@ export function formatNumber(value: number): string {
   return sign + int + "." + frac.slice(0, end);
 }
 
-/** C's `printf("%0.<digits>f")`, without exponent form for large values; NaN/inf print as `null`. */
-export function formatFixed(value: number, digits: number): string {
-  if (value !== value || value === Infinity || value === -Infinity) return "null";
-  if (Math.abs(value) < 1e21) return value.toFixed(digits);
-  const neg = value < 0;
-  const int = BigInt(Math.trunc(Math.abs(value))).toString();
-  return (neg ? "-" : "") + int + (digits > 0 ? "." + "0".repeat(digits) : "");
-}
+export { formatFixed } from "../util/number.ts";
 
 /** JSON-escapes a string without the surrounding quotes. */
 export function jsonEscape(s: string): string {

@@ -10,8 +10,8 @@ import type { AgentConfig } from "./types.ts";
 
 /** Options of {@link dumpConfig}. */
 export interface DumpOptions {
-  /** Which file to print: agent.conf, stream.conf, or both one after the other (default). */
-  file?: "agent" | "stream" | "all";
+  /** Which file to print: agent.conf, stream.conf, exporting.conf, or all one after the other (default). */
+  file?: "agent" | "stream" | "exporting" | "all";
 }
 
 const yesNo = (b: boolean): string => (b ? "yes" : "no");
@@ -41,7 +41,7 @@ export function dumpConfig(config: AgentConfig, opts: DumpOptions = {}): string 
   };
 
   if (which === "all") out.push("# ---------------- agent.conf ----------------");
-  if (which !== "stream") {
+  if (which === "agent" || which === "all") {
     const g = config.global;
     const d = config.db;
     const w = config.web;
@@ -97,7 +97,7 @@ export function dumpConfig(config: AgentConfig, opts: DumpOptions = {}): string 
     }
   }
   if (which === "all") out.push("", "# ---------------- stream.conf ----------------");
-  if (which !== "agent") {
+  if (which === "stream" || which === "all") {
     const s = config.stream;
     out.push("", "[stream]");
     put("stream", "enabled", yesNo(s.enabled));
@@ -116,6 +116,33 @@ export function dumpConfig(config: AgentConfig, opts: DumpOptions = {}): string 
     for (const rs of config.receivers.values()) {
       out.push("", `[${rs.name}]`);
       for (const [k, v] of rs.values) line(k, v);
+    }
+  }
+  if (which === "all") out.push("", "# ---------------- exporting.conf ----------------");
+  if ((which === "exporting" || which === "all") && config.exporting) {
+    const e = config.exporting;
+    out.push("", "[exporting:global]");
+    line("enabled", yesNo(e.enabled));
+    for (const i of e.instances) {
+      out.push("", `[${i.section}]`);
+      line("enabled", yesNo(i.enabled));
+      line("destination", i.destination);
+      line("data source", i.dataSource);
+      line("update every", String(i.updateEverySec));
+      line("prefix", i.prefix);
+      line("hostname", i.hostname);
+      line("send names instead of ids", yesNo(i.sendNamesInsteadOfIds));
+      line("send charts matching", i.sendChartsMatching);
+      line("send hosts matching", i.sendHostsMatching);
+      line("send configured labels", yesNo(i.sendConfiguredLabels));
+      line("send automatic labels", yesNo(i.sendAutomaticLabels));
+      line("send variables", yesNo(i.sendVariables));
+      if (i.type === "prometheus_remote_write") line("remote write URL path", i.remoteWriteUrlPath);
+      line("username", i.username);
+      line("password", i.password);
+      line("timeout ms", String(i.timeoutMs));
+      line("buffer on failures", String(i.bufferOnFailures));
+      line("queue disk space MB", String(i.queueDiskSpaceBytes / 1024 / 1024));
     }
   }
   return out.join("\n") + "\n";

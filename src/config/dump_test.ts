@@ -11,6 +11,8 @@ function comparable(c: AgentConfig): unknown {
     files: undefined,
     sources: undefined,
     receivers: [...c.receivers.values()].map((r) => ({ name: r.name, type: r.type, values: [...r.values] })),
+    exporting: c.exporting &&
+      { ...c.exporting, instances: c.exporting.instances.map((i) => ({ ...i, file: "", line: 0 })) },
   };
 }
 
@@ -26,6 +28,21 @@ Deno.test("dumpConfig() output reads back to the same config", async (t) => {
     { name: "older names", opts: () => testCase("good/netdata_1_37_names.conf") },
     { name: "Netdata sections", opts: () => testCase("good/netdata_sections.conf") },
     { name: "stream every key", opts: () => testCase("good/stream_every_key.conf") },
+    {
+      name: "exporting instances",
+      opts: () => ({
+        role: "parent",
+        systemHostname: "h",
+        exporting: {
+          file: "exporting.conf",
+          text: "[exporting:global]\n enabled = yes\n update every = 5\n" +
+            "[prometheus_remote_write:https:vm]\n destination = vm:8428\n remote write URL path = /api/v1/write\n" +
+            " username = u\n password = p\n queue disk space MB = 10\n" +
+            "[graphite:g]\n destination = g:2003 g2\n data source = as collected\n send hosts matching = !localhost *\n" +
+            "[json:off]\n enabled = no\n destination = j\n",
+        },
+      }),
+    },
     {
       name: "Debian netdata.conf and stream.conf",
       opts: () => ({
@@ -65,6 +82,7 @@ Deno.test("dumpConfig() output reads back to the same config", async (t) => {
         systemHostname: "another-host",
         agent: { text: dumpConfig(first.config, { file: "agent" }), file: "dump/agent.conf" },
         stream: { text: dumpConfig(first.config, { file: "stream" }), file: "dump/stream.conf" },
+        exporting: { text: dumpConfig(first.config, { file: "exporting" }), file: "dump/exporting.conf" },
       });
       assert.deepEqual(back.problems.map(formatProblem), []);
       assert.deepEqual(comparable(back.config), comparable(first.config));

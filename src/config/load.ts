@@ -17,6 +17,7 @@
 
 import agentConfText from "../../conf/agent.conf" with { type: "text" };
 import streamConfText from "../../conf/stream.conf" with { type: "text" };
+import exportingConfText from "../../conf/exporting.conf" with { type: "text" };
 import { checkAgentLeftovers, readDb, readDirectories, readGlobal, readWeb } from "./agent_conf.ts";
 import { readCollectors } from "./collectors_conf.ts";
 import { parseIni } from "./ini.ts";
@@ -24,6 +25,7 @@ import { ROLES } from "./keys.ts";
 import { type ConfigOverrides, deepFreeze, Doc, FrozenMap, q, Resolver } from "./resolver.ts";
 import { problem } from "./schema.ts";
 import { readTls } from "./tls.ts";
+import { readExporting } from "./exporting_conf.ts";
 import { checkStreamLeftovers, readReceivers, readStreamSender } from "./stream_conf.ts";
 import type { AgentConfig, ConfigProblem, Role } from "./types.ts";
 
@@ -51,6 +53,8 @@ export interface BuildOptions extends LoadOptions {
   agent?: ConfigSource;
   /** stream.conf; the built-in copy when absent. */
   stream?: ConfigSource;
+  /** exporting.conf; the built-in copy when absent. */
+  exporting?: ConfigSource;
   /** Default of `[global] hostname`; `Deno.hostname()` when absent. */
   systemHostname?: string;
   /**
@@ -72,6 +76,8 @@ export interface LoadResult {
 export const EMBEDDED_AGENT_CONF = "embedded:agent.conf";
 /** Name of the built-in stream.conf in problems. */
 export const EMBEDDED_STREAM_CONF = "embedded:stream.conf";
+/** Name of the built-in exporting.conf in problems. */
+export const EMBEDDED_EXPORTING_CONF = "embedded:exporting.conf";
 
 /** Orders problems by file (agent, stream, then anything else) and line; line 0 (flags) last. */
 function sortProblems(problems: ConfigProblem[], files: readonly string[]): ConfigProblem[] {
@@ -110,7 +116,11 @@ export function buildConfig(opts: BuildOptions): LoadResult {
 
   const agentIni = parseIni(opts.agent?.text ?? agentConfText, opts.agent?.file ?? EMBEDDED_AGENT_CONF);
   const streamIni = parseIni(opts.stream?.text ?? streamConfText, opts.stream?.file ?? EMBEDDED_STREAM_CONF);
-  r.problems.push(...agentIni.problems, ...streamIni.problems);
+  const exportingIni = parseIni(
+    opts.exporting?.text ?? exportingConfText,
+    opts.exporting?.file ?? EMBEDDED_EXPORTING_CONF,
+  );
+  r.problems.push(...agentIni.problems, ...streamIni.problems, ...exportingIni.problems);
   const agent = new Doc(agentIni);
   const stream = new Doc(streamIni);
 
@@ -119,24 +129,31 @@ export function buildConfig(opts: BuildOptions): LoadResult {
     readTls(web, r, { readFile: opts.readFile, configDir: opts.configDir, file: agentIni.file });
   const sender = readStreamSender(stream, r, role);
   const receivers = readReceivers(streamIni, r.problems, { defaultPort: sender.defaultPort });
+  const global = readGlobal(agent, r, { role, systemHostname: opts.systemHostname });
+  const exporting = readExporting(exportingIni, r.problems, { hostname: global.hostname });
   const config: AgentConfig = {
     role,
     files: {
       ...(opts.agent ? { agent: opts.agent.file } : {}),
       ...(opts.stream ? { stream: opts.stream.file } : {}),
+      ...(opts.exporting ? { exporting: opts.exporting.file } : {}),
     },
-    global: readGlobal(agent, r, { role, systemHostname: opts.systemHostname }),
+    global,
     web: tls ? { ...web, tls } : web,
     directories: readDirectories(agent, r, opts.configDir),
     db: readDb(agent, r),
     stream: sender,
+    exporting,
     receivers: new FrozenMap(receivers.map((rs) => [rs.name, rs] as const)),
     collectors: readCollectors(agent, r.problems),
     sources: new FrozenMap(r.sources),
   };
   checkAgentLeftovers(agent, r.problems);
   checkStreamLeftovers(stream, r.problems);
-  return { config: deepFreeze(config), problems: sortProblems(r.problems, [agentIni.file, streamIni.file]) };
+  return {
+    config: deepFreeze(config),
+    problems: sortProblems(r.problems, [agentIni.file, streamIni.file, exportingIni.file]),
+  };
 }
 
 // -----------------------------------------------------------------------------------------------
@@ -154,8 +171,8 @@ async function readOptional(path: string, problems: ConfigProblem[]): Promise<st
 
 /**
  * Loads the configuration: `<configDir>/agent.conf` (or, when it is missing, Netdata's
- * `<configDir>/netdata.conf`) and `<configDir>/stream.conf`; a missing file (or no `configDir`)
- * means the built-in copy of conf/agent.conf or conf/stream.conf. Nothing else is read.
+ * `<configDir>/netdata.conf`), `<configDir>/stream.conf` and `<configDir>/exporting.conf`; a
+ * missing file (or no `configDir`) means the built-in copy of it from conf/. Nothing else is read.
  *
  * Never throws for bad configuration: check `problems` for errors (and print them with
  * `formatProblem()`); the config is usable only when there are none.
@@ -170,6 +187,7 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadResult> {
   const pre: ConfigProblem[] = [];
   let agent: ConfigSource | undefined;
   let stream: ConfigSource | undefined;
+  let exporting: ConfigSource | undefined;
   const dir = opts.configDir;
   if (dir !== undefined) {
     const where = { file: dir, line: 0, section: "", key: "" };
@@ -193,8 +211,10 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadResult> {
       }
       const text = await readOptional(base + "stream.conf", pre);
       if (text !== undefined) stream = { text, file: base + "stream.conf" };
+      const exportingText = await readOptional(base + "exporting.conf", pre);
+      if (exportingText !== undefined) exporting = { text: exportingText, file: base + "exporting.conf" };
     }
   }
-  const result = buildConfig({ ...opts, agent, stream, readFile: Deno.readTextFileSync });
+  const result = buildConfig({ ...opts, agent, stream, exporting, readFile: Deno.readTextFileSync });
   return { config: result.config, problems: [...result.problems, ...pre] };
 }

@@ -34,7 +34,7 @@ Deno.test("buildConfig() loads each good config without errors (warnings as in i
   }
 });
 
-Deno.test("loadConfig() loads Debian's stock netdata.conf and stream.conf with warnings only", async () => {
+Deno.test("loadConfig() loads Debian's stock netdata.conf, stream.conf and exporting.conf with warnings only", async () => {
   const r = await loadConfig({ configDir: DEBIAN, role: "parent", overrides: {} });
   assert.deepEqual(r.problems.map(formatProblem), [
     `${DEBIAN}/netdata.conf:14: warning: [global] run as user: Ignoring "run as user" in [global]: ` +
@@ -45,7 +45,11 @@ Deno.test("loadConfig() loads Debian's stock netdata.conf and stream.conf with w
     "the agent does not use this Netdata key",
   ]);
   const c = r.config;
-  assert.deepEqual(c.files, { agent: `${DEBIAN}/netdata.conf`, stream: `${DEBIAN}/stream.conf` });
+  assert.deepEqual(c.files, {
+    agent: `${DEBIAN}/netdata.conf`,
+    stream: `${DEBIAN}/stream.conf`,
+    exporting: `${DEBIAN}/exporting.conf`,
+  });
   // "bind socket to IP" is Netdata's older name of [web] bind to.
   assert.deepEqual(c.web.bindTo, [{ host: "127.0.0.1", port: 19999, ssl: "none", acl: ALL_ACL }]);
   assert.equal(c.global.memoryMode, "dbengine");

@@ -28,6 +28,7 @@ export {
   type BuildOptions,
   type ConfigSource,
   EMBEDDED_AGENT_CONF,
+  EMBEDDED_EXPORTING_CONF,
   EMBEDDED_STREAM_CONF,
   loadConfig,
   type LoadOptions,
@@ -36,6 +37,12 @@ export {
 export { type ConfigOverrides, OVERRIDE_FLAGS } from "./resolver.ts";
 export { type ReadTlsOptions, tlsPath } from "./tls.ts";
 export type { MemoryMode } from "../store/mod.ts";
+export type {
+  ConnectorType,
+  ExportingConfig,
+  ExportingDataSource,
+  ExportingInstanceConfig,
+} from "./exporting_types.ts";
 export {
   addressPattern,
   bindTo,

@@ -6,6 +6,10 @@
 
 import type { MemoryMode } from "../store/mod.ts";
 import type { SimplePattern } from "../util/patterns.ts";
+import type { Destination } from "./destination_type.ts";
+import type { ExportingConfig } from "./exporting_types.ts";
+
+export type { Destination } from "./destination_type.ts";
 
 /** What `--role` picks defaults for. */
 export type Role = "standalone" | "child" | "parent" | "proxy";
@@ -33,22 +37,6 @@ export interface BindSpec {
    * Set for a `unix:/path` entry: listen on this unix socket (then `host` is the path and `port`
    * is 0).
    */
-  unixPath?: string;
-}
-
-/** One entry of a destination list, ready to connect to. */
-export interface Destination {
-  /** The entry as written (for logs and the API). */
-  text: string;
-  /** Host name or IP address (an IPv6 address without its brackets); "" for a unix socket. */
-  host: string;
-  /** TCP port (1 to 65535); 0 for a unix socket. */
-  port: number;
-  /** `:SSL`: connect with TLS. */
-  ssl: boolean;
-  /** `%INTERFACE`: Netdata binds the connection to it; the agent connects through any. */
-  interface?: string;
-  /** Set for `unix:/path` (or a bare `/path`): connect to this unix socket. */
   unixPath?: string;
 }
 
@@ -150,7 +138,7 @@ export interface AgentConfig {
   /** The `--role` given. */
   role: Role;
   /** Files that were read (absent when the embedded defaults were used). */
-  files: { agent?: string; stream?: string };
+  files: { agent?: string; stream?: string; exporting?: string };
   /** `[global]`, plus `[db]` and `[logs]` keys that every part reads. */
   global: {
     hostname: string;
@@ -203,6 +191,8 @@ export interface AgentConfig {
   };
   /** stream.conf `[stream]`. */
   stream: StreamSenderConfig;
+  /** exporting.conf. Always set by `loadConfig()`. */
+  exporting?: ExportingConfig;
   /** Receiver sections by name, in file order. */
   receivers: ReadonlyMap<string, ReceiverSection>;
   /**

@@ -59,6 +59,8 @@ export interface NetdataOptions {
   extraConf?: string;
   /** stream.conf contents. */
   streamConf?: string;
+  /** Other files of its config dir (name -> text), e.g. `exporting.conf`. */
+  files?: Record<string, string>;
   /** `[db] mode`, default ram. */
   memoryMode?: string;
   /** Enable the proc and idlejitter plugins (default true). */
@@ -219,6 +221,9 @@ ${opts.extraConf ?? ""}
 `;
   await Deno.writeTextFile(`${dir}/etc/netdata.conf`, conf);
   await Deno.writeTextFile(`${dir}/etc/stream.conf`, opts.streamConf ?? "[stream]\n    enabled = no\n");
+  for (const [name, text] of Object.entries(opts.files ?? {})) {
+    await Deno.writeTextFile(`${dir}/etc/${name}`, text);
+  }
   const proc = new Deno.Command(NETDATA, {
     args: ["-D", "-c", `${dir}/etc/netdata.conf`],
     stdout: "null",

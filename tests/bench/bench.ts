@@ -17,6 +17,7 @@ import { hasChromium, withPage } from "../_helpers/browser.ts";
 import { dashboardFiles } from "../../src/web/mod.ts";
 import { hasNetdata, startNetdata } from "../_helpers/netdata.ts";
 import { benchDiskStore } from "./disk_bench.ts";
+import { benchExporting, benchExportingToVictoriaMetrics } from "./exporting.ts";
 import { benchIngest } from "./ingest.ts";
 import { benchLongQuery, benchReplication, SYSTEM_CPU } from "./replication.ts";
 
@@ -349,6 +350,8 @@ report("dbengine read after restart", disk.readSamplesPerSec / 1e6, "M points/s"
 await benchIngest(report);
 await benchLongQuery(config, report);
 await benchReplication(config, report);
+benchExporting(report);
+await benchExportingToVictoriaMetrics(report);
 
 const w = Math.max(...rows.map((r) => r[0].length));
 console.log(`\nbench (${new Date().toISOString()}, ${Deno.build.arch}, Deno ${Deno.version.deno})`);

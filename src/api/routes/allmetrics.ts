@@ -4,8 +4,9 @@
  * @module
  */
 
-import type { Chart, Dimension, Host } from "../../host/mod.ts";
-import type { StoreReader } from "../../store/mod.ts";
+import { promLabel, promName, promUnits } from "../../exporting/naming.ts";
+import { storedValue } from "../../exporting/value.ts";
+import type { Dimension, Host } from "../../host/mod.ts";
 import { CT_JSON, CT_PROMETHEUS, CT_TEXT, formatFixed, jsonString } from "../format.ts";
 import { compileSimplePattern, type SimplePattern } from "../../util/patterns.ts";
 import { lastStoredValue, type QueryScratch } from "../query/mod.ts";
@@ -45,43 +46,9 @@ const DATA_SOURCE_PARAMS = new Set([
 /** The Prometheus exporter's `update every` (Netdata's default): the first scrape's window. */
 const EXPORTER_UPDATE_EVERY = 10;
 
-const OLD_UNITS: Record<string, string> = {
-  "KiB/s": "kilobytes/s",
-  "MiB/s": "MB/s",
-  "GiB/s": "GB/s",
-  "KiB": "KB",
-  "MiB": "MB",
-  "GiB": "GB",
-  "inodes": "Inodes",
-  "percentage": "percent",
-  "faults/s": "page faults/s",
-  "KiB/operation": "kilobytes per operation",
-  "milliseconds/operation": "ms per operation",
-};
-
-const ALNUM = /[^A-Za-z0-9]/g;
-
 /** Netdata's shell_name_copy(): upper-case, non-alphanumerics as `_`. */
 function shellName(s: string): string {
-  return s.replace(ALNUM, "_").toUpperCase();
-}
-
-/** Netdata's prometheus_name_copy(). */
-function promName(s: string): string {
-  return s.replace(ALNUM, "_");
-}
-
-/** Netdata's prometheus_label_copy(): backslash-escapes `"`, `\` and newline. */
-function promLabel(s: string): string {
-  return s.replace(/["\\\n]/g, (c) => "\\" + c);
-}
-
-/** Netdata's prometheus_units_copy(). */
-function promUnits(units: string, oldUnits: boolean): string {
-  const s = oldUnits ? OLD_UNITS[units] ?? units : units;
-  if (s === "%") return "_percent";
-  if (s.length > 2 && s.endsWith("/s")) return "_" + promName(s.slice(0, -2)) + "_persec";
-  return "_" + promName(s);
+  return s.replace(/[^A-Za-z0-9]/g, "_").toUpperCase();
 }
 
 function wasCollected(d: Dimension): boolean {
@@ -201,48 +168,6 @@ interface PromOptions {
   prefix: string;
   source: number;
   out: number;
-}
-
-/** Average (or sum) of the stored points of the scrape window (Netdata's exporting math). */
-function storedValue(
-  store: StoreReader,
-  chart: Chart,
-  d: Dimension,
-  afterSec: number,
-  beforeSec: number,
-  sum: boolean,
-  scratch: QueryScratch,
-): { value: number; last: number } {
-  const id = d.seriesId;
-  const first = store.firstTime(id);
-  const lastT = store.lastTime(id);
-  const ue = chart.updateEvery;
-  let after = afterSec - ue * 2;
-  let before = beforeSec - ue * 2;
-  after -= after % ue;
-  before -= before % ue;
-  before -= ue;
-  if (after > before) after = before;
-  if (after < first) after = first;
-  if (before > lastT) before = lastT;
-  if (first === 0 || before < first || after > lastT) return { value: NaN, last: before };
-  let total = 0;
-  let count = 0;
-  const buf = scratch.buf;
-  for (let t = Math.ceil(after / ue) * ue; t <= before;) {
-    const n = store.read(id, t, Math.min(before, t + (buf.length - 1) * ue), buf);
-    if (n === 0) break;
-    for (let i = 0; i < n; i++) {
-      const v = buf[i];
-      if (v === v) {
-        total += v;
-        count++;
-      }
-    }
-    t += n * ue;
-  }
-  if (count === 0) return { value: NaN, last: before };
-  return { value: sum ? total : total / count, last: before };
 }
 
 function prometheus(ctx: RouteContext, allHosts: boolean, o: PromOptions): string {
@@ -383,19 +308,26 @@ function prometheusHost(
             : String(d.lastCollected)) +
           (timestamps ? ` ${Math.floor(d.lastCollectedUs / 1000)}\n` : "\n");
       } else {
-        const v = storedValue(host.store, st, d, after, before, o.source === SOURCE_SUM, scratch);
+        const v = storedValue(
+          host.store,
+          d.seriesId,
+          st.updateEvery,
+          { afterSec: after, beforeSec: before },
+          o.source === SOURCE_SUM,
+          scratch.buf,
+        );
         if (!Number.isFinite(v.value)) continue;
         const suffix = o.source === SOURCE_SUM ? "_sum" : "_average";
         const dim = promLabel(dimRaw);
         if (help) {
           out +=
             `# COMMENT ${prefix}_${context}${units}${suffix}: dimension "${dimRaw}", value is ${st.units}, ` +
-            `gauge, dt ${after} to ${v.last} inclusive\n`;
+            `gauge, dt ${after} to ${v.lastSec} inclusive\n`;
         }
         if (types) out += `# TYPE ${prefix}_${context}${units}${suffix} gauge\n`;
         out +=
           `${prefix}_${context}${units}${suffix}{chart="${chart}",family="${family}",dimension="${dim}"${labels}} ` +
-          formatFixed(v.value, 7) + (timestamps ? ` ${v.last * 1000}\n` : "\n");
+          formatFixed(v.value, 7) + (timestamps ? ` ${v.lastSec * 1000}\n` : "\n");
       }
     }
   }
