@@ -221,7 +221,7 @@ Deno.test({
             5000,
             "live again",
           );
-        });
+        }, { height: 2200 }); // tall enough for system.cpu and system.ram on one screen
       } finally {
         await proxy.close();
       }

@@ -88,7 +88,10 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
     try {
       out.push(make());
     } catch (err) {
-      log.warn("Collector {name} disabled: {error}", {
+      // A source this machine does not have (no wireless, no sensors) is normal: said at info, as
+      // Netdata's modules stay quiet; anything else is a warning.
+      const level = err instanceof Deno.errors.NotFound ? "info" : "warn";
+      log[level]("Collector {name} disabled: {error}", {
         name,
         error: err instanceof Error ? err.message : String(err),
       });

@@ -101,6 +101,10 @@ export async function chartPixels(page: Page, chartId: string, hue = ""): Promis
 
 /** Waits until the chart drew at least `min` coloured pixels (of `hue`); returns the count. */
 export async function waitPixels(page: Page, chartId: string, min = 200, hue = ""): Promise<number> {
+  // Only charts on screen poll: bring this one into view (with all collectors on, a node has over
+  // a hundred charts, and system.ram is no longer in the first screen).
+  const el = await page.waitForSelector(`[data-chart="${chartId}"]`);
+  await el.scrollIntoViewIfNeeded();
   const h = await page.waitForFunction(
     `(${PIXELS})(${JSON.stringify(chartId)}, ${JSON.stringify(hue)}) >= ${min} ? ` +
       `(${PIXELS})(${JSON.stringify(chartId)}, ${JSON.stringify(hue)}) : 0`,

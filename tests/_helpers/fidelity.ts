@@ -105,7 +105,8 @@ export async function compareAll(
       if (t < f || t > l) continue;
       const rowA = ra.byT.get(t) ?? [], rowB = rb.byT.get(t);
       for (let i = 1; i < ra.labels.length; i++) {
-        const j = rb.labels.indexOf(ra.labels[i]);
+        // From 1: label 0 is "time", which a dimension may be called too.
+        const j = rb.labels.indexOf(ra.labels[i], 1);
         const va = rowA[i] ?? null;
         const vb = j > 0 && rowB ? rowB[j] ?? null : null;
         if (va === null && vb === null) continue;
