@@ -7,7 +7,9 @@
 import { createAgent } from "../agent.ts";
 import { dumpConfig, formatProblem, loadConfig } from "../config/mod.ts";
 import type { AgentConfig, ConfigProblem } from "../config/types.ts";
-import { getLogger, setupLogging } from "../util/log.ts";
+import { stderrIsJournal } from "../util/journal.ts";
+import { SdNotify } from "../util/sd_notify.ts";
+import { getLogger, type LogHandle, type LogTarget, setupLogging } from "../util/log.ts";
 import type { CommonOptions } from "./args.ts";
 
 /** Where commands print (injectable for tests). */
@@ -73,6 +75,31 @@ export async function dumpConfigCommand(opts: CommonOptions, io: Output = stdio)
   return 0;
 }
 
+/**
+ * Where `[logs] daemon` sends the agent's log: `auto` is the journal when systemd connected stderr
+ * to it (`JOURNAL_STREAM`), else stderr. `AGENT_JOURNAL_SOCKET` moves the journal's socket (tests
+ * run a journald namespace).
+ */
+export function logTarget(config: AgentConfig, journalStream = stderrIsJournal()): LogTarget {
+  const logs = config.logs;
+  const v = logs?.daemon ?? "auto";
+  const socket = Deno.env.get("AGENT_JOURNAL_SOCKET") || undefined;
+  if (v === "journal" || (v === "auto" && journalStream)) return { kind: "journal", socket };
+  if (v === "auto" || v === "stderr") return { kind: "stderr" };
+  if (v === "none") return { kind: "none" };
+  if (v === "syslog") return { kind: "syslog", facility: logs?.facility };
+  return { kind: "file", path: v };
+}
+
+function startLogging(config: AgentConfig): LogHandle {
+  const logs = config.logs;
+  return setupLogging({
+    level: config.global.logLevel,
+    target: logTarget(config),
+    flood: logs ? { periodSec: logs.floodPeriodSec, lines: logs.floodLines } : undefined,
+  });
+}
+
 /** `agent run`: runs until SIGINT or SIGTERM. */
 export async function run(opts: CommonOptions, io: Output = stdio): Promise<number> {
   const { config, problems } = await load(opts);
@@ -82,7 +109,13 @@ export async function run(opts: CommonOptions, io: Output = stdio): Promise<numb
     io.err(`Not starting: ${errors} configuration error${errors === 1 ? "" : "s"}`);
     return 2;
   }
-  setupLogging({ level: config.global.logLevel });
+  let logs: LogHandle;
+  try {
+    logs = startLogging(config);
+  } catch (e) {
+    io.err(`Cannot open the log: ${(e as Error).message}`);
+    return 1;
+  }
   const log = getLogger(["agent", "main"]);
   for (const p of problems) log.warn(formatProblem(p));
   let agent: ReturnType<typeof createAgent> | undefined;
@@ -95,13 +128,58 @@ export async function run(opts: CommonOptions, io: Output = stdio): Promise<numb
     await agent?.stop().catch(() => {});
     return 1;
   }
+  const notify = new SdNotify();
+  await notify.notify("READY=1", `STATUS=Running as ${config.role}`);
   const stopped = Promise.withResolvers<string>();
   const onSignal = (sig: Deno.Signal) => () => stopped.resolve(sig);
   const handlers = (["SIGINT", "SIGTERM"] as const).map((s) => [s, onSignal(s)] as const);
+  let reloading = Promise.resolve();
+  const onHup = () => {
+    reloading = reloading.then(() => reload(opts, agent!, logs, notify));
+  };
   for (const [s, h] of handlers) Deno.addSignalListener(s, h);
+  Deno.addSignalListener("SIGHUP", onHup);
   const sig = await stopped.promise;
+  await notify.notify("STOPPING=1");
   log.info("Stopping on {signal}", { signal: sig });
   for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
+  Deno.removeSignalListener("SIGHUP", onHup);
+  await reloading;
   await agent.stop();
+  await notify.close();
+  await logs.close();
   return 0;
+}
+
+/**
+ * SIGHUP: reopens the log file (logrotate) and reloads the configuration; applies stream.conf
+ * only when every file is valid, else logs each problem (file:line) and keeps what runs.
+ */
+async function reload(
+  opts: CommonOptions,
+  agent: ReturnType<typeof createAgent>,
+  logs: LogHandle,
+  notify: SdNotify,
+): Promise<void> {
+  logs.reopen();
+  const log = getLogger(["agent", "main"]);
+  await notify.notify("RELOADING=1");
+  try {
+    const { config, problems } = await load(opts);
+    const errors = countErrors(problems);
+    if (errors > 0) {
+      for (const p of problems) if (p.severity === "error") log.error(formatProblem(p));
+      log.error("Not reloading: {n} configuration errors; the running configuration stays", { n: errors });
+      return;
+    }
+    const cut = agent.reload(config);
+    log.info("Reloaded stream.conf: {keys} sections, {cut} children disconnected", {
+      keys: config.receivers.size,
+      cut,
+    });
+  } catch (e) {
+    log.error("Not reloading: {error}", { error: (e as Error).message });
+  } finally {
+    await notify.notify("READY=1");
+  }
 }
