@@ -16,6 +16,8 @@ needs=(
   "openssl /usr/bin/openssl"                                          # TLS tests make a certificate
   "prometheus /usr/bin/prometheus"                                    # exporting (upcoming)
   "victoria-metrics /usr/bin/victoria-metrics"                        # exporting (upcoming)
+  "systemd /lib/systemd/systemd-journald"                             # journal and unit tests
+  "qemu-user-static /usr/bin/qemu-aarch64-static"                     # the arm64 binary's smoke run
 )
 
 missing() {
