@@ -100,6 +100,16 @@ function startLogging(config: AgentConfig): LogHandle {
   });
 }
 
+/** One clear line for what stopped the start: a taken port names the address. */
+export function startError(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const m = /listen (EADDRINUSE|EACCES)[^\n]*?(\S+:\d+)\s*$/.exec(msg);
+  if (!m) return msg;
+  return m[1] === "EADDRINUSE"
+    ? `cannot listen on ${m[2]}: the address is already in use (another agent or Netdata running?)`
+    : `cannot listen on ${m[2]}: permission denied (ports below 1024 need privileges)`;
+}
+
 /** `agent run`: runs until SIGINT or SIGTERM. */
 export async function run(opts: CommonOptions, io: Output = stdio): Promise<number> {
   const { config, problems } = await load(opts);
@@ -124,7 +134,7 @@ export async function run(opts: CommonOptions, io: Output = stdio): Promise<numb
     agent = createAgent(config);
     await agent.start();
   } catch (e) {
-    log.error("Cannot start: {error}", { error: e instanceof Error ? e.message : String(e) });
+    log.error("Cannot start: {error}", { error: startError(e) });
     await agent?.stop().catch(() => {});
     return 1;
   }
