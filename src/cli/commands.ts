@@ -145,7 +145,8 @@ export async function run(opts: CommonOptions, io: Output = stdio): Promise<numb
   const handlers = (["SIGINT", "SIGTERM"] as const).map((s) => [s, onSignal(s)] as const);
   let reloading = Promise.resolve();
   const onHup = () => {
-    reloading = reloading.then(() => reload(opts, agent!, logs, notify));
+    // Only receiver sections change at a reload: the rest keeps the configuration it started with.
+    reloading = reloading.then(() => reload(opts, { agent: agent!, started: config, logs, notify }));
   };
   for (const [s, h] of handlers) Deno.addSignalListener(s, h);
   Deno.addSignalListener("SIGHUP", onHup);
@@ -167,10 +168,9 @@ export async function run(opts: CommonOptions, io: Output = stdio): Promise<numb
  */
 async function reload(
   opts: CommonOptions,
-  agent: ReturnType<typeof createAgent>,
-  logs: LogHandle,
-  notify: SdNotify,
+  ctx: { agent: ReturnType<typeof createAgent>; started: AgentConfig; logs: LogHandle; notify: SdNotify },
 ): Promise<void> {
+  const { agent, started, logs, notify } = ctx;
   logs.reopen();
   const log = getLogger(["agent", "main"]);
   await notify.notify("RELOADING=1");
@@ -183,6 +183,12 @@ async function reload(
       return;
     }
     const cut = agent.reload(config);
+    const later = needRestart(started, config);
+    if (later.length > 0) {
+      log.warn("Changes to {parts} need a restart; only stream.conf's receiver sections were reloaded", {
+        parts: later.join(", "),
+      });
+    }
     log.info("Reloaded stream.conf: {keys} sections, {cut} children disconnected", {
       keys: config.receivers.size,
       cut,
@@ -192,4 +198,20 @@ async function reload(
   } finally {
     await notify.notify("READY=1");
   }
+}
+
+/** The parts of the configuration that differ and that a reload does not apply. */
+export function needRestart(before: AgentConfig, after: AgentConfig): string[] {
+  const parts: [string, (c: AgentConfig) => unknown][] = [
+    ["[global]", (c) => c.global],
+    ["[db]", (c) => c.db],
+    ["[web]", (c) => c.web],
+    ["[directories]", (c) => c.directories],
+    ["[logs]", (c) => c.logs],
+    ["stream.conf [stream]", (c) => c.stream],
+    ["exporting.conf", (c) => c.exporting],
+  ];
+  return parts.filter(([, get]) => JSON.stringify(get(before)) !== JSON.stringify(get(after))).map(([n]) =>
+    n
+  );
 }

@@ -7,8 +7,8 @@
  * `flush()` waits for them.
  *
  * Flood protection (Netdata's `errors flood protection period` / `errors to trigger flood
- * protection`): at most that many lines per period; the rest are counted and reported once the
- * period ends.
+ * protection`): at most that many warnings and errors per period; the rest are counted and
+ * reported once the period ends.
  * @module
  */
 
@@ -182,7 +182,10 @@ export function setupLogging(opts: LogOptions): LogHandle {
   };
 }
 
-/** Passes at most `lines` records per `periodSec`; reports how many it held back when a period ends. */
+/**
+ * Passes at most `lines` warnings and errors per `periodSec` (Netdata's "errors" to trigger flood
+ * protection); reports how many it held back when a period ends. Info and debug lines always pass.
+ */
 export function floodGuard(
   emit: (r: LogRecord) => void,
   flood: { periodSec: number; lines: number },
@@ -192,10 +195,12 @@ export function floodGuard(
   let count = 0;
   let dropped = 0;
   return (r) => {
+    if (r.level !== "warning" && r.level !== "error" && r.level !== "fatal") return emit(r);
     const now = nowMs();
     if (now - start >= flood.periodSec * 1000) {
       if (dropped > 0) {
-        const msg = `Flood protection: ${dropped} log lines suppressed in the last ${flood.periodSec} s`;
+        const msg =
+          `Flood protection: ${dropped} warnings and errors suppressed in the last ${flood.periodSec} s`;
         emit({ ...r, level: "warning", message: [msg], rawMessage: msg, properties: { dropped } });
       }
       start = now;
@@ -206,7 +211,7 @@ export function floodGuard(
       count++;
       emit(r);
       if (count === flood.lines) {
-        const msg = `Flood protection: over ${flood.lines} log lines in ${flood.periodSec} s, ` +
+        const msg = `Flood protection: over ${flood.lines} warnings and errors in ${flood.periodSec} s, ` +
           `suppressing the rest of this period`;
         emit({ ...r, level: "warning", message: [msg], rawMessage: msg, properties: {} });
       }

@@ -41,21 +41,29 @@ Deno.test("setupLogging writes a file and reopen() starts a new one after logrot
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("floodGuard passes N lines per period, then reports how many it held back", () => {
+Deno.test("floodGuard passes N warnings and errors per period, then reports how many it held back", () => {
   let now = 0;
   const out: string[] = [];
   const emit = floodGuard((r) => out.push(String(r.message[0])), { periodSec: 10, lines: 2 }, () => now);
-  const rec = (m: string) => ({ ...RECORD, message: [m], rawMessage: m });
+  const rec = (m: string) => ({
+    ...RECORD,
+    level: m === "info" ? "info" as const : "error" as const,
+    message: [m],
+  });
   const rows = [
     { at: 0, msg: "a", want: ["a"] },
     {
       at: 1,
       msg: "b",
-      want: ["b", "Flood protection: over 2 log lines in 10 s, suppressing the rest of this period"],
+      want: [
+        "b",
+        "Flood protection: over 2 warnings and errors in 10 s, suppressing the rest of this period",
+      ],
     },
     { at: 2, msg: "c", want: [] },
     { at: 3, msg: "d", want: [] },
-    { at: 10, msg: "e", want: ["Flood protection: 2 log lines suppressed in the last 10 s", "e"] },
+    { at: 4, msg: "info", want: ["info"] },
+    { at: 10, msg: "e", want: ["Flood protection: 2 warnings and errors suppressed in the last 10 s", "e"] },
   ];
   for (const row of rows) {
     now = row.at * 1000;
