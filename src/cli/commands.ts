@@ -77,7 +77,7 @@ export async function dumpConfigCommand(opts: CommonOptions, io: Output = stdio)
 
 /**
  * Where `[logs] daemon` sends the agent's log: `auto` is the journal when systemd connected stderr
- * to it (`JOURNAL_STREAM`), else stderr. `AGENT_JOURNAL_SOCKET` moves the journal's socket (tests
+ * to it (`JOURNAL_STREAM`), else stderr. A relative file is in `[directories] log`. `AGENT_JOURNAL_SOCKET` moves the journal's socket (tests
  * run a journald namespace).
  */
 export function logTarget(config: AgentConfig, journalStream = stderrIsJournal()): LogTarget {
@@ -88,7 +88,7 @@ export function logTarget(config: AgentConfig, journalStream = stderrIsJournal()
   if (v === "auto" || v === "stderr") return { kind: "stderr" };
   if (v === "none") return { kind: "none" };
   if (v === "syslog") return { kind: "syslog", facility: logs?.facility };
-  return { kind: "file", path: v };
+  return { kind: "file", path: v.startsWith("/") ? v : `${config.directories.log}/${v}` };
 }
 
 function startLogging(config: AgentConfig): LogHandle {

@@ -42,6 +42,8 @@ Deno.test("logTarget() picks the journal when stderr is the journal and [logs] d
     { name: "a file", agent: "[logs]\n daemon = /var/log/agent/error.log\n", journal: true, want: "file" },
   ];
   for (const row of rows) assert.equal(logTarget(build(row.agent), row.journal).kind, row.want, row.name);
+  const rel = logTarget(build("[directories]\n log = /var/log/a\n[logs]\n daemon = error.log\n"), false);
+  assert.deepEqual(rel, { kind: "file", path: "/var/log/a/error.log" });
 });
 
 Deno.test("startError() names the address of a taken port", () => {

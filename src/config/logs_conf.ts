@@ -13,15 +13,15 @@ import { FACILITIES } from "../util/journal.ts";
 /** The words a log output accepts besides an absolute path. */
 export const LOG_OUTPUTS = ["journal", "syslog", "stderr", "none"] as const;
 
-/** Reads one output: a word of {@link LOG_OUTPUTS} or an absolute path. */
+/** Reads one output: a word of {@link LOG_OUTPUTS} or a file path (relative: in `[directories] log`). */
 export function logOutput(raw: RawValue, problems: ConfigProblem[]): string | undefined {
   const v = raw.value.trim();
-  if ((LOG_OUTPUTS as readonly string[]).includes(v) || v.startsWith("/")) return v;
+  if (v !== "" && !v.endsWith("/")) return v;
   problems.push(problem(
     "error",
     raw,
-    `Cannot use ${q(raw.key)} in [${raw.section}]: expected ${LOG_OUTPUTS.map(q).join(", ")} or an ` +
-      `absolute file path, got ${q(raw.value)}`,
+    `Cannot use ${q(raw.key)} in [${raw.section}]: expected ${LOG_OUTPUTS.map(q).join(", ")} or a ` +
+      `file path, got ${q(raw.value)}`,
   ));
   return undefined;
 }

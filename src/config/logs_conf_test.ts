@@ -35,9 +35,15 @@ Deno.test("[logs]: outputs, Netdata 1.37's names, flood protection and bad value
     {
       name: "a relative path",
       input: "[logs]\n daemon = error.log\n",
+      want: { daemon: "error.log" },
+      problems: [],
+    },
+    {
+      name: "a directory",
+      input: "[logs]\n daemon = /var/log/\n",
       want: { daemon: "auto" },
       problems: [
-        'agent.conf:2: error: [logs] daemon: Cannot use "daemon" in [logs]: expected "journal", "syslog", "stderr", "none" or an absolute file path, got "error.log"',
+        'agent.conf:2: error: [logs] daemon: Cannot use "daemon" in [logs]: expected "journal", "syslog", "stderr", "none" or a file path, got "/var/log/"',
       ],
     },
     {
