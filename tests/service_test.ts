@@ -1,7 +1,8 @@
 /**
  * Running as a systemd service: conf/agent.service passes `systemd-analyze verify` (Debian's
  * systemd package, tests/setup.sh), and the agent speaks sd_notify to `NOTIFY_SOCKET` (READY=1
- * when it serves, RELOADING=1 and READY=1 around a SIGHUP reload, STOPPING=1).
+ * when it serves, RELOADING=1 and READY=1 around a SIGHUP reload, STOPPING=1); a log file is
+ * reopened on SIGHUP (logrotate).
  * @module
  */
 
@@ -9,6 +10,7 @@ import { assert } from "./_helpers/assert.ts";
 import { startAgent, waitFor } from "./_helpers/agent.ts";
 
 const UNIT = new URL("../conf/agent.service", import.meta.url).pathname;
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
 Deno.test("conf/agent.service passes systemd-analyze verify", async () => {
   const dir = await Deno.makeTempDir();
@@ -64,4 +66,36 @@ Deno.test({
   sock.close();
   await reading;
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("logrotate: the log file named in [logs] daemon is reopened on SIGHUP", async () => {
+  const dir = await Deno.makeTempDir();
+  const log = `${dir}/logs/error.log`;
+  await Deno.mkdir(`${dir}/logs`);
+  await Deno.mkdir(`${dir}/conf`);
+  await Deno.writeTextFile(
+    `${dir}/conf/agent.conf`,
+    `[directories]\n    log = ${dir}/logs\n[logs]\n    daemon = error.log\n`,
+  );
+  const proc = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, "run", "--config", `${dir}/conf`, "--data-dir", `${dir}/data`, "--port", "0"],
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const read = (p: string) => Deno.readTextFile(p).catch(() => "");
+  try {
+    await waitFor(async () => /listening http/.test(await read(log)), 20000, "listening in the log file");
+    await Deno.rename(log, `${log}.1`);
+    proc.kill("SIGHUP");
+    await waitFor(async () => /Reloaded stream\.conf/.test(await read(log)), 10000, "a new log file");
+    assert.doesNotMatch(await read(log), /listening http/);
+    assert.match(await read(`${log}.1`), /listening http/);
+  } finally {
+    proc.kill("SIGTERM");
+    const out = await proc.output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    await Deno.remove(dir, { recursive: true });
+  }
 });
