@@ -14,7 +14,7 @@ import type { MemoryMode, Store } from "../store/mod.ts";
 import { getLogger, type Logger, MSGID_CHILD_CONNECTION } from "../util/log.ts";
 import { clientAllowed, compileSimplePattern, type SimplePattern } from "../util/patterns.ts";
 import { MAX_LINE_BYTES, StreamError, StreamIngest } from "./ingest.ts";
-import { type ReceiverPolicy, receiverPolicy } from "./policy.ts";
+import { policyRefusal, type ReceiverPolicy, receiverPolicy } from "./policy.ts";
 import {
   CAP_CLABELS,
   CAP_CLAIM,
@@ -141,15 +141,9 @@ export class Receiver {
     return cut;
   }
 
-  /** Why the policy refuses this peer, checked in Netdata's order; undefined when it is let in. */
+  /** Why the policy refuses this peer (policy.ts); undefined when it is let in. */
   #refusal(policy: ReceiverPolicy, peer: PeerInfo): ReasonCode | undefined {
-    if (!policy.key.isApi) return "API_KEY_NOT_API";
-    if (!policy.key.enabled) return policy.key.found ? "API_KEY_DISABLED" : "API_KEY_UNKNOWN";
-    if (!allowed(policy.key.allowFrom, peer)) return "API_KEY_ADDRESS_NOT_ALLOWED";
-    if (!policy.machine.isMachine) return "MACHINE_GUID_NOT_MACHINE";
-    if (!policy.machine.enabled) return "MACHINE_GUID_DISABLED";
-    if (!allowed(policy.machine.allowFrom, peer)) return "MACHINE_GUID_ADDRESS_NOT_ALLOWED";
-    return undefined;
+    return policyRefusal(policy, (pattern) => allowed(pattern, peer));
   }
 
   /** Closes every live connection. */
