@@ -113,6 +113,9 @@ export class DatagramSender {
 
   #open(): Deno.DatagramConn {
     if (this.#conn) return this.#conn;
+    if (typeof Deno.listenDatagram !== "function") {
+      throw new Error("sending unix datagrams needs Deno's --unstable-net (deno.json has it)");
+    }
     const tmp = `${Deno.env.get("TMPDIR") ?? "/tmp"}/agent-dgram-${Deno.pid}-${crypto.randomUUID()}.sock`;
     this.#conn = Deno.listenDatagram({ transport: "unixpacket", path: tmp });
     try {
