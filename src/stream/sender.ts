@@ -521,13 +521,14 @@ export class Sender implements ChartObserver {
           });
           const was = this.#unreachable.end(this.#nowMs());
           if (was) {
+            let rounds = 0;
+            for (const d of this.#isData) if (d) rounds++;
+            const lost = rounds === 0 || (this.#caps & CAP_REPLICATION) !== 0
+              ? "nothing lost"
+              : `${rounds} rounds collected meanwhile are lost (no replication on this link)`;
             this.#log.info(
-              "Streaming {host} again after {duration} without a parent ({attempts} failed attempts)",
-              {
-                ...fields("reconnected"),
-                duration: formatDuration(was.forMs),
-                attempts: was.count,
-              },
+              "Streaming {host} again after {duration} without a parent ({attempts} failed attempts): {lost}",
+              { ...fields("reconnected"), duration: formatDuration(was.forMs), attempts: was.count, lost },
             );
           }
           this.#startStream(socket, dest);
