@@ -137,6 +137,11 @@ Deno.test({
     for (const d of data) await Deno.remove(d, { recursive: true });
     journald.kill("SIGTERM");
     await journald.status;
+    // The namespace's runtime directory and journal files.
+    const machineId = (await Deno.readTextFile("/etc/machine-id")).trim();
+    for (const d of [`/run/systemd/journal.${ns}`, `/var/log/journal/${machineId}.${ns}`]) {
+      await Deno.remove(d, { recursive: true }).catch(() => {});
+    }
     await Deno.remove(conf, { recursive: true });
     await Deno.remove(childConf, { recursive: true });
   }
