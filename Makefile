@@ -26,7 +26,8 @@ fmt:
 bench:
 	$(DENO) run -A tests/bench/bench.ts
 
-# deno compile downloads its base runtime (denort) unless DENORT_BIN points at one.
+# deno compile with denort (DENORT_BIN or Deno's cache); without it a self-extracting executable from
+# npm's Deno for the target and the bundled agent (tests/compile.sh, README "The binary").
 binary:
 	@DENO="$(DENO)" bash tests/compile.sh x86_64-unknown-linux-gnu dist/agent binary
 

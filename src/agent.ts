@@ -31,6 +31,12 @@ export interface Agent {
   readonly urls: readonly string[];
   start(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Applies a reloaded configuration's stream.conf receiver sections (keys, `allow from`, per-key
+   * settings) to new and connected children; returns how many children it disconnected. Other
+   * settings keep their running values until a restart.
+   */
+  reload(config: AgentConfig): number;
 }
 
 /**
@@ -276,6 +282,9 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
         collectors: collectors.length,
         mode: g.memoryMode,
       });
+    },
+    reload(next: AgentConfig) {
+      return receiver.reload({ ...config, receivers: next.receivers });
     },
     async stop() {
       clearInterval(metaTimer);

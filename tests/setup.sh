@@ -16,6 +16,10 @@ needs=(
   "openssl /usr/bin/openssl"                                          # TLS tests make a certificate
   "prometheus /usr/bin/prometheus"                                    # exporting (upcoming)
   "victoria-metrics /usr/bin/victoria-metrics"                        # exporting (upcoming)
+  "systemd /lib/systemd/systemd-journald"                             # journal and unit tests
+  "qemu-user-static /usr/bin/qemu-aarch64-static"                     # the arm64 binary's smoke run
+  "libc6-arm64-cross /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1" # arm64 Deno's libc under qemu
+  "libgcc-s1-arm64-cross /usr/aarch64-linux-gnu/lib/libgcc_s.so.1"    # and its libgcc_s
 )
 
 missing() {

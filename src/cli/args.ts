@@ -74,6 +74,15 @@ function addCommonOptions(cmd: Command): Command {
     .addOption(new Option("--proc-root <dir>", "read /proc from this directory (tests)").hideHelp());
 }
 
+/** The visible options of `cmd`, one per line, as commander prints them. */
+function optionsHelp(cmd: Command): string {
+  const help = cmd.createHelp();
+  const opts = help.visibleOptions(cmd).filter((o) => o.long !== "--help");
+  const width = Math.max(...opts.map((o) => help.optionTerm(o).length));
+  return opts.map((o) => `  ${help.optionTerm(o).padEnd(width)}  ${help.optionDescription(o)}`).join("\n") +
+    "\n";
+}
+
 /**
  * Parses argv (without the program name).
  * Usage errors become `{ command: "exit", code: 2 }`; --help and --version `{ code: 0 }`.
@@ -81,18 +90,21 @@ function addCommonOptions(cmd: Command): Command {
 export function parseArgs(argv: string[]): ParsedArgs {
   let result: ParsedArgs | undefined;
   let output = "";
+  // `-V` as well as `-v` (commander takes one short flag).
+  if (argv[0] === "-V") argv = ["--version", ...argv.slice(1)];
   const program = new Command("agent")
     .description("A Netdata-compatible metrics agent: collects, stores, serves and streams metrics")
-    .version(VERSION, "-V, --version", "print the version")
+    .version(VERSION, "-v, --version", "print the version (also -V)")
     .exitOverride()
     .configureOutput({ writeOut: (s) => output += s, writeErr: (s) => output += s })
     .showHelpAfterError("(run 'agent --help' for usage)");
 
-  addCommonOptions(
+  const runCmd = addCommonOptions(
     program.command("run", { isDefault: true }).description("run the agent (the default command)"),
   ).action((opts: CommonOptions) => {
     result = { command: "run", options: opts };
   });
+  program.addHelpText("after", () => `\nRun options (agent [run] [options]):\n${optionsHelp(runCmd)}`);
   addCommonOptions(
     program.command("check-config").description("validate the configuration and print every problem"),
   ).action((opts: CommonOptions) => {
@@ -107,6 +119,16 @@ export function parseArgs(argv: string[]): ParsedArgs {
     result = { command: "keygen" };
   });
 
+  const first = argv[0];
+  const commands = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (first !== undefined && !first.startsWith("-") && !commands.includes(first)) {
+    return {
+      command: "exit",
+      code: 2,
+      output: `error: unknown command ${JSON.stringify(first)}; the commands are ${commands.join(", ")}\n` +
+        "(run 'agent --help' for usage)\n",
+    };
+  }
   try {
     program.parse(argv, { from: "user" });
   } catch (e) {

@@ -80,6 +80,17 @@ export function dumpConfig(config: AgentConfig, opts: DumpOptions = {}): string 
 
     out.push("", "[logs]");
     put("logs", "level", g.logLevel);
+    const logs = config.logs;
+    if (logs) {
+      // Not set: the journal under systemd, else stderr, decided when the agent starts.
+      if (logs.daemon !== "auto") put("logs", "daemon", logs.daemon);
+      put("logs", "access", logs.access);
+      put("logs", "health", logs.health);
+      put("logs", "debug", logs.debug);
+      put("logs", "facility", logs.facility);
+      put("logs", "errors flood protection period", String(logs.floodPeriodSec));
+      put("logs", "errors to trigger flood protection", String(logs.floodLines));
+    }
 
     // Collector switches: only those a file set (every other one keeps the collector's default).
     const c = config.collectors;

@@ -39,13 +39,15 @@ const words = (list: string): readonly string[] =>
 export const AGENT_KEYS: Record<string, readonly string[]> = {
   global: words(`hostname | host access prefix | update every | memory mode | history |
     gap when lost iterations above | bind socket to IP | bind to | port | default port |
-    config directory | lib directory | cache directory | log directory | log level`),
+    config directory | lib directory | cache directory | log directory | log level | error log | access log |
+    debug log | facility log | errors flood protection period | errors to trigger flood protection`),
   db: words(`update every | mode | retention | storage tiers | dbengine multihost disk space MB |
     gap when lost iterations above | enable replication | seconds to replicate | seconds per replication step`),
   web: words(`mode | default port | bind to | ssl key | ssl certificate | allow connections from |
     allow streaming from | accept a streaming request every seconds`),
   directories: words(`config | lib | cache | log`),
-  logs: words(`level`),
+  logs: words(`level | daemon | error | access | health | debug | facility | errors flood protection period |
+    errors to trigger flood protection`),
 };
 
 /** Older names read when the current one is not set (Netdata's config_move() order). */
@@ -61,16 +63,22 @@ export const ALIASES: Record<string, readonly (readonly [string, string])[]> = {
   "directories/cache": [["global", "cache directory"]],
   "directories/log": [["global", "log directory"]],
   "logs/level": [["global", "log level"]],
+  // Newer Netdata's `daemon` is 1.37.1's `error`.
+  "logs/daemon": [["logs", "error"], ["global", "error log"]],
+  "logs/access": [["global", "access log"]],
+  "logs/debug": [["global", "debug log"]],
+  "logs/facility": [["global", "facility log"]],
+  "logs/errors flood protection period": [["global", "errors flood protection period"]],
+  "logs/errors to trigger flood protection": [["global", "errors to trigger flood protection"]],
 };
 
 /** Keys Netdata reads in those sections that the agent does not use. */
 export const NETDATA_UNUSED_KEYS: Record<string, readonly string[]> = {
-  global: words(`OOM score | TZ environment variable | access log | cleanup obsolete charts after seconds |
+  global: words(`OOM score | TZ environment variable | cleanup obsolete charts after seconds |
     cleanup orphan hosts after seconds | dbengine disk space | dbengine extent pages |
     dbengine multihost disk space | dbengine page fetch retries | dbengine page fetch timeout | debug flags |
-    debug log | delete obsolete charts files | delete orphan hosts files | disconnect idle web clients after seconds |
-    enable metric correlations | enable web responses gzip compression | enable zero metrics | error log |
-    errors flood protection period | errors to trigger flood protection | facility log |
+    delete obsolete charts files | delete orphan hosts files | disconnect idle web clients after seconds |
+    enable metric correlations | enable web responses gzip compression | enable zero metrics |
     glibc malloc arena max for netdata | glibc malloc arena max for plugins | home directory |
     http port listen backlog | libuv worker threads | lock directory | memory deduplication (ksm) |
     metric correlations method | page cache size | page cache uses malloc | plugins directory | process nice level |
@@ -93,8 +101,7 @@ export const NETDATA_UNUSED_KEYS: Record<string, readonly string[]> = {
   directories: words(
     `health config | home | lock | plugins | registry | stock config | stock health config | web`,
   ),
-  logs: words(`access | debug | debug flags | error | errors flood protection period |
-    errors to trigger flood protection | facility | health`),
+  logs: words(`debug flags`),
 };
 
 /** `[db] dbengine tier N ...` keys, which Netdata builds from the tier number. */

@@ -24,6 +24,7 @@ import { parseIni } from "./ini.ts";
 import { ROLES } from "./keys.ts";
 import { type ConfigOverrides, deepFreeze, Doc, FrozenMap, q, Resolver } from "./resolver.ts";
 import { problem } from "./schema.ts";
+import { readLogs } from "./logs_conf.ts";
 import { readTls } from "./tls.ts";
 import { readExporting } from "./exporting_conf.ts";
 import { checkStreamLeftovers, readReceivers, readStreamSender } from "./stream_conf.ts";
@@ -141,6 +142,7 @@ export function buildConfig(opts: BuildOptions): LoadResult {
     global,
     web: tls ? { ...web, tls } : web,
     directories: readDirectories(agent, r, opts.configDir),
+    logs: readLogs(agent, r),
     db: readDb(agent, r),
     stream: sender,
     exporting,

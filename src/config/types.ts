@@ -180,6 +180,20 @@ export interface AgentConfig {
     cache: string;
     log: string;
   };
+  /**
+   * `[logs]`: each output is `"journal"`, `"syslog"`, `"stderr"`, `"none"` or an absolute file
+   * path; `daemon` is `"auto"` when not set (the journal when stderr already is, else stderr).
+   * Always set by `loadConfig()`.
+   */
+  logs?: {
+    daemon: string;
+    access: string;
+    health: string;
+    debug: string;
+    facility: string;
+    floodPeriodSec: number;
+    floodLines: number;
+  };
   /** `[db]`. */
   db: {
     enableReplication: boolean;

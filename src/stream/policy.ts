@@ -9,6 +9,7 @@
 import type { AgentConfig, Destination, ReceiverSection } from "../config/types.ts";
 import type { MemoryMode } from "../store/mod.ts";
 import type { SimplePattern } from "../util/patterns.ts";
+import type { ReasonCode } from "./reasons.ts";
 
 /** The settings that apply to one child's connection. */
 export interface ReceiverPolicy {
@@ -69,4 +70,22 @@ export function receiverPolicy(config: AgentConfig, apiKey: string, machineGuid:
         stream.sendChartsMatching,
     },
   };
+}
+
+/**
+ * Why `policy` refuses a child, checked in Netdata's order (key, then machine GUID); undefined
+ * when it is let in. `allowed` tells whether the peer's address matches an `allow from` pattern.
+ * Used at the handshake and again for connected children when stream.conf is reloaded.
+ */
+export function policyRefusal(
+  policy: ReceiverPolicy,
+  allowed: (pattern: SimplePattern) => boolean,
+): ReasonCode | undefined {
+  if (!policy.key.isApi) return "API_KEY_NOT_API";
+  if (!policy.key.enabled) return policy.key.found ? "API_KEY_DISABLED" : "API_KEY_UNKNOWN";
+  if (!allowed(policy.key.allowFrom)) return "API_KEY_ADDRESS_NOT_ALLOWED";
+  if (!policy.machine.isMachine) return "MACHINE_GUID_NOT_MACHINE";
+  if (!policy.machine.enabled) return "MACHINE_GUID_DISABLED";
+  if (!allowed(policy.machine.allowFrom)) return "MACHINE_GUID_ADDRESS_NOT_ALLOWED";
+  return undefined;
 }

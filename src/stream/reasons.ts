@@ -41,6 +41,7 @@ export const REASONS = {
   LINE_TOO_LONG: "line too long",
   CHILD_CLOSED: "connection closed by the child",
   // Either side.
+  SHUTDOWN: "closed by this agent: shutting down",
   SOCKET_ERROR: "socket error",
   INTERNAL_ERROR: "internal error",
   // A child failing to stream to a destination (PROTOCOL.md §7).

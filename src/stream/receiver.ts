@@ -14,7 +14,7 @@ import type { MemoryMode, Store } from "../store/mod.ts";
 import { getLogger, type Logger, MSGID_CHILD_CONNECTION } from "../util/log.ts";
 import { clientAllowed, compileSimplePattern, type SimplePattern } from "../util/patterns.ts";
 import { MAX_LINE_BYTES, StreamError, StreamIngest } from "./ingest.ts";
-import { type ReceiverPolicy, receiverPolicy } from "./policy.ts";
+import { policyRefusal, type ReceiverPolicy, receiverPolicy } from "./policy.ts";
 import {
   CAP_CLABELS,
   CAP_CLAIM,
@@ -86,7 +86,12 @@ function allowed(pattern: SimplePattern, peer: PeerInfo): boolean {
 /** Accepts children's streams into their own hosts. */
 export class Receiver {
   readonly #deps: ReceiverDeps;
-  readonly #live = new Map<string, { session: ReceiverSession; socket: net.Socket }>();
+  readonly #live = new Map<
+    string,
+    { session: ReceiverSession; socket: net.Socket; key: string; peer: PeerInfo; end(why: Reason): void }
+  >();
+  /** The configuration in force: `reload()` replaces it. */
+  #config: AgentConfig;
   readonly #all: ReceiverSession[] = [];
   readonly #log: Logger;
   readonly #nowMs: () => number;
@@ -97,6 +102,7 @@ export class Receiver {
 
   constructor(deps: ReceiverDeps) {
     this.#deps = deps;
+    this.#config = deps.config;
     this.#log = deps.log ?? getLogger(["agent", "stream", "receiver"]);
     this.#nowMs = deps.nowMs ?? Date.now;
     this.#allowStreaming = compileSimplePattern(deps.config.web.allowStreamingFrom);
@@ -107,9 +113,45 @@ export class Receiver {
     return this.#all;
   }
 
+  /**
+   * Applies a reloaded stream.conf: new keys work for the next request; each connected child is
+   * checked again as at its handshake, and one whose key or machine GUID is no longer allowed is
+   * disconnected with that reason. Returns how many were disconnected.
+   */
+  reload(config: AgentConfig): number {
+    this.#config = config;
+    let cut = 0;
+    for (const [guid, live] of [...this.#live]) {
+      const code = this.#refusal(receiverPolicy(config, live.key, guid), live.peer);
+      if (!code) continue;
+      cut++;
+      const why = reason(code, "stream.conf was reloaded");
+      this.#log.warn("Disconnecting child {host} from {peer} with key {key}: {reason}", {
+        msg_id: MSGID_CHILD_CONNECTION,
+        host: live.session.host.hostname,
+        peer: live.session.peer,
+        key: live.session.apiKeyShort,
+        machine_guid: guid,
+        reason: why.text,
+        reason_code: why.code,
+      });
+      live.end(why);
+      live.socket.destroy();
+    }
+    return cut;
+  }
+
+  /** Why the policy refuses this peer (policy.ts); undefined when it is let in. */
+  #refusal(policy: ReceiverPolicy, peer: PeerInfo): ReasonCode | undefined {
+    return policyRefusal(policy, (pattern) => allowed(pattern, peer));
+  }
+
   /** Closes every live connection. */
   close(): void {
-    for (const { socket } of this.#live.values()) socket.destroy();
+    for (const live of [...this.#live.values()]) {
+      live.end(reason("SHUTDOWN"));
+      live.socket.destroy();
+    }
   }
 
   /** The listener's StreamHandler: `head` holds the bytes already read. */
@@ -169,7 +211,8 @@ export class Receiver {
   }
 
   #handshake(socket: net.Socket, head: string, peer: PeerInfo): void {
-    const { hosts, config } = this.#deps;
+    const { hosts } = this.#deps;
+    const config = this.#config;
     let req: StreamRequest;
     try {
       req = parseStreamRequest(head);
@@ -195,36 +238,8 @@ export class Receiver {
       return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "MACHINE_GUID_NOT_UUID");
     }
     const policy = receiverPolicy(config, key, guid);
-    if (!policy.key.isApi) {
-      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "API_KEY_NOT_API");
-    }
-    if (!policy.key.enabled) {
-      return this.#refuse(
-        socket,
-        REPLY_NOT_PERMITTED,
-        peer,
-        req,
-        policy.key.found ? "API_KEY_DISABLED" : "API_KEY_UNKNOWN",
-      );
-    }
-    if (!allowed(policy.key.allowFrom, peer)) {
-      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "API_KEY_ADDRESS_NOT_ALLOWED");
-    }
-    if (!policy.machine.isMachine) {
-      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "MACHINE_GUID_NOT_MACHINE");
-    }
-    if (!policy.machine.enabled) {
-      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "MACHINE_GUID_DISABLED");
-    }
-    if (!allowed(policy.machine.allowFrom, peer)) {
-      return this.#refuse(
-        socket,
-        REPLY_NOT_PERMITTED,
-        peer,
-        req,
-        "MACHINE_GUID_ADDRESS_NOT_ALLOWED",
-      );
-    }
+    const refused = this.#refusal(policy, peer);
+    if (refused) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, refused);
     if (guid === hosts.localhost.machineGuid) {
       return this.#refuse(socket, REPLY_SAME_LOCALHOST, peer, req, "SAME_LOCALHOST");
     }
@@ -258,7 +273,8 @@ export class Receiver {
       replicating: new Set(),
       endReason: undefined,
     };
-    this.#live.set(guid, { session, socket });
+    const live = { session, socket, key, peer, end: (_why: Reason) => {} };
+    this.#live.set(guid, live);
     this.#all.push(session);
     host.state.reachable = true;
     host.state.sinceSec = nowSec;
@@ -266,12 +282,13 @@ export class Receiver {
     socket.write(promptFor(caps));
     this.#event("connected", peer, req, "", `capabilities ${capabilityNames(caps)}`);
     this.#deps.onConnected?.(host, policy, session);
-    this.#stream(socket, session, policy);
+    live.end = this.#stream(socket, session, policy);
   }
 
   /** The host for this GUID: the one kept from an earlier connection, or a new one. */
   #hostFor(req: StreamRequest, guid: string, hostname: string, policy: ReceiverPolicy): Host {
-    const { hosts, config } = this.#deps;
+    const { hosts } = this.#deps;
+    const config = this.#config;
     const p = req.params;
     let host = hosts.byGuid(guid);
     const ue = policy.updateEvery ?? (Number(p.get("update_every")) || config.global.updateEvery);
@@ -305,7 +322,8 @@ export class Receiver {
     return host;
   }
 
-  #stream(socket: net.Socket, session: ReceiverSession, policy: ReceiverPolicy): void {
+  /** Streams a child in; returns what ends its session. */
+  #stream(socket: net.Socket, session: ReceiverSession, policy: ReceiverPolicy): (why: Reason) => void {
     const host = session.host;
     const nowSec = () => Math.floor(host.nowUs() / 1e6);
     /** Asks the child for a chart's missing history (PROTOCOL.md §6). */
@@ -348,6 +366,7 @@ export class Receiver {
       this.#log.info("Child {host} disconnected from {peer}: {reason}", {
         msg_id: MSGID_CHILD_CONNECTION,
         host: host.hostname,
+        machine_guid: host.machineGuid,
         peer: session.peer,
         key: session.apiKeyShort,
         reason: why.text,
@@ -399,6 +418,7 @@ export class Receiver {
     socket.on("close", () => end(reason("CHILD_CLOSED")));
     socket.on("error", (e: Error) => end(reason("SOCKET_ERROR", e.message)));
     socket.resume();
+    return end;
   }
 
   /** Logs an accepted request (`why` is its capabilities) or a refused one (`why` is a Reason). */

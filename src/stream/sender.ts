@@ -20,6 +20,7 @@ import type { Destination, StreamSenderConfig } from "../config/types.ts";
 import type { Chart, ChartObserver, Host } from "../host/mod.ts";
 import type { StoreReader } from "../store/mod.ts";
 import { getLogger, type Logger, MSGID_PARENT_CONNECTION } from "../util/log.ts";
+import { formatDuration, Repeated } from "../util/repeated.ts";
 import { compileSimplePattern, type SimplePattern } from "../util/patterns.ts";
 import {
   encodeChartDefinition,
@@ -147,6 +148,8 @@ export class Sender implements ChartObserver {
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
   readonly #status: SenderStatus;
+  /** Failed attempts since the last session (logged at growing intervals). */
+  readonly #unreachable = new Repeated();
 
   constructor(opts: SenderOptions) {
     this.#o = opts;
@@ -400,6 +403,7 @@ export class Sender implements ChartObserver {
     const fields = (text: string, code?: ReasonCode) => ({
       msg_id: MSGID_PARENT_CONNECTION,
       host: host.hostname,
+      machine_guid: host.machineGuid,
       destination: destText,
       key: shortKey(o.apiKey),
       reason: text,
@@ -415,7 +419,7 @@ export class Sender implements ChartObserver {
         const why = reason("CANNOT_CONNECT", (e as Error).message);
         this.#status.lastError = why.text;
         this.#status.lastErrorCode = why.code;
-        this.#log.warn("Cannot stream {host} to {destination}: {reason}", fields(why.text, why.code));
+        this.#cannot(fields(why.text, why.code));
         resolve("failed");
         return;
       }
@@ -424,6 +428,8 @@ export class Sender implements ChartObserver {
       const finish = (r: "session" | "refused" | "failed", why: Reason, postponeSec = 0) => {
         if (settled) return;
         settled = true;
+        // stop() closed it: this side, not the parent.
+        if (this.#stopped) why = reason("SHUTDOWN");
         let text = why.text;
         if (postponeSec > 0) {
           dest.postponedUntilMs = this.#nowMs() + postponeSec * 1000;
@@ -439,7 +445,7 @@ export class Sender implements ChartObserver {
           this.#status.sinceSec = Math.floor(this.#nowMs() / 1000);
           this.#log.warn("Stream of {host} to {destination} disconnected: {reason}", fields(text, why.code));
         } else if (!this.#stopped) {
-          this.#log.warn("Cannot stream {host} to {destination}: {reason}", fields(text, why.code));
+          this.#cannot(fields(text, why.code));
         }
         socket.destroy();
         resolve(r);
@@ -513,11 +519,41 @@ export class Sender implements ChartObserver {
             caps: this.#status.capabilities,
             hops: o.hops,
           });
+          const was = this.#unreachable.end(this.#nowMs());
+          if (was) {
+            let rounds = 0;
+            for (const d of this.#isData) if (d) rounds++;
+            const lost = rounds === 0 || (this.#caps & CAP_REPLICATION) !== 0
+              ? "nothing lost"
+              : `${rounds} rounds collected meanwhile are lost (no replication on this link)`;
+            this.#log.info(
+              "Streaming {host} again after {duration} without a parent ({attempts} failed attempts): {lost}",
+              { ...fields("reconnected"), duration: formatDuration(was.forMs), attempts: was.count, lost },
+            );
+          }
           this.#startStream(socket, dest);
         });
       };
       socket.once(dest.ssl ? "secureConnect" : "connect", onReady);
     });
+  }
+
+  /** A failed attempt: logged when failures start, then at growing intervals (util/repeated.ts). */
+  #cannot(f: Record<string, unknown>): void {
+    const o = this.#unreachable.occur(this.#nowMs());
+    if (!o.log) return;
+    if (o.count === 1) {
+      this.#log.warn("Cannot stream {host} to {destination}: {reason}", f);
+    } else {
+      this.#log.warn(
+        "Still cannot stream {host} after {duration} ({attempts} attempts), last to {destination}: {reason}",
+        {
+          ...f,
+          duration: formatDuration(o.forMs),
+          attempts: o.count,
+        },
+      );
+    }
   }
 
   #startStream(socket: net.Socket, dest: Target): void {
