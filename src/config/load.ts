@@ -17,7 +17,14 @@
 
 import agentConfText from "../../conf/agent.conf" with { type: "text" };
 import streamConfText from "../../conf/stream.conf" with { type: "text" };
-import { checkAgentLeftovers, readDb, readDirectories, readGlobal, readWeb } from "./agent_conf.ts";
+import {
+  checkAgentLeftovers,
+  readDb,
+  readDirectories,
+  readGlobal,
+  readHealth,
+  readWeb,
+} from "./agent_conf.ts";
 import { parseIni } from "./ini.ts";
 import { ROLES } from "./keys.ts";
 import { type ConfigOverrides, deepFreeze, Doc, FrozenMap, q, Resolver } from "./resolver.ts";
@@ -128,6 +135,7 @@ export function buildConfig(opts: BuildOptions): LoadResult {
     web: tls ? { ...web, tls } : web,
     directories: readDirectories(agent, r, opts.configDir),
     db: readDb(agent, r),
+    health: readHealth(agent, r),
     stream: sender,
     receivers: new FrozenMap(receivers.map((rs) => [rs.name, rs] as const)),
     sources: new FrozenMap(r.sources),

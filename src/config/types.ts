@@ -188,7 +188,13 @@ export interface AgentConfig {
     lib: string;
     cache: string;
     log: string;
+    /** `health config`: user rule files (Netdata's /etc/netdata/health.d); "" for none. */
+    healthConfig: string;
+    /** `stock health config`: shipped rule files; "" for the rules built into the agent. */
+    stockHealthConfig: string;
   };
+  /** `[health]`. */
+  health: HealthConfig;
   /** `[db]`. */
   db: {
     enableReplication: boolean;
@@ -208,6 +214,27 @@ export interface AgentConfig {
    * Set by `loadConfig()`; `dumpConfig()` prints it.
    */
   sources?: ReadonlyMap<string, string>;
+}
+
+/** `[health]` of agent.conf / netdata.conf. */
+export interface HealthConfig {
+  /** `enabled`: run alarms for this node and, by default, for its children. */
+  enabled: boolean;
+  /** `script to execute on alarm`: run with Netdata's 29 arguments; "" for none. */
+  scriptToExecuteOnAlarm: string;
+  /** `run at least every seconds`. */
+  runAtLeastEverySec: number;
+  /** `in memory max health log entries` per host. */
+  maxLogEntries: number;
+  /** `default repeat warning` / `default repeat critical`, seconds (0 = never). */
+  defaultRepeatWarningSec: number;
+  defaultRepeatCriticalSec: number;
+  /** `postpone alarms during hibernation for seconds`. */
+  postponeHibernationSec: number;
+  /** `enable stock health configuration`: load the stock rules (else only `health config`). */
+  enableStockConfig: boolean;
+  /** `webhook url` (the agent's own): POST each notification as JSON there; "" for none. */
+  webhookUrl: string;
 }
 
 /** A problem found while loading configuration. */

@@ -83,6 +83,8 @@ export interface Evaluation {
   error: string;
   /** Variables that were not found. */
   unknown: string[];
+  /** Netdata's error_msg: each variable as `[ $name = value ] `, then the failure if any. */
+  trace: string;
 }
 
 const MAX_VARIABLE_LENGTH = 300;
@@ -337,11 +339,26 @@ export function parseExpression(text: string): Expression {
   return { source: text, parsedAs: out.join(""), variables: [...vars], root };
 }
 
+const SPECIAL = new Set([
+  "this",
+  "after",
+  "before",
+  "now",
+  "status",
+  "REMOVED",
+  "UNINITIALIZED",
+  "UNDEFINED",
+  "CLEAR",
+  "WARNING",
+  "CRITICAL",
+]); // deno-fmt-ignore
+
 const isTrue = (n: number) => !Number.isNaN(n) && n !== 0;
 
 class Evaluator {
   lookup: VariableLookup;
   unknown: string[] = [];
+  trace = "";
   constructor(lookup: VariableLookup) {
     this.lookup = lookup;
   }
@@ -351,8 +368,10 @@ class Evaluator {
       const n = this.lookup(v.v);
       if (n === undefined) {
         this.unknown.push(v.v);
+        this.trace += `[ undefined variable '${v.v}' ] `;
         return NaN;
       }
+      this.trace += `[ $${SPECIAL.has(v.v) ? v.v : "{" + v.v + "}"} = ${formatConstant(n)} ] `;
       return n;
     }
     return this.node(v);
@@ -432,5 +451,7 @@ export function evaluate(expr: Expression, lookup: VariableLookup): Evaluation {
   let error = "";
   if (Number.isNaN(value)) error = e.unknown.length > 0 ? "undefined variable" : "value is unset";
   else if (!Number.isFinite(value)) error = "computed value is infinite";
-  return { value: error ? NaN : value, error, unknown: e.unknown };
+  let trace = e.trace;
+  if (error) trace += `${trace ? "; " : ""}failed to evaluate expression with error: ${error}`;
+  return { value: error ? NaN : value, error, unknown: e.unknown, trace };
 }

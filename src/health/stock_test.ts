@@ -11,3 +11,20 @@ Deno.test("loadRules() parses every entity of Debian's netdata 1.37.1 stock heal
   assert.equal(r.rules.filter((x) => x.kind === "alarm").length, 44);
   assert.equal(r.rules.filter((x) => x.kind === "template").length, 240);
 });
+
+Deno.test("the agent's shipped rules (conf/health.d) parse without a warning", async () => {
+  const { EMBEDDED_RULES } = await import("./mod.ts");
+  const r = loadRules({ embedded: EMBEDDED_RULES });
+  assert.deepStrictEqual(r.warnings, []);
+  assert.deepStrictEqual(r.rules.map((x) => x.name).sort(), [
+    "10min_cpu_iowait",
+    "10min_cpu_usage",
+    "10min_disk_io",
+    "10min_disk_utilization",
+    "10min_inbound_packets_dropped",
+    "1m_received_traffic",
+    "load_average_15",
+    "ram_available",
+    "ram_in_use",
+  ]);
+});

@@ -1,0 +1,199 @@
+/**
+ * The health engine of one agent: one {@link HostHealth} per host whose health is on (this agent
+ * with `[health] enabled`, each child by stream.conf's `health enabled`: `yes`, `no`, or `auto` =
+ * while connected), one timer for all of them. Each tick runs the hosts that are due, yielding to
+ * the event loop between hosts once a slice of time is used, so ingestion never waits long.
+ * @module
+ */
+
+import type { ReceiverSection } from "../config/types.ts";
+import type { Host, Hosts } from "../host/mod.ts";
+import { getLogger } from "../util/log.ts";
+import { HostHealth, type HostHealthOptions } from "./host_health.ts";
+import type { Notifier } from "./notify.ts";
+import type { Rule } from "./rules.ts";
+
+/** How a child's health runs (stream.conf). */
+export interface HostHealthPolicy {
+  mode: "yes" | "no" | "auto" | "on demand";
+  /** `postpone alarms on connect seconds`. */
+  postponeSec: number;
+}
+
+/** Netdata's stream.conf defaults: `auto`, 60 s. */
+export const DEFAULT_CHILD_POLICY: HostHealthPolicy = { mode: "auto", postponeSec: 60 };
+
+/**
+ * The health policy of a child from stream.conf: its `[<machine GUID>]` section's plain keys over
+ * the `default …` keys of the API key's section.
+ */
+export function childHealthPolicy(
+  receivers: ReadonlyMap<string, ReceiverSection>,
+  apiKey: string,
+  machineGuid: string,
+): HostHealthPolicy {
+  const guid = receivers.get(machineGuid)?.own;
+  const key = receivers.get(apiKey)?.defaults;
+  return {
+    mode: guid?.healthEnabled ?? key?.healthEnabled ?? DEFAULT_CHILD_POLICY.mode,
+    postponeSec: guid?.postponeAlarmsOnConnectSec ?? key?.postponeAlarmsOnConnectSec ??
+      DEFAULT_CHILD_POLICY.postponeSec,
+  };
+}
+
+/** What builds the engine. */
+export interface HealthOptions
+  extends Omit<HostHealthOptions, "notifier" | "postponeSec" | "warnRepeatEvery" | "critRepeatEvery"> {
+  hosts: Hosts;
+  rules: readonly Rule[];
+  /** `[health] enabled`: this agent's own health. */
+  localEnabled: boolean;
+  defaultRepeatWarningSec: number;
+  defaultRepeatCriticalSec: number;
+  notifier: Notifier;
+  /** Wall clock, epoch seconds. */
+  nowSec?: () => number;
+  /** Timer period (default 1000 ms; tests use less). */
+  tickMs?: number;
+  /** Work per slice before yielding to the event loop (default 10 ms). */
+  sliceMs?: number;
+}
+
+/** Runs health for every host of an agent. */
+export class Health {
+  readonly #opts: HealthOptions;
+  #rules: readonly Rule[];
+  readonly #byHost = new Map<Host, HostHealth>();
+  readonly #policies = new Map<Host, HostHealthPolicy>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #running: Promise<void> | undefined;
+  #stopped = true;
+  /** Ticks run and the longest one (ms), for /api/v1/info and the bench. */
+  readonly stats = { ticks: 0, alarmsRun: 0, maxTickMs: 0, lastTickMs: 0 };
+
+  constructor(opts: HealthOptions) {
+    this.#opts = opts;
+    this.#rules = opts.rules;
+  }
+
+  #now(): number {
+    return this.#opts.nowSec?.() ?? Math.floor(Date.now() / 1000);
+  }
+
+  /** The rules in force. */
+  get rules(): readonly Rule[] {
+    return this.#rules;
+  }
+
+  /** The health of `host`, when it runs. */
+  of(host: Host): HostHealth | undefined {
+    return this.#byHost.get(host);
+  }
+
+  /** Sets how a child's health runs (called when it connects). */
+  setPolicy(host: Host, policy: HostHealthPolicy): void {
+    this.#policies.set(host, policy);
+  }
+
+  #enabled(host: Host): boolean {
+    if (host.isLocal) return this.#opts.localEnabled;
+    const p = this.#policies.get(host) ?? DEFAULT_CHILD_POLICY;
+    return p.mode === "yes" || (p.mode === "auto" && host.state.reachable);
+  }
+
+  /** Starts or stops the health of hosts whose state changed. */
+  sync(now = this.#now()): void {
+    const log = getLogger(["agent", "health"]);
+    for (const host of this.#opts.hosts.list()) {
+      const on = this.#enabled(host);
+      const hh = this.#byHost.get(host);
+      if (on && hh === undefined) {
+        const postponeSec = host.isLocal ? 0 : (this.#policies.get(host) ?? DEFAULT_CHILD_POLICY).postponeSec;
+        this.#byHost.set(
+          host,
+          new HostHealth(host, this.#rules, {
+            ...this.#opts,
+            warnRepeatEvery: this.#opts.defaultRepeatWarningSec,
+            critRepeatEvery: this.#opts.defaultRepeatCriticalSec,
+            postponeSec,
+            nowSec: now,
+          }),
+        );
+        log.info("Health started for host {host} ({rules} rules, postponed {postpone}s)", {
+          host: host.hostname,
+          rules: this.#rules.length,
+          postpone: postponeSec,
+        });
+      } else if (!on && hh !== undefined) {
+        hh.close(now);
+        this.#byHost.delete(host);
+        log.info("Health stopped for host {host}", { host: host.hostname });
+      }
+    }
+  }
+
+  /** Replaces the rules of every host (SIGUSR2); returns what changed, by source. */
+  reload(rules: readonly Rule[]): { added: number; removed: number; changed: number } {
+    const key = (r: Rule) => `${r.kind}:${r.name}:${r.on}:${r.families ?? ""}`;
+    const sig = (r: Rule) => JSON.stringify(r.text) + r.source;
+    const before = new Map(this.#rules.map((r) => [key(r), sig(r)]));
+    const after = new Map(rules.map((r) => [key(r), sig(r)]));
+    let added = 0, removed = 0, changed = 0;
+    for (const [k, s] of after) {
+      if (!before.has(k)) added++;
+      else if (before.get(k) !== s) changed++;
+    }
+    for (const k of before.keys()) if (!after.has(k)) removed++;
+    this.#rules = rules;
+    const now = this.#now();
+    for (const hh of this.#byHost.values()) hh.setRules(rules, now);
+    return { added, removed, changed };
+  }
+
+  /** Runs every host that is due; yields between hosts after `sliceMs` of work. */
+  async tick(): Promise<void> {
+    const t0 = performance.now();
+    const now = this.#now();
+    this.sync(now);
+    let slice = performance.now();
+    const log = getLogger(["agent", "health"]);
+    for (const hh of [...this.#byHost.values()]) {
+      if (hh.nextRun > now) continue;
+      try {
+        this.stats.alarmsRun += hh.run(now);
+      } catch (e) {
+        log.error("Health of host {host} failed: {error}", { host: hh.host.hostname, error: String(e) });
+        hh.nextRun = now + 1;
+      }
+      if (performance.now() - slice > (this.#opts.sliceMs ?? 10)) {
+        await new Promise((r) => setTimeout(r, 0));
+        slice = performance.now();
+      }
+    }
+    const ms = performance.now() - t0;
+    this.stats.ticks++;
+    this.stats.lastTickMs = ms;
+    if (ms > this.stats.maxTickMs) this.stats.maxTickMs = ms;
+  }
+
+  /** Starts the timer. */
+  start(): void {
+    this.#stopped = false;
+    const loop = () => {
+      if (this.#stopped) return;
+      this.#running = this.tick().finally(() => {
+        this.#running = undefined;
+        if (!this.#stopped) this.#timer = setTimeout(loop, this.#opts.tickMs ?? 1000);
+      });
+    };
+    this.#timer = setTimeout(loop, 0);
+  }
+
+  /** Stops the timer and waits for pending notifications. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    if (this.#running) await this.#running;
+    await this.#opts.notifier.close();
+  }
+}

@@ -1,0 +1,154 @@
+import { assert } from "../../tests/_helpers/assert.ts";
+import { testHost } from "../host/_fixture.ts";
+import { HostHealth } from "./host_health.ts";
+import type { Notification, Notifier } from "./notify.ts";
+import { parseRules } from "./rules.ts";
+import { STATUS } from "./expression.ts";
+import { statusName } from "./alarm.ts";
+
+const RULES = `
+alarm: test_value
+   on: test.chart
+ calc: $value
+every: 1s
+ warn: $this > 500
+ crit: $this > 900
+ info: test value
+
+template: test_avg
+      on: test.context
+  lookup: average -2s unaligned of value
+   every: 1s
+    warn: $this > 500
+ options: no-clear-notification
+`;
+
+const T0 = 1_800_000_000;
+
+function setup() {
+  const clock = { us: T0 * 1e6 };
+  const host = testHost({ clock, hostname: "child" });
+  const sent: Notification[] = [];
+  const notifier: Notifier = { send: (n) => sent.push(n), close: async () => {} };
+  const hh = new HostHealth(host, parseRules(RULES, "/etc/agent/health.d/test.conf").rules, {
+    maxLogEntries: 100,
+    runAtLeastEverySec: 10,
+    defaultExec: "/bin/true",
+    defaultRecipient: "root",
+    configDir: "/etc/agent",
+    notifier,
+    postponeSec: 0,
+    warnRepeatEvery: 0,
+    critRepeatEvery: 0,
+    nowSec: T0,
+  });
+  const chart = host.defineChart({
+    id: "test.chart",
+    title: "T",
+    units: "things",
+    family: "test",
+    context: "test.context",
+    chartType: "line",
+    priority: 1,
+    updateEvery: 1,
+    plugin: "p",
+    module: "",
+  });
+  const dim = chart.defineDimension({ id: "value", algorithm: "absolute", multiplier: 1, divisor: 1 });
+  chart.defined();
+  const collect = (v: number) => {
+    clock.us += 1e6;
+    chart.begin(chart.lastCollectedUs ? 1e6 : 0);
+    chart.set(dim, v);
+    chart.end();
+  };
+  return { clock, host, hh, sent, collect };
+}
+
+Deno.test("HostHealth moves an alarm through CLEAR, WARNING, CRITICAL, CLEAR and notifies like Netdata", () => {
+  const { clock, hh, sent, collect } = setup();
+  const statuses: string[] = [];
+  for (const v of [100, 100, 100, 700, 700, 950, 950, 100, 100]) {
+    collect(v);
+    hh.run(Math.floor(clock.us / 1e6));
+    const a = hh.alarms.find((x) => x.name === "test_value")!;
+    statuses.push(statusName(a.status));
+  }
+  assert.deepStrictEqual(statuses, [
+    "UNINITIALIZED",
+    "CLEAR",
+    "CLEAR",
+    "WARNING",
+    "WARNING",
+    "CRITICAL",
+    "CRITICAL",
+    "CLEAR",
+    "CLEAR",
+  ]); // deno-fmt-ignore
+  const mine = sent.filter((n) => n.entry.name === "test_value");
+  assert.deepStrictEqual(mine.map((n) => [n.args[9], n.args[10]]), [
+    ["WARNING", "CLEAR"],
+    ["CRITICAL", "WARNING"],
+    ["CLEAR", "CRITICAL"],
+  ]);
+  const n = mine[0];
+  assert.equal(n.args.length, 29);
+  assert.equal(n.exec, "/bin/true");
+  assert.equal(n.args[0], "root");
+  assert.equal(n.args[1], "child");
+  assert.equal(n.args[6], "test_value");
+  assert.equal(n.args[7], "test.chart");
+  assert.equal(n.args[8], "test");
+  assert.equal(n.args[11], "700");
+  assert.equal(n.args[13], "2@/etc/agent/health.d/test.conf");
+  assert.equal(n.args[17], "test value");
+  assert.equal(n.args[18], "700 things");
+  assert.equal(n.args[20], "$this > 500");
+  assert.equal(n.args[21], "[ $this = 700 ] ");
+  assert.equal(n.args[27], "sudo /etc/agent/edit-config health.d/test.conf=2=child");
+  assert.equal(n.args[28], "00000000-0000-0000-0000-000000000001");
+  // the template with no-clear-notification only notifies its WARNING
+  const avg = sent.filter((x) => x.entry.name === "test_avg").map((x) => x.args[9]);
+  assert.deepStrictEqual(avg, ["WARNING"]);
+  // the log: unique ids grow, each entry updated by the next of its alarm
+  const log = hh.log.entries.filter((e) => e.name === "test_value");
+  assert.deepStrictEqual(log.map((e) => statusName(e.newStatus)), [
+    "UNINITIALIZED",
+    "CLEAR",
+    "WARNING",
+    "CRITICAL",
+    "CLEAR",
+  ]);
+  for (let i = 1; i < log.length; i++) {
+    assert.ok(log[i].uniqueId > log[i - 1].uniqueId);
+    assert.equal(log[i - 1].updatedById, log[i].uniqueId);
+  }
+});
+
+Deno.test("HostHealth honours delay: a change is notified only after it held for the delay", () => {
+  const { clock, hh, sent, collect } = setup();
+  hh.setRules(parseRules(RULES.replace(" info: test value", " delay: up 3s"), "t.conf").rules, T0);
+  for (const v of [100, 100, 700]) {
+    collect(v);
+    hh.run(Math.floor(clock.us / 1e6));
+  }
+  assert.equal(sent.filter((n) => n.entry.name === "test_value").length, 0);
+  for (const v of [700, 700, 700]) {
+    collect(v);
+    hh.run(Math.floor(clock.us / 1e6));
+  }
+  assert.deepStrictEqual(sent.filter((n) => n.entry.name === "test_value").map((n) => n.args[9]), [
+    "WARNING",
+  ]);
+});
+
+Deno.test("HostHealth removes the alarms of a closed host", () => {
+  const { clock, hh, collect } = setup();
+  collect(1);
+  collect(1);
+  hh.run(Math.floor(clock.us / 1e6));
+  hh.close(Math.floor(clock.us / 1e6));
+  assert.equal(hh.alarms.length, 0);
+  const last = hh.log.entries.at(-1)!;
+  assert.equal(last.newStatus, STATUS.REMOVED);
+});

@@ -1,0 +1,86 @@
+/**
+ * A host's alarm log (Netdata 1.37.1's health_log): every status change of every alarm, newest
+ * last here, with unique ids that only grow (starting at the epoch second the host's health
+ * started, like Netdata, so ids stay unique across restarts). Bounded: past `max` entries the
+ * oldest are dropped down to two thirds of `max`, except entries whose notification is pending.
+ * @module
+ */
+
+import { type AlarmEntry, ENTRY_EXEC_RUN, ENTRY_PROCESSED, ENTRY_UPDATED } from "./alarm.ts";
+import { STATUS } from "./expression.ts";
+
+const isRaised = (s: number) => s === STATUS.WARNING || s === STATUS.CRITICAL;
+
+/** The alarm log of one host. */
+export class AlarmLog {
+  /** Oldest first. */
+  readonly entries: AlarmEntry[] = [];
+  max: number;
+  nextLogId: number;
+  /** Entries dropped by the bound since start. */
+  dropped = 0;
+
+  constructor(max: number, firstId: number) {
+    this.max = max;
+    this.nextLogId = firstId;
+  }
+
+  /** The id the next entry gets. */
+  takeId(): number {
+    return this.nextLogId++;
+  }
+
+  /** Netdata's `latest_alarm_log_unique_id`. */
+  get latestUniqueId(): number {
+    return this.nextLogId > 0 ? this.nextLogId - 1 : 0;
+  }
+
+  /**
+   * Adds an entry; the previous entry of the same alarm, when not yet superseded, is marked
+   * updated by it, and a raised-to-raised change carries its non-clear duration on.
+   */
+  add(e: AlarmEntry): void {
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const t = this.entries[i];
+      if (t.alarmId !== e.alarmId) continue;
+      if ((t.flags & ENTRY_UPDATED) === 0 && t.updatedById === 0) {
+        t.flags |= ENTRY_UPDATED;
+        t.updatedById = e.uniqueId;
+        e.updatesId = t.uniqueId;
+        if (isRaised(t.newStatus) && isRaised(t.oldStatus)) e.nonClearDuration += t.nonClearDuration;
+      }
+      break;
+    }
+    this.entries.push(e);
+  }
+
+  /** The newest earlier entry of the same alarm whose notification ran, if any. */
+  lastNotified(e: AlarmEntry): AlarmEntry | undefined {
+    for (let i = this.entries.indexOf(e) - 1; i >= 0; i--) {
+      const t = this.entries[i];
+      if (t.alarmId === e.alarmId && (t.flags & ENTRY_EXEC_RUN) !== 0) return t;
+    }
+    return undefined;
+  }
+
+  /** Entries waiting for their notification decision (not processed, not superseded). */
+  pending(): AlarmEntry[] {
+    return this.entries.filter((e) => (e.flags & (ENTRY_PROCESSED | ENTRY_UPDATED)) === 0);
+  }
+
+  /** Drops the oldest entries past the bound (keeping pending ones); returns how many went. */
+  trim(): number {
+    if (this.entries.length <= this.max) return 0;
+    const keep = Math.floor(this.max * 2 / 3);
+    const cut = this.entries.length - keep;
+    const kept: AlarmEntry[] = [];
+    for (let i = 0; i < cut; i++) {
+      const e = this.entries[i];
+      if ((e.flags & (ENTRY_PROCESSED | ENTRY_UPDATED)) === 0) kept.push(e);
+    }
+    const removed = cut - kept.length;
+    this.entries.splice(0, cut, ...kept);
+    this.dropped += removed;
+    return removed;
+  }
+}
