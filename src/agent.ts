@@ -4,6 +4,7 @@
  */
 
 import { createApi } from "./api/mod.ts";
+import { childHealthPolicy, createHealth, loadHealthRules } from "./health/mod.ts";
 import { createCollectors, Scheduler } from "./collectors/mod.ts";
 import { isUuid } from "./config/schema.ts";
 import type { AgentConfig } from "./config/types.ts";
@@ -214,6 +215,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   const collectors = createCollectors({ procRoot: g.procRoot, updateEvery: g.updateEvery });
   const scheduler = new Scheduler(local, collectors, { updateEverySec: g.updateEvery });
   const senders = new Map<Host, Sender>();
+  const health = createHealth(config, hosts);
   const program = { program: "agent", version: `v${VERSION}` };
   if (config.stream.enabled) {
     senders.set(
@@ -235,8 +237,13 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     hosts,
     config,
     createStore: (mode, historySec, guid) => hostStore(config, mode, historySec, guid),
-    onConnected(host, policy) {
+    onConnected(host, policy, session) {
       keepMeta(host);
+      const key = [...config.receivers.keys()].find((k) => k.startsWith(session.apiKeyShort)) ?? "";
+      health.setPolicy(
+        host,
+        childHealthPolicy(config.receivers, key, host.machineGuid, config.health.enabled),
+      );
       // Proxy: forward the child's host with its own identity, one connection per host.
       if (
         !policy.proxy.enabled || policy.proxy.destinations.length === 0 || !policy.proxy.apiKey ||
@@ -308,6 +315,11 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   };
   const listeners: Listener[] = [];
   const urls: string[] = [];
+  // SIGUSR2 reloads the health configuration, as Netdata does.
+  const reloadHealth = () => {
+    const changes = health.reload(loadHealthRules(config).rules);
+    log.info("Health configuration reloaded: {added} added, {removed} removed, {changed} changed", changes);
+  };
 
   return {
     hosts,
@@ -315,9 +327,11 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     async start() {
       metaTimer = setInterval(() => flushMeta(), 5000);
       scheduler.start();
+      health.start();
+      if (Deno.build.os !== "windows") Deno.addSignalListener("SIGUSR2", reloadHealth);
       for (const s of senders.values()) s.start();
       if (config.web.mode !== "none") {
-        const app = createApi({ hosts, config, version: `v${VERSION}`, streamStatus });
+        const app = createApi({ hosts, config, version: `v${VERSION}`, streamStatus, health });
         // Read and checked at load (config/tls.ts).
         const tls = config.web.tls;
         const tlsFiles = config.web.bindTo.some((b) => b.ssl !== "none") && tls
@@ -349,6 +363,8 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     async stop() {
       clearInterval(metaTimer);
       await scheduler.stop();
+      if (Deno.build.os !== "windows") Deno.removeSignalListener("SIGUSR2", reloadHealth);
+      await health.stop();
       flushMeta();
       await Promise.all([...senders.values()].map((s) => s.stop()));
       receiver.close();

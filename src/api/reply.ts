@@ -5,6 +5,7 @@
  */
 
 import type { AgentConfig } from "../config/types.ts";
+import type { HostHealth } from "../health/mod.ts";
 import type { Host, Hosts } from "../host/mod.ts";
 import { CT_JSON, CT_TEXT } from "./format.ts";
 import type { QueryScratch } from "./query/mod.ts";
@@ -48,6 +49,13 @@ export interface RouteContext {
   origin: string;
   state: ApiState;
   streamStatus?: (host: Host) => Record<string, unknown> | undefined;
+  health?: HealthView;
+}
+
+/** What the API reads of the health engine. */
+export interface HealthView {
+  /** The running health of `host`, undefined when its health is off. */
+  of(host: Host): HostHealth | undefined;
 }
 
 /** A text/plain reply (errors and text formats). */

@@ -31,11 +31,13 @@ export function childHealthPolicy(
   receivers: ReadonlyMap<string, ReceiverSection>,
   apiKey: string,
   machineGuid: string,
+  healthEnabled = true,
 ): HostHealthPolicy {
   const guid = receivers.get(machineGuid)?.own;
   const key = receivers.get(apiKey)?.defaults;
   return {
-    mode: guid?.healthEnabled ?? key?.healthEnabled ?? DEFAULT_CHILD_POLICY.mode,
+    // Netdata: a child's default follows `[health] enabled` (auto when on).
+    mode: guid?.healthEnabled ?? key?.healthEnabled ?? (healthEnabled ? DEFAULT_CHILD_POLICY.mode : "no"),
     postponeSec: guid?.postponeAlarmsOnConnectSec ?? key?.postponeAlarmsOnConnectSec ??
       DEFAULT_CHILD_POLICY.postponeSec,
   };

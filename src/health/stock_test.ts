@@ -17,11 +17,11 @@ Deno.test("the agent's shipped rules (conf/health.d) parse without a warning", a
   const r = loadRules({ embedded: EMBEDDED_RULES });
   assert.deepStrictEqual(r.warnings, []);
   assert.deepStrictEqual(r.rules.map((x) => x.name).sort(), [
-    "10min_cpu_iowait",
-    "10min_cpu_usage",
-    "10min_disk_io",
-    "10min_disk_utilization",
     "10min_inbound_packets_dropped",
+    "1m_cpu_iowait",
+    "1m_cpu_usage",
+    "1m_disk_io",
+    "1m_disk_utilization",
     "1m_received_traffic",
     "load_average_15",
     "ram_available",
