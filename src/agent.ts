@@ -239,7 +239,9 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     createStore: (mode, historySec, guid) => hostStore(config, mode, historySec, guid),
     onConnected(host, policy, session) {
       keepMeta(host);
-      const key = [...config.receivers.keys()].find((k) => k.startsWith(session.apiKeyShort)) ?? "";
+      // The session keeps only the key's first characters (and an ellipsis).
+      const prefix = session.apiKeyShort.replace(/[^0-9a-fA-F-]/g, "");
+      const key = [...config.receivers.keys()].find((k) => prefix !== "" && k.startsWith(prefix)) ?? "";
       health.setPolicy(
         host,
         childHealthPolicy(config.receivers, key, host.machineGuid, config.health.enabled),

