@@ -155,3 +155,61 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name: "our child's CPU, RAM, load, disk and network alarms from the shipped rules are CLEAR on its parent",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    await withLab(async (lab) => {
+      const key = crypto.randomUUID();
+      const parentConf = await lab.confDir({
+        "stream.conf": `[${key}]\n    enabled = yes\n    default postpone alarms on connect seconds = 0\n`,
+      });
+      const parent = await lab.agent("parent", [
+        "--role",
+        "parent",
+        "--memory-mode",
+        "ram",
+        "--config",
+        parentConf,
+      ]);
+      const childConf = await lab.confDir({
+        "stream.conf": `[stream]\n    enabled = yes\n    destination = ${
+          new URL(parent.url).host
+        }\n    api key = ${key}\n`,
+        "agent.conf": "[health]\n    enabled = no\n",
+      });
+      await lab.agent("child", ["--role", "child", "--hostname", "health-child", "--config", childConf]);
+      // The shipped rules look one minute back: they run once a minute of data is stored.
+      const want: Record<string, RegExp> = {
+        cpu: /^system\.cpu\.1m_cpu_usage$/,
+        ram: /^system\.ram\.ram_in_use$/,
+        load: /^system\.load\.load_average_15$/,
+        disk: /^system\.io\.1m_disk_io$/,
+        network: /^net\.[^.]+\.1m_received_traffic$/,
+      };
+      let last: Record<string, string> = {};
+      await waitFor(
+        async () => {
+          const alarms = (await getJson(`${parent.url}/host/health-child/api/v1/alarms?all`))
+            .alarms as Record<
+              string,
+              Json
+            >;
+          last = Object.fromEntries(Object.entries(alarms).map(([k, v]) => [k, v.status]));
+          return Object.values(want).every((re) =>
+            Object.entries(last).some(([k, status]) => re.test(k) && status === "CLEAR")
+          );
+        },
+        120_000,
+        "the shipped alarms CLEAR on the parent",
+      ).catch((e) => {
+        throw new Error(`${e.message}: ${JSON.stringify(last)}`);
+      });
+      // Our child's own health is off; its parent's alarms are the only ones.
+      const own = await getJson(`${parent.url}/api/v1/alarms`);
+      assert.equal(own.status, true);
+    });
+  },
+});
