@@ -213,3 +213,65 @@ Deno.test({
     });
   },
 });
+
+const STOCK = "/usr/lib/netdata/conf.d/health.d";
+
+Deno.test({
+  name: "a Netdata child through our proxy into a Netdata parent, both with Debian's stock health.d: " +
+    "the same alarm names for the child",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    await withLab(async (lab) => {
+      const upKey = crypto.randomUUID(), downKey = crypto.randomUUID();
+      const recv = (key: string) =>
+        `[${key}]\n    enabled = yes\n    default postpone alarms on connect seconds = 0\n`;
+      const empty = await lab.dir("health-empty-");
+      const parent = await lab.netdata({
+        hostname: "nd-hp",
+        collect: false,
+        streamConf: recv(upKey),
+        health: { userDir: empty, stockDir: STOCK },
+      });
+      const proxy = await lab.agent("proxy", [
+        "--role",
+        "proxy",
+        "--memory-mode",
+        "ram",
+        "--hostname",
+        "ours-hx",
+        "--config",
+        await lab.confDir({
+          "agent.conf": `[directories]\n    health config = ${empty}\n    stock health config = ${STOCK}\n`,
+          "stream.conf": `[stream]\n    enabled = yes\n    destination = ${new URL(parent.url).host}\n` +
+            `    api key = ${upKey}\n\n${recv(downKey)}`,
+        }),
+      ]);
+      await lab.netdata({
+        hostname: "nd-hc",
+        streamConf: `[stream]\n    enabled = yes\n    destination = ${new URL(proxy.url).host}\n` +
+          `    api key = ${downKey}\n`,
+      });
+      const names = async (base: string) =>
+        Object.keys((await getJson(`${base}/host/nd-hc/api/v1/alarms?all`)).alarms ?? {}).sort();
+      let last: string[][] = [];
+      // Charts appear over the first seconds (some plugins start late): wait until both agree.
+      await waitFor(
+        async () => {
+          last = await Promise.all([names(proxy.url), names(parent.url)]);
+          return last[1].length > 20 && JSON.stringify(last[0]) === JSON.stringify(last[1]);
+        },
+        60_000,
+        "the same alarms at the proxy and at the parent",
+      ).catch((e) => {
+        const [ours, theirs] = last;
+        throw new Error(
+          `${e.message}: only ours ${JSON.stringify(ours.filter((n) => !theirs.includes(n)))}, ` +
+            `only netdata's ${
+              JSON.stringify(theirs.filter((n) => !ours.includes(n)))
+            } (${theirs.length} at netdata)`,
+        );
+      });
+    });
+  },
+});

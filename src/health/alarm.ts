@@ -143,6 +143,20 @@ export class Alarm {
     return this.rule.units ?? this.chart.units;
   }
 
+  /**
+   * `info` with Netdata's substitutions: a word `$family` becomes the chart's family and
+   * `$label:KEY` the value of the chart's label KEY (words end at a space).
+   */
+  get info(): string {
+    const text = this.rule.info;
+    if (!text) return "";
+    return text.replace(/\$[^ ]*/g, (w) => {
+      if (w === "$family") return this.chart.family;
+      if (w.startsWith("$label:")) return this.chart.labels.get(w.slice(7))?.value ?? w;
+      return w;
+    });
+  }
+
   /** Whether notifications repeat (Netdata's rrdcalc_isrepeating()). */
   get repeating(): boolean {
     return this.warnRepeatEvery > 0 || this.critRepeatEvery > 0;

@@ -213,7 +213,7 @@ export class HostHealth {
       recipient: a.rule.to,
       source: a.rule.source,
       units,
-      info: a.rule.info ?? "",
+      info: a.info,
       duration,
       nonClearDuration: oldStatus === STATUS.WARNING || oldStatus === STATUS.CRITICAL ? duration : 0,
       oldValue,
@@ -253,12 +253,16 @@ export class HostHealth {
 
   /** Evaluates what is due at `now` (epoch seconds); returns how many alarms ran. */
   run(now: number): number {
-    if (this.delayUpTo > 0) {
-      if (now < this.delayUpTo) return 0;
-      this.delayUpTo = 0;
-    }
+    // Rules attach at once (the API lists them), even while evaluations are postponed.
     for (const c of this.#dirty) this.#attach(c, now);
     this.#dirty.clear();
+    if (this.delayUpTo > 0) {
+      if (now < this.delayUpTo) {
+        this.nextRun = Math.min(this.delayUpTo, now + 1);
+        return 0;
+      }
+      this.delayUpTo = 0;
+    }
     const scope: VariableScope = {
       host: this.host,
       alarmsByChart: this.byChart,

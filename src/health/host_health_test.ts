@@ -152,3 +152,18 @@ Deno.test("HostHealth removes the alarms of a closed host", () => {
   const last = hh.log.entries.at(-1)!;
   assert.equal(last.newStatus, STATUS.REMOVED);
 });
+
+Deno.test("an alarm's info replaces $family and $label:KEY like Netdata", () => {
+  const { hh, host } = setup();
+  const c = host.chart("test.chart")!;
+  c.labels.set("device", { value: "sda", source: 1 });
+  hh.setRules(
+    parseRules(
+      "alarm: x\non: test.chart\nevery: 1s\ncalc: 1\ninfo: disk $family of $label:device ($family)\n",
+      "t",
+    ).rules,
+    T0,
+  );
+  hh.run(T0 + 1);
+  assert.equal(hh.alarms[0].info, "disk test of sda ($family)");
+});

@@ -31,7 +31,7 @@ const str2json = (prefix: string, label: string, v: string | undefined, suffix: 
 
 /** Whether the API lists an alarm at all (its chart was collected and is not obsolete). */
 export function listed(a: Alarm): boolean {
-  return a.chart.lastCollectedUs > 0 && !a.chart.obsolete;
+  return a.chart.lastCollectedUs > 0 && !a.chart.obsolete && a.chart.dimensions.length > 0;
 }
 
 /** One alarm as in `/api/v1/alarms` (health_rrdcalc2json_nolock). */
@@ -54,7 +54,7 @@ export function alarmJson(a: Alarm, defaults: { exec: string; recipient: string 
     `\t\t\t"recipient": "${s(r.to ?? defaults.recipient)}",\n` +
     `\t\t\t"source": "${s(r.source)}",\n` +
     `\t\t\t"units": "${s(a.units)}",\n` +
-    `\t\t\t"info": "${s(r.info)}",\n` +
+    `\t\t\t"info": "${s(a.info)}",\n` +
     `\t\t\t"status": "${statusName(a.status)}",\n` +
     `\t\t\t"last_status_change": ${a.lastStatusChange},\n` +
     `\t\t\t"last_updated": ${a.lastUpdated},\n` +
