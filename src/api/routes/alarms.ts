@@ -167,7 +167,22 @@ export function alarmVariablesRoute(ctx: RouteContext): Reply {
     }
   }
   const hostVars: string[] = [];
-  for (const [k, v] of host.variables) hostVars.push(variable(k, v));
+  const hostSeen = new Set<string>();
+  const addHost = (k: string, v: number) => {
+    if (hostSeen.has(k)) return;
+    hostSeen.add(k);
+    hostVars.push(variable(k, v));
+  };
+  for (const [k, v] of host.variables) addHost(k, v);
+  // Netdata's rrddimvar host entries: CHART.DIM by chart id and name, dimension id and name.
+  if (hh !== undefined) {
+    for (const c of host.charts.values()) {
+      for (const d of c.dimensions) {
+        const v = d.lastStored;
+        for (const ch of [c.id, c.name]) for (const dn of [d.id, d.name]) addHost(`${ch}.${dn}`, v);
+      }
+    }
+  }
   for (const a of hh?.alarms ?? []) {
     hostVars.push(variable(`${a.chart.id}.${a.name}`, a.value));
     if (a.chart.name !== a.chart.id) hostVars.push(variable(`${a.chart.name}.${a.name}`, a.value));
