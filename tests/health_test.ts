@@ -9,6 +9,7 @@ import { assert } from "./_helpers/assert.ts";
 import { getJson, waitFor } from "./_helpers/agent.ts";
 import { withLab } from "./_helpers/lab.ts";
 import { startSimChild } from "./_helpers/sim_child.ts";
+import { screenshot, withPage } from "./_helpers/browser.ts";
 
 const RULE = `
  alarm: sim_value
@@ -271,6 +272,41 @@ Deno.test({
               JSON.stringify(theirs.filter((n) => !ours.includes(n)))
             } (${theirs.length} at netdata)`,
         );
+      });
+    });
+  },
+});
+
+Deno.test({
+  name:
+    "dashboard: the Alerts panel lists the checked alarms and the alarm log, and charts with alarms show a tag",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    await withLab(async (lab) => {
+      const agent = await lab.agent("solo", ["--hostname", "solo-h1"]);
+      // ram_in_use (every 10 s) needs two collections: CLEAR within seconds.
+      await waitFor(
+        async () =>
+          (await getJson(`${agent.url}/api/v1/alarms?all`)).alarms?.["system.ram.ram_in_use"]?.status ===
+            "CLEAR",
+        20_000,
+        "ram_in_use CLEAR",
+      );
+      await withPage(async ({ page }) => {
+        await page.goto(`${agent.url}/#after=-30`);
+        await page.waitForFunction(`/alarms checked/.test(document.querySelector("#alerts").textContent)`);
+        await page.waitForSelector(`#alerts .alarm-log`);
+        assert.match(
+          await page.textContent("#alerts .alarm-log") ?? "",
+          /ram_in_use.*UNINITIALIZED → CLEAR/s,
+        );
+        await page.waitForSelector(`[data-chart="system.ram"] .alarm-tag.status-CLEAR`);
+        assert.match(
+          await page.textContent(`[data-chart="system.ram"] .alarm-tag`) ?? "",
+          /alarm\(s\) CLEAR/,
+        );
+        await screenshot(page, "health-alerts");
       });
     });
   },
