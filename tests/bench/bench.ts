@@ -18,6 +18,7 @@ import { dashboardFiles } from "../../src/web/mod.ts";
 import { hasNetdata, startNetdata } from "../_helpers/netdata.ts";
 import { benchDiskStore } from "./disk_bench.ts";
 import { benchIngest } from "./ingest.ts";
+import { benchHealth } from "./health_bench.ts";
 import { benchLongQuery, benchReplication, SYSTEM_CPU } from "./replication.ts";
 
 const results: Record<string, number | string> = {};
@@ -332,6 +333,7 @@ report("dbengine read after restart", disk.readSamplesPerSec / 1e6, "M points/s"
 await benchIngest(report);
 await benchLongQuery(config, report);
 await benchReplication(config, report);
+await benchHealth(report);
 
 const w = Math.max(...rows.map((r) => r[0].length));
 console.log(`\nbench (${new Date().toISOString()}, ${Deno.build.arch}, Deno ${Deno.version.deno})`);
