@@ -311,3 +311,38 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name: "SIGUSR2 reloads the health configuration and logs what changed",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    await withLab(async (lab) => {
+      const rules = await lab.dir("health-reload-");
+      const rule = (name: string) =>
+        `alarm: ${name}\non: system.ram\ncalc: $used\nevery: 1s\nwarn: $this < 0\n`;
+      await Deno.writeTextFile(`${rules}/a.conf`, rule("reload_a"));
+      const conf = await lab.confDir({
+        "agent.conf":
+          `[directories]\n    health config = ${rules}\n[health]\n    enable stock health configuration = no\n`,
+      });
+      const agent = await lab.agent("solo", ["--config", conf]);
+      const names = async () => Object.keys((await getJson(`${agent.url}/api/v1/alarms?all`)).alarms).sort();
+      await waitFor(async () => (await names()).join() === "system.ram.reload_a", 10_000, "reload_a");
+      await Deno.writeTextFile(`${rules}/b.conf`, rule("reload_b"));
+      await Deno.remove(`${rules}/a.conf`);
+      Deno.kill(agent.process.pid, "SIGUSR2");
+      await waitFor(async () => (await names()).join() === "system.ram.reload_b", 10_000, "reload_b only");
+      await waitFor(
+        () => /Health configuration reloaded: 1 added, 1 removed, 0 changed/.test(agent.output()),
+        5000,
+      );
+      // The removed alarm's end is in the log.
+      const log = await getJson(`${agent.url}/api/v1/alarm_log`);
+      assert.ok(
+        log.some((e: Json) => e.name === "reload_a" && e.status === "REMOVED"),
+        "reload_a REMOVED in the log",
+      );
+    });
+  },
+});

@@ -160,7 +160,11 @@ export class Health {
     let slice = performance.now();
     const log = getLogger(["agent", "health"]);
     for (const hh of [...this.#byHost.values()]) {
-      if (hh.nextRun > now) continue;
+      if (hh.nextRun > now) {
+        // New charts get their alarms at once (listed by the API); they run on the schedule.
+        hh.attachPending(now);
+        continue;
+      }
       try {
         this.stats.alarmsRun += hh.run(now);
       } catch (e) {

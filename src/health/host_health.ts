@@ -251,11 +251,17 @@ export class HostHealth {
     return true;
   }
 
+  /** Attaches the rules of charts defined since the last call (cheap when none were). */
+  attachPending(now: number): void {
+    if (this.#dirty.size === 0) return;
+    for (const c of this.#dirty) this.#attach(c, now);
+    this.#dirty.clear();
+  }
+
   /** Evaluates what is due at `now` (epoch seconds); returns how many alarms ran. */
   run(now: number): number {
     // Rules attach at once (the API lists them), even while evaluations are postponed.
-    for (const c of this.#dirty) this.#attach(c, now);
-    this.#dirty.clear();
+    this.attachPending(now);
     if (this.delayUpTo > 0) {
       if (now < this.delayUpTo) {
         this.nextRun = Math.min(this.delayUpTo, now + 1);
