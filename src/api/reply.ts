@@ -56,6 +56,8 @@ export interface RouteContext {
 export interface HealthView {
   /** The running health of `host`, undefined when its health is off. */
   of(host: Host): HostHealth | undefined;
+  /** The host's alarm log, also kept after its health stopped (a disconnected child). */
+  logOf(host: Host): HostHealth["log"] | undefined;
 }
 
 /** A text/plain reply (errors and text formats). */

@@ -10,6 +10,7 @@ import type { ReceiverSection } from "../config/types.ts";
 import type { Host, Hosts } from "../host/mod.ts";
 import { getLogger } from "../util/log.ts";
 import { HostHealth, type HostHealthOptions } from "./host_health.ts";
+import type { AlarmLog } from "./log.ts";
 import type { Notifier } from "./notify.ts";
 import type { Rule } from "./rules.ts";
 
@@ -59,6 +60,12 @@ export interface HealthOptions
   tickMs?: number;
   /** Work per slice before yielding to the event loop (default 10 ms). */
   sliceMs?: number;
+  /**
+   * `[health] postpone alarms during hibernation for seconds`: when the wall clock moved more than
+   * twice as far as the monotonic clock since the last tick (the system was suspended), every
+   * host waits this long. 0 or absent: off.
+   */
+  postponeHibernationSec?: number;
 }
 
 /** Runs health for every host of an agent. */
@@ -67,9 +74,13 @@ export class Health {
   #rules: readonly Rule[];
   readonly #byHost = new Map<Host, HostHealth>();
   readonly #policies = new Map<Host, HostHealthPolicy>();
+  /** Logs of hosts whose health stopped (a disconnected child), kept for the API and a reconnect. */
+  readonly #logs = new Map<Host, AlarmLog>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running: Promise<void> | undefined;
   #stopped = true;
+  #lastWallMs = 0;
+  #lastMonoMs = 0;
   /** Ticks run and the longest one (ms), for /api/v1/info and the bench. */
   readonly stats = { ticks: 0, alarmsRun: 0, maxTickMs: 0, lastTickMs: 0 };
 
@@ -90,6 +101,11 @@ export class Health {
   /** The health of `host`, when it runs. */
   of(host: Host): HostHealth | undefined {
     return this.#byHost.get(host);
+  }
+
+  /** The alarm log of `host`: its running health's, or the one kept since its health stopped. */
+  logOf(host: Host): AlarmLog | undefined {
+    return this.#byHost.get(host)?.log ?? this.#logs.get(host);
   }
 
   /** Sets how a child's health runs (called when it connects). */
@@ -119,8 +135,10 @@ export class Health {
             critRepeatEvery: this.#opts.defaultRepeatCriticalSec,
             postponeSec,
             nowSec: now,
+            ...(this.#logs.has(host) ? { log: this.#logs.get(host)! } : {}),
           }),
         );
+        this.#logs.delete(host);
         log.info("Health started for host {host} ({rules} rules, postponed {postpone}s)", {
           host: host.hostname,
           rules: this.#rules.length,
@@ -129,6 +147,7 @@ export class Health {
       } else if (!on && hh !== undefined) {
         hh.close(now);
         this.#byHost.delete(host);
+        this.#logs.set(host, hh.log);
         log.info("Health stopped for host {host}", { host: host.hostname });
       }
     }
@@ -152,11 +171,29 @@ export class Health {
     return { added, removed, changed };
   }
 
+  /** Netdata's check_if_resumed_from_suspension(): the wall clock ran ahead of the monotonic one. */
+  #resumed(): boolean {
+    const wall = Date.now(), mono = performance.now();
+    const resumed = this.#lastMonoMs > 0 && wall - this.#lastWallMs > 2 * (mono - this.#lastMonoMs) &&
+      wall - this.#lastWallMs > 2000;
+    this.#lastWallMs = wall;
+    this.#lastMonoMs = mono;
+    return resumed;
+  }
+
   /** Runs every host that is due; yields between hosts after `sliceMs` of work. */
   async tick(): Promise<void> {
     const t0 = performance.now();
     const now = this.#now();
     this.sync(now);
+    const hibernation = this.#opts.postponeHibernationSec ?? 0;
+    if (hibernation > 0 && this.#resumed()) {
+      getLogger(["agent", "health"]).info(
+        "Postponing alarm checks for {seconds} seconds: the system seems to have resumed from suspension",
+        { seconds: hibernation },
+      );
+      for (const hh of this.#byHost.values()) hh.delayUpTo = now + hibernation;
+    }
     let slice = performance.now();
     const log = getLogger(["agent", "health"]);
     for (const hh of [...this.#byHost.values()]) {

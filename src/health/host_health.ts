@@ -83,16 +83,18 @@ export class HostHealth {
   #rules: CompiledRule[] = [];
   #opts: HostHealthOptions;
   #dirty = new Set<Chart>();
-  #ids = new Map<string, number>();
-  #nextAlarmId: number;
   #scratch = new QueryScratch();
   #observer: ChartObserver;
 
-  constructor(host: Host, rules: readonly Rule[], opts: HostHealthOptions & { nowSec: number }) {
+  /** `log`: the host's log from an earlier run (a child that reconnects keeps its log and alarm ids). */
+  constructor(
+    host: Host,
+    rules: readonly Rule[],
+    opts: HostHealthOptions & { nowSec: number; log?: AlarmLog },
+  ) {
     this.host = host;
     this.#opts = opts;
-    this.log = new AlarmLog(opts.maxLogEntries, opts.nowSec);
-    this.#nextAlarmId = opts.nowSec;
+    this.log = opts.log ?? new AlarmLog(opts.maxLogEntries, opts.nowSec);
     this.delayUpTo = opts.postponeSec > 0 ? opts.nowSec + opts.postponeSec : 0;
     this.#observer = { chartDefined: (c) => this.#dirty.add(c), roundDone() {} };
     host.observers.push(this.#observer);
@@ -124,10 +126,10 @@ export class HostHealth {
 
   #alarmId(name: string, chart: string): number {
     const key = chart + "\u0000" + name;
-    let id = this.#ids.get(key);
+    let id = this.log.alarmIds.get(key);
     if (id === undefined) {
-      id = this.#nextAlarmId++;
-      this.#ids.set(key, id);
+      id = this.log.nextAlarmId++;
+      this.log.alarmIds.set(key, id);
     }
     return id;
   }

@@ -19,10 +19,14 @@ export class AlarmLog {
   nextLogId: number;
   /** Entries dropped by the bound since start. */
   dropped = 0;
+  /** Alarm ids by `chart\0name`: an alarm keeps its id when it is attached again. */
+  readonly alarmIds = new Map<string, number>();
+  nextAlarmId: number;
 
   constructor(max: number, firstId: number) {
     this.max = max;
     this.nextLogId = firstId;
+    this.nextAlarmId = firstId;
   }
 
   /** The id the next entry gets. */

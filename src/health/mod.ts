@@ -106,6 +106,7 @@ export function createHealth(config: AgentConfig, hosts: Hosts, opts: CreateHeal
     runAtLeastEverySec: h.runAtLeastEverySec,
     defaultRepeatWarningSec: h.defaultRepeatWarningSec,
     defaultRepeatCriticalSec: h.defaultRepeatCriticalSec,
+    postponeHibernationSec: h.postponeHibernationSec,
     defaultExec: h.scriptToExecuteOnAlarm,
     defaultRecipient: "root",
     configDir: config.directories.config || "/etc/agent",

@@ -68,14 +68,14 @@ export function alarmsValuesRoute(ctx: RouteContext): Reply {
 
 /** Handles `/api/v1/alarm_log?after=UNIQUE_ID&chart=ID`, newest first (cacheable, like Netdata). */
 export function alarmLogRoute(ctx: RouteContext): Reply {
-  const hh = ctx.health?.of(ctx.host);
-  if (hh === undefined) return jsonReply("[\n]\n", true);
+  const log = ctx.health?.logOf(ctx.host);
+  if (log === undefined) return jsonReply("[\n]\n", true);
   const afterText = ctx.params.get("after");
   const after = afterText ? Math.max(0, Math.trunc(Number.parseInt(afterText, 10)) || 0) : 0;
   const chart = ctx.params.get("chart");
-  const entries = hh.log.entries;
+  const entries = log.entries;
   const out: string[] = [];
-  for (let i = entries.length - 1; i >= 0 && out.length < hh.log.max; i--) {
+  for (let i = entries.length - 1; i >= 0 && out.length < log.max; i--) {
     const e = entries[i];
     if (e.uniqueId > after && (!chart || e.chart === chart)) out.push(entryJson(ctx.host, e, defaults(ctx)));
   }
