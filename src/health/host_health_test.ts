@@ -167,3 +167,44 @@ Deno.test("an alarm's info replaces $family and $label:KEY like Netdata", () => 
   hh.run(T0 + 1);
   assert.equal(hh.alarms[0].info, "disk test of sda ($family)");
 });
+
+Deno.test("a foreach template makes one alarm per matching dimension, named after it", () => {
+  const { clock, hh, host, collect } = setup();
+  const c = host.chart("test.chart")!;
+  c.defineDimension({ id: "other", algorithm: "absolute", multiplier: 1, divisor: 1 });
+  c.defined();
+  hh.setRules(
+    parseRules(
+      "template: per_dim\non: test.context\nlookup: max -2s foreach *\nevery: 1s\nwarn: $this > 5\n",
+      "t",
+    )
+      .rules,
+    T0,
+  );
+  for (let i = 0; i < 4; i++) collect(7);
+  hh.run(Math.floor(clock.us / 1e6));
+  assert.deepStrictEqual(hh.alarms.map((a) => a.name).sort(), ["per_dim_other", "per_dim_value"]);
+  const a = hh.alarms.find((a) => a.name === "per_dim_value")!;
+  assert.equal(a.status, STATUS.WARNING, `value ${a.value} ${a.problem}`);
+});
+
+Deno.test("repeat re-notifies a raised alarm every period, without adding log entries", () => {
+  const { clock, hh, sent, collect } = setup();
+  hh.setRules(
+    parseRules(RULES.replace(" info: test value", "repeat: warning 2s critical 2s"), "t.conf").rules,
+    T0,
+  );
+  const run = () => hh.run(Math.floor(clock.us / 1e6));
+  for (const v of [100, 100, 700, 700, 700, 700, 700]) {
+    collect(v);
+    run();
+  }
+  const mine = sent.filter((n) => n.entry.name === "test_value").map((n) => n.args[9]);
+  assert.ok(mine.length >= 3, `WARNING then repeats, got ${mine}`);
+  assert.ok(mine.every((s) => s === "WARNING"));
+  assert.equal(
+    hh.log.entries.filter((e) => e.name === "test_value").length,
+    3,
+    "UNINITIALIZED, CLEAR, WARNING",
+  );
+});
