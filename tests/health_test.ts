@@ -141,6 +141,40 @@ Deno.test({
           log.filter((e: Json) => e.name === "sim_value").map((e: Json) => `${e.old_status}->${e.status}`);
         assert.deepStrictEqual(steps(la), steps(lb), "alarm log transitions");
         assert.deepStrictEqual(Object.keys(la[0]), Object.keys(lb[0]), "alarm log fields");
+        // Field by field, entry by entry, but for ids, times and each one's own script and config dir.
+        const entries = (log: Json[]) => log.filter((e: Json) => e.name === "sim_value");
+        const LOG_VOLATILE = new Set([
+          "hostname",
+          "unique_id",
+          "alarm_id",
+          "alarm_event_id",
+          "config_hash_id",
+          "exec_run",
+          "exec",
+          "command",
+          "when",
+          "duration",
+          "non_clear_duration",
+          "delay_up_to_timestamp",
+          "updated_by_id",
+          "updates_id",
+        ]); // deno-fmt-ignore
+        entries(la).forEach((e: Json, i: number) => {
+          const n = entries(lb)[i];
+          for (const k of Object.keys(n)) {
+            if (!LOG_VOLATILE.has(k)) assert.deepStrictEqual(e[k], n[k], `alarm_log entry ${i} "${k}"`);
+          }
+        });
+        // badge.svg of the alarm: the same label, value text and colour.
+        const badge = async (api: string) => {
+          const svg = await (await fetch(`${api}/badge.svg?chart=sim.value&alarm=sim_value`)).text();
+          const texts = [...svg.matchAll(/<text class="bdge-lbl-(lbl|val)"[^>]*>([^<]*)<\/text>/g)].map((m) =>
+            m[2]
+          );
+          const fill = /class="bdge-rect-val"[^>]*fill="#([0-9a-fA-F]+)"/.exec(svg)?.[1];
+          return { texts: [...new Set(texts)], fill };
+        };
+        assert.deepStrictEqual(await badge(apis[0]), await badge(apis[1]), "badge");
         const [ca, cb] = await Promise.all(
           apis.map(async (api) => (await getJson(`${api}/alarm_count?status=CLEAR`))),
         );

@@ -8,7 +8,8 @@
  */
 
 import type { Chart } from "../host/mod.ts";
-import { evaluate, STATUS, type VariableLookup } from "./expression.ts";
+import { evaluate, type VariableLookup } from "./evaluate.ts";
+import { STATUS } from "./expression.ts";
 import type { Rule } from "./rules.ts";
 
 /** Netdata's status names by value. */

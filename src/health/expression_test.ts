@@ -1,5 +1,6 @@
 import { assert } from "../../tests/_helpers/assert.ts";
-import { evaluate, formatConstant, parseExpression } from "./expression.ts";
+import { evaluate } from "./evaluate.ts";
+import { formatConstant, parseExpression } from "./expression.ts";
 
 const VARS: Record<string, number> = { this: 90, status: 3, a: 2, b: 3, "system.ram.used": 10, nan: NaN };
 const lookup = (n: string) => VARS[n] ?? ({ WARNING: 3, CRITICAL: 4, CLEAR: 1 } as Record<string, number>)[n];

@@ -23,7 +23,7 @@ import { STATUS } from "./expression.ts";
 import { formatValueAndUnit } from "./format.ts";
 import { AlarmLog } from "./log.ts";
 import { runLookup } from "./lookup.ts";
-import { buildNotification, type NotificationContext, type Notifier } from "./notify.ts";
+import { buildNotification, notificationContext, type Notifier } from "./notify.ts";
 import type { Rule } from "./rules.ts";
 import { alarmVariables, type VariableScope } from "./variables.ts";
 
@@ -399,32 +399,10 @@ export class HostHealth {
         if (!runOnce || e.oldStatus < STATUS.RAISED) return;
       }
     }
-    this.#opts.notifier.send(buildNotification(e, this.#context(e)));
+    this.#opts.notifier.send(
+      buildNotification(e, notificationContext(this.host, this.alarms, e, this.#opts)),
+    );
     e.flags |= ENTRY_EXEC_RUN;
     e.execRunTimestamp = e.when;
-  }
-
-  #context(e: AlarmEntry): NotificationContext {
-    const raised = this.alarms
-      .filter((a) =>
-        (a.status === STATUS.WARNING || a.status === STATUS.CRITICAL) &&
-        a.chart.lastCollectedUs > 0 && !(a.id === e.alarmId && a.nextEventId - 1 === e.alarmEventId)
-      )
-      .sort((x, y) => y.lastStatusChange - x.lastStatusChange);
-    const warn = raised.filter((a) => a.status === STATUS.WARNING);
-    const crit = raised.filter((a) => a.status === STATUS.CRITICAL);
-    const shown = raised.slice(0, 15);
-    const fmt = (a: Alarm) => `${a.name}=${a.lastStatusChange}`;
-    return {
-      hostname: this.host.hostname,
-      childMachineGuid: this.host.isLocal ? "" : this.host.machineGuid,
-      configDir: this.#opts.configDir,
-      warnAlarms: shown.filter((a) => a.status === STATUS.WARNING).map(fmt),
-      critAlarms: shown.filter((a) => a.status === STATUS.CRITICAL).map(fmt),
-      nWarn: warn.length,
-      nCrit: crit.length,
-      defaultExec: this.#opts.defaultExec,
-      defaultRecipient: this.#opts.defaultRecipient,
-    };
   }
 }

@@ -7,7 +7,9 @@
  */
 
 import { getLogger } from "../util/log.ts";
-import { type AlarmEntry, ENTRY_EXEC_FAILED, statusName } from "./alarm.ts";
+import { type Alarm, type AlarmEntry, ENTRY_EXEC_FAILED, statusName } from "./alarm.ts";
+import { STATUS } from "./expression.ts";
+import type { Host } from "../host/mod.ts";
 
 /** The names of the 29 arguments, in order (for the webhook's JSON and the docs). */
 export const ARGUMENT_NAMES = [
@@ -58,6 +60,38 @@ export interface NotificationContext {
   /** Default exec and recipient when the rule has none. */
   defaultExec: string;
   defaultRecipient: string;
+}
+
+/**
+ * The host's other raised alarms for `e`'s notification (Netdata's health_alarm_execute()): counts,
+ * and `name=last_status_change` of at most 15, newest change first; `e`'s own alarm is left out
+ * when `e` is its latest event.
+ */
+export function notificationContext(
+  host: Host,
+  alarms: readonly Alarm[],
+  e: AlarmEntry,
+  o: { configDir: string; defaultExec: string; defaultRecipient: string },
+): NotificationContext {
+  const raised = alarms
+    .filter((a) =>
+      (a.status === STATUS.WARNING || a.status === STATUS.CRITICAL) && a.chart.lastCollectedUs > 0 &&
+      !(a.id === e.alarmId && a.nextEventId - 1 === e.alarmEventId)
+    )
+    .sort((x, y) => y.lastStatusChange - x.lastStatusChange);
+  const shown = raised.slice(0, 15);
+  const fmt = (a: Alarm) => `${a.name}=${a.lastStatusChange}`;
+  return {
+    hostname: host.hostname,
+    childMachineGuid: host.isLocal ? "" : host.machineGuid,
+    configDir: o.configDir,
+    warnAlarms: shown.filter((a) => a.status === STATUS.WARNING).map(fmt),
+    critAlarms: shown.filter((a) => a.status === STATUS.CRITICAL).map(fmt),
+    nWarn: raised.filter((a) => a.status === STATUS.WARNING).length,
+    nCrit: raised.filter((a) => a.status === STATUS.CRITICAL).length,
+    defaultExec: o.defaultExec,
+    defaultRecipient: o.defaultRecipient,
+  };
 }
 
 /** One notification to send. */

@@ -10,7 +10,8 @@
 
 import type { Chart, Dimension, Host } from "../host/mod.ts";
 import type { Alarm } from "./alarm.ts";
-import { STATUS, type VariableLookup } from "./expression.ts";
+import type { VariableLookup } from "./evaluate.ts";
+import { STATUS } from "./expression.ts";
 
 /** What the lookup needs besides the alarm. */
 export interface VariableScope {
