@@ -162,6 +162,9 @@ Deno.test({
         entries(la).forEach((e: Json, i: number) => {
           const n = entries(lb)[i];
           for (const k of Object.keys(n)) {
+            // Whether the attach entry (UNINITIALIZED to UNINITIALIZED) was processed before the
+            // first evaluation superseded it depends on timing in Netdata too.
+            if (k === "processed" && n.status === "UNINITIALIZED") continue;
             if (!LOG_VOLATILE.has(k)) assert.deepStrictEqual(e[k], n[k], `alarm_log entry ${i} "${k}"`);
           }
         });
