@@ -256,7 +256,7 @@ const STOCK = "/usr/lib/netdata/conf.d/health.d";
 
 Deno.test({
   name: "a Netdata child through our proxy into a Netdata parent, both with Debian's stock health.d: " +
-    "the same alarm names for the child",
+    "the same alarm names and statuses for the child",
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -290,8 +290,17 @@ Deno.test({
         streamConf: `[stream]\n    enabled = yes\n    destination = ${new URL(proxy.url).host}\n` +
           `    api key = ${downKey}\n`,
       });
-      const names = async (base: string) =>
-        Object.keys((await getJson(`${base}/host/nd-hc/api/v1/alarms?all`)).alarms ?? {}).sort();
+      // Netdata drops a rule with `host labels` when it checks them before the child's labels
+      // arrived (a race in 1.37.1: stock ram.conf's oom_kill); we check them when a chart appears.
+      const raced = (key: string) => /\.oom_kill$/.test(key);
+      const alarms = async (base: string) =>
+        Object.fromEntries(
+          Object.entries(
+            (await getJson(`${base}/host/nd-hc/api/v1/alarms?all`)).alarms as Record<string, Json>,
+          )
+            .filter(([k]) => !raced(k)).map(([k, v]) => [k, v.status as string]),
+        );
+      const names = async (base: string) => Object.keys(await alarms(base)).sort();
       let last: string[][] = [];
       // Charts appear over the first seconds (some plugins start late): wait until both agree.
       await waitFor(
@@ -302,12 +311,32 @@ Deno.test({
         60_000,
         "the same alarms at the proxy and at the parent",
       ).catch((e) => {
-        const [ours, theirs] = last;
+        const [ours = [], theirs = []] = last;
         throw new Error(
           `${e.message}: only ours ${JSON.stringify(ours.filter((n) => !theirs.includes(n)))}, ` +
-            `only netdata's ${
-              JSON.stringify(theirs.filter((n) => !ours.includes(n)))
-            } (${theirs.length} at netdata)`,
+            `only netdata's ${JSON.stringify(theirs.filter((n) => !ours.includes(n)))}`,
+        );
+      });
+      // And the same statuses once both evaluated what they can (the stock lookups that need ten
+      // minutes of data stay UNINITIALIZED on both). A lookup runs once its window is stored; Netdata's
+      // RAM mode counts one more interval of history than it has, so its one-minute lookups of
+      // 5-second charts (load averages) start up to two intervals before ours.
+      let st: Record<string, string>[] = [];
+      await waitFor(
+        async () => {
+          st = await Promise.all([alarms(proxy.url), alarms(parent.url)]);
+          const sorted = (o: Record<string, string>) => JSON.stringify(Object.entries(o).sort());
+          return Object.values(st[1]).includes("CLEAR") && sorted(st[0]) === sorted(st[1]);
+        },
+        75_000,
+        "the same statuses at the proxy and at the parent",
+      ).catch((e) => {
+        const [ours = {}, theirs = {}] = st;
+        const diff = [...new Set([...Object.keys(theirs), ...Object.keys(ours)])].filter((k) =>
+          ours[k] !== theirs[k]
+        );
+        throw new Error(
+          `${e.message}: ${diff.map((k) => `${k} ours ${ours[k]}, netdata ${theirs[k]}`).join("; ")}`,
         );
       });
     });
