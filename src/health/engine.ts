@@ -116,7 +116,8 @@ export class Health {
   #enabled(host: Host): boolean {
     if (host.isLocal) return this.#opts.localEnabled;
     const p = this.#policies.get(host) ?? DEFAULT_CHILD_POLICY;
-    return p.mode === "yes" || (p.mode === "auto" && host.state.reachable);
+    // Netdata reads "on demand" as "auto".
+    return p.mode === "yes" || ((p.mode === "auto" || p.mode === "on demand") && host.state.reachable);
   }
 
   /** Starts or stops the health of hosts whose state changed. */
