@@ -114,6 +114,8 @@ export class Health {
   }
 
   #enabled(host: Host): boolean {
+    // Like Netdata, a host that stores nothing has no health (its lookups would have no data).
+    if (host.memoryMode === "none") return false;
     if (host.isLocal) return this.#opts.localEnabled;
     const p = this.#policies.get(host) ?? DEFAULT_CHILD_POLICY;
     // Netdata reads "on demand" as "auto".

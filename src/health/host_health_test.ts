@@ -208,3 +208,25 @@ Deno.test("repeat re-notifies a raised alarm every period, without adding log en
     "UNINITIALIZED, CLEAR, WARNING",
   );
 });
+
+Deno.test("os, hosts, plugin and host labels decide whether a rule applies", () => {
+  const { clock, hh, host, collect } = setup();
+  host.labels.set("role", { value: "db", source: 2 });
+  const rule = (name: string, extra: string) =>
+    `alarm: ${name}\non: test.chart\ncalc: $value\nevery: 1s\nwarn: $this > 1\n${extra}\n\n`;
+  const text = rule("any", "") + rule("os_linux", "os: linux freebsd") + rule("os_other", "os: freebsd") +
+    rule("host_child", "hosts: chi*") + rule("host_other", "hosts: !child *") +
+    rule("plugin_p", "plugin: p") +
+    rule("plugin_x", "plugin: x") + rule("label_db", "host labels: role = db") +
+    rule("label_web", "host labels: role=web");
+  hh.setRules(parseRules(text, "t").rules, T0);
+  collect(1);
+  hh.run(Math.floor(clock.us / 1e6));
+  assert.deepStrictEqual(hh.alarms.map((a) => a.name).sort(), [
+    "any",
+    "host_child",
+    "label_db",
+    "os_linux",
+    "plugin_p",
+  ]);
+});

@@ -1,6 +1,7 @@
 /**
  * Health: Netdata 1.37.1's alarms for this agent and every child streamed into it. Rules in
- * health.d syntax (rules.ts, expression.ts) are loaded from `[directories] health config` over
+ * health.d syntax (rules.ts, rule_values.ts, expression.ts; evaluated by evaluate.ts against
+ * variables.ts, lookups by lookup.ts) are loaded from `[directories] health config` over
  * `stock health config` or the rules built into the agent (load.ts, conf/health.d/), attached to
  * charts as they appear (host_health.ts), evaluated on one timer for all hosts (engine.ts), logged
  * per host (log.ts) and notified through `script to execute on alarm` and/or a webhook (notify.ts).
@@ -9,7 +10,9 @@
  * - Health never blocks ingestion: evaluation is synchronous per host and the engine yields to the
  *   event loop between hosts after a slice of work; notifications run outside the evaluation.
  * - A rule that cannot be parsed is a warning with file:line and is skipped; nothing else is.
- * - Alarm log unique ids only grow (they start at the epoch second the host's health started).
+ * - Alarm log unique ids only grow (they start at the epoch second the host's health started); a
+ *   child's log and alarm ids outlive its disconnections.
+ * - A host with `[db] mode = none` has no health, like Netdata.
  *
  * @example
  * ```ts
