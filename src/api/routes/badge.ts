@@ -2,7 +2,7 @@
  * `/api/v1/badge.svg` (Netdata 1.37.1's web/api/badges): a shields.io-style SVG showing an alarm's
  * value coloured by its status (`alarm=`), or a chart's value from a one-point query. Same
  * parameters and template; text widths are estimated (Netdata measures Verdana 11 from a table),
- * and the conditional colour syntax (`value_color=red>80|green`) is reduced to its first colour.
+ * and `value_color` takes Netdata's conditions (`red>80|orange>50|green`).
  * @module
  */
 
@@ -36,12 +36,45 @@ const COLORS: Record<string, string> = {
 
 const PADDING = 4;
 
-/** Netdata's parse_color_argument(): a colour name, or 3/6 hex digits; else `def`. */
+/** Netdata's parse_color_argument(): 3 or 6 hex digits, or a colour name; else `def`. */
 function color(arg: string | undefined, def: string): string {
   if (arg === undefined || arg.length < 2 || arg.length >= 20) return def;
-  const first = arg.split(/[|<>=:]/)[0].replace(/^#/, "");
-  if (/^([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/.test(first)) return first;
-  return COLORS[first] ?? def;
+  if (/^([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/.test(arg)) return arg;
+  return COLORS[arg] ?? def;
+}
+
+/**
+ * Netdata's calc_colorz(): `value_color` may be `COLOR<VALUE|COLOR>=VALUE|COLOR:null|COLOR`, the
+ * first term whose condition holds for `value` (or that has none) wins; values are integers.
+ */
+export function pickColor(spec: string, value: number): string {
+  const v0 = Number.isFinite(value) ? value : NaN;
+  let chosen = "";
+  for (const term of spec.split("|")) {
+    const m = /^([^!=:<>(){}]*)(!=?|=|:|[>)}]=?|[<({](?:=|[>)}])?)?(.*)$/.exec(term)!;
+    chosen = m[1];
+    const op = m[2];
+    if (op === undefined) break;
+    const text = m[3];
+    const v = text === "" || text === "null" ? NaN : Number.parseInt(text, 10);
+    if (Number.isNaN(v0) || Number.isNaN(v)) {
+      if (Number.isNaN(v0) && Number.isNaN(v)) break;
+      continue;
+    }
+    const c = op[0];
+    const eq = op.length > 1 && op[1] === "=";
+    const ne = c === "!" || (op.length > 1 && /[>)}]/.test(op[1]) && /[<({]/.test(c));
+    const hit = ne
+      ? v0 !== v
+      : c === "=" || c === ":"
+      ? v0 === v
+      : /[>)}]/.test(c)
+      ? (eq ? v0 >= v : v0 > v)
+      : (eq ? v0 <= v : v0 < v);
+    if (hit) break;
+    chosen = "";
+  }
+  return chosen || spec;
 }
 
 function xml(s: string): string {
@@ -66,7 +99,7 @@ export function badgeSvg(
   o: { labelColor?: string; valueColor?: string; precision?: number; scale?: number; abs?: boolean },
 ): string {
   const scale = Math.max(100, o.scale ?? 100) / 100;
-  const valueColor = o.valueColor || (Number.isFinite(value) ? "4c1" : "999");
+  const valueColor = pickColor(o.valueColor || (Number.isFinite(value) ? "4c1" : "999"), value);
   const text = formatValueAndUnit(o.abs ? Math.abs(value) : value, units, o.precision ?? -1);
   const lw = (textWidth(label) + PADDING * 2) * scale;
   const vw = (textWidth(text) + PADDING * 2) * scale;
@@ -107,7 +140,8 @@ const STATUS_COLORS: Record<number, string> = {
   [STATUS.WARNING]: "orange",
   [STATUS.CLEAR]: "brightgreen",
   [STATUS.UNDEFINED]: "lightgrey",
-  [STATUS.UNINITIALIZED]: "000",
+  // Netdata says "#000", which its colour parser rejects: the badge is grey (555).
+  [STATUS.UNINITIALIZED]: "#000",
 };
 
 function svg(body: string, refresh = 0): Reply {
