@@ -10,7 +10,7 @@ import type { ReceiverSection } from "../config/types.ts";
 import type { Host, Hosts } from "../host/mod.ts";
 import { getLogger } from "../util/log.ts";
 import { HostHealth, type HostHealthOptions } from "./host_health.ts";
-import type { AlarmLog } from "./log.ts";
+import { AlarmLog } from "./log.ts";
 import type { Notifier } from "./notify.ts";
 import type { Rule } from "./rules.ts";
 
@@ -61,6 +61,11 @@ export interface HealthOptions
   /** Work per slice before yielding to the event loop (default 10 ms). */
   sliceMs?: number;
   /**
+   * Where each host's alarm log is kept across restarts (`<dir>/<machine GUID>.json`, written
+   * when it changed, at most every 10 s, and at stop); none when absent.
+   */
+  stateDir?: string;
+  /**
    * `[health] postpone alarms during hibernation for seconds`: when the wall clock moved more than
    * twice as far as the monotonic clock since the last tick (the system was suspended), every
    * host waits this long. 0 or absent: off.
@@ -80,6 +85,9 @@ export class Health {
   #running: Promise<void> | undefined;
   #stopped = true;
   #lastWallMs = 0;
+  /** `nextLogId` of each log when it was last saved. */
+  readonly #saved = new Map<AlarmLog, number>();
+  #lastSaveMs = 0;
   #lastMonoMs = 0;
   /** Ticks run and the longest one (ms), for /api/v1/info and the bench. */
   readonly stats = { ticks: 0, alarmsRun: 0, maxTickMs: 0, lastTickMs: 0 };
@@ -138,7 +146,9 @@ export class Health {
             critRepeatEvery: this.#opts.defaultRepeatCriticalSec,
             postponeSec,
             nowSec: now,
-            ...(this.#logs.has(host) ? { log: this.#logs.get(host)! } : {}),
+            ...(this.#logs.has(host) || this.#opts.stateDir
+              ? { log: this.#logs.get(host) ?? this.#loadLog(host, now) }
+              : {}),
           }),
         );
         this.#logs.delete(host);
@@ -152,6 +162,52 @@ export class Health {
         this.#byHost.delete(host);
         this.#logs.set(host, hh.log);
         log.info("Health stopped for host {host}", { host: host.hostname });
+      }
+    }
+  }
+
+  #logFile(host: Host): string {
+    return `${this.#opts.stateDir}/${host.machineGuid}.json`;
+  }
+
+  /** The saved log of `host`, or a new one (a damaged file is logged and set aside). */
+  #loadLog(host: Host, now: number): AlarmLog {
+    const file = this.#logFile(host);
+    try {
+      const log = AlarmLog.fromJSON(JSON.parse(Deno.readTextFileSync(file)), this.#opts.maxLogEntries, now);
+      this.#saved.set(log, log.nextLogId);
+      return log;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) {
+        getLogger(["agent", "health"]).warn("Cannot load the alarm log of host {host} from {file}: {error}", {
+          host: host.hostname,
+          file,
+          error: String(e),
+        });
+      }
+      return new AlarmLog(this.#opts.maxLogEntries, now);
+    }
+  }
+
+  /** Saves the logs that changed (all of them with `force`). */
+  saveLogs(force = false): void {
+    if (!this.#opts.stateDir) return;
+    const logs = new Map<Host, AlarmLog>(this.#logs);
+    for (const [host, hh] of this.#byHost) logs.set(host, hh.log);
+    for (const [host, log] of logs) {
+      if (!force && this.#saved.get(log) === log.nextLogId) continue;
+      const file = this.#logFile(host);
+      try {
+        Deno.mkdirSync(this.#opts.stateDir, { recursive: true });
+        Deno.writeTextFileSync(file + ".tmp", JSON.stringify(log));
+        Deno.renameSync(file + ".tmp", file);
+        this.#saved.set(log, log.nextLogId);
+      } catch (e) {
+        getLogger(["agent", "health"]).warn("Cannot save the alarm log of host {host} to {file}: {error}", {
+          host: host.hostname,
+          file,
+          error: String(e),
+        });
       }
     }
   }
@@ -216,6 +272,10 @@ export class Health {
         slice = performance.now();
       }
     }
+    if (Date.now() - this.#lastSaveMs >= 10_000) {
+      this.#lastSaveMs = Date.now();
+      this.saveLogs();
+    }
     const ms = performance.now() - t0;
     this.stats.ticks++;
     this.stats.lastTickMs = ms;
@@ -241,5 +301,6 @@ export class Health {
     clearTimeout(this.#timer);
     if (this.#running) await this.#running;
     await this.#opts.notifier.close();
+    this.saveLogs(true);
   }
 }

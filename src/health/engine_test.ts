@@ -104,3 +104,61 @@ Deno.test("Health runs a child while it is connected (auto) and keeps its log an
   assert.equal(health.of(child)!.alarms[0].id, id, "the same alarm id");
   await health.stop();
 });
+
+Deno.test("Health keeps each host's alarm log across restarts in its state directory", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "health-state-" });
+  try {
+    const clock = { us: 1_800_000_000e6 };
+    const local = testHost({ clock, isLocal: true, hostname: "local" });
+    const c = local.defineChart({
+      id: "x.y",
+      title: "t",
+      units: "u",
+      family: "f",
+      context: "x.y",
+      chartType: "line",
+      priority: 1,
+      updateEvery: 1,
+      plugin: "",
+      module: "",
+    }); // deno-fmt-ignore
+    c.defineDimension({ id: "v", algorithm: "absolute", multiplier: 1, divisor: 1 });
+    const make = () =>
+      new Health({
+        hosts: new Hosts(local),
+        rules: parseRules("alarm: a\non: x.y\ncalc: $v\nevery: 1s\nwarn: $this > 1\n", "t.conf").rules,
+        localEnabled: true,
+        maxLogEntries: 100,
+        runAtLeastEverySec: 10,
+        defaultRepeatWarningSec: 0,
+        defaultRepeatCriticalSec: 0,
+        defaultExec: "",
+        defaultRecipient: "root",
+        configDir: "/etc/agent",
+        notifier: { send() {}, close: async () => {} },
+        nowSec: () => Math.floor(clock.us / 1e6),
+        stateDir: dir,
+      });
+    const first = make();
+    await first.tick();
+    const before = first.logOf(local)!.entries.map((e) => e.uniqueId);
+    const alarmId = first.of(local)!.alarms[0].id;
+    await first.stop();
+    assert.ok(before.length > 0);
+    clock.us -= 10e6; // a restart with a clock behind: ids still grow
+    const second = make();
+    await second.tick();
+    const log = second.logOf(local)!;
+    assert.deepStrictEqual(log.entries.slice(0, before.length).map((e) => e.uniqueId), before);
+    assert.ok(log.entries.at(-1)!.uniqueId > before.at(-1)!, "new ids after the saved ones");
+    assert.equal(second.of(local)!.alarms[0].id, alarmId, "the same alarm id");
+    await second.stop();
+    await Deno.writeTextFile(`${dir}/${local.machineGuid}.json`, "{broken");
+    const third = make();
+    await third.tick();
+    assert.ok(third.logOf(local)!.entries.length > 0, "a damaged file starts a new log");
+    await third.stop();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

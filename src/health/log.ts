@@ -72,6 +72,49 @@ export class AlarmLog {
     return this.entries.filter((e) => (e.flags & (ENTRY_PROCESSED | ENTRY_UPDATED)) === 0);
   }
 
+  /** The log as JSON (for {@link AlarmLog.fromJSON}). */
+  toJSON(): object {
+    return {
+      version: 1,
+      nextLogId: this.nextLogId,
+      nextAlarmId: this.nextAlarmId,
+      alarmIds: [...this.alarmIds],
+      entries: this.entries,
+    };
+  }
+
+  /**
+   * A log saved by {@link AlarmLog.toJSON}, keeping at most `max` entries; ids continue from the
+   * saved ones (or from `nowSec`, when later).
+   * @throws {TypeError} when `data` is not such a log
+   */
+  static fromJSON(data: unknown, max: number, nowSec: number): AlarmLog {
+    const d = data as {
+      version?: number;
+      nextLogId?: number;
+      nextAlarmId?: number;
+      alarmIds?: [string, number][];
+      entries?: AlarmEntry[];
+    };
+    if (
+      d?.version !== 1 || !Number.isSafeInteger(d.nextLogId) || !Number.isSafeInteger(d.nextAlarmId) ||
+      !Array.isArray(d.alarmIds) || !Array.isArray(d.entries)
+    ) throw new TypeError("not a saved alarm log (version 1)");
+    const log = new AlarmLog(max, Math.max(nowSec, d.nextLogId!));
+    log.nextAlarmId = Math.max(nowSec, d.nextAlarmId!);
+    for (const [k, v] of d.alarmIds) {
+      if (typeof k === "string" && Number.isSafeInteger(v)) log.alarmIds.set(k, v);
+    }
+    for (const e of d.entries.slice(-max)) {
+      if (typeof e?.uniqueId !== "number" || typeof e.name !== "string") continue;
+      // JSON has no NaN: values saved as null come back as NaN.
+      e.oldValue = e.oldValue ?? NaN;
+      e.newValue = e.newValue ?? NaN;
+      log.entries.push(e);
+    }
+    return log;
+  }
+
   /** Drops the oldest entries past the bound (keeping pending ones); returns how many went. */
   trim(): number {
     if (this.entries.length <= this.max) return 0;

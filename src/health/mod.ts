@@ -110,6 +110,7 @@ export function createHealth(config: AgentConfig, hosts: Hosts, opts: CreateHeal
     defaultRepeatWarningSec: h.defaultRepeatWarningSec,
     defaultRepeatCriticalSec: h.defaultRepeatCriticalSec,
     postponeHibernationSec: h.postponeHibernationSec,
+    stateDir: `${config.directories.lib}/health`,
     defaultExec: h.scriptToExecuteOnAlarm,
     defaultRecipient: "root",
     configDir: config.directories.config || "/etc/agent",
