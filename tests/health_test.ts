@@ -6,7 +6,7 @@
  * installs it).
  */
 import { assert } from "./_helpers/assert.ts";
-import { getJson, waitFor } from "./_helpers/agent.ts";
+import { confDir, getJson, runCli, waitFor } from "./_helpers/agent.ts";
 import { withLab } from "./_helpers/lab.ts";
 import { startSimChild } from "./_helpers/sim_child.ts";
 import { screenshot, withPage } from "./_helpers/browser.ts";
@@ -411,4 +411,27 @@ Deno.test({
       );
     });
   },
+});
+
+Deno.test("check-config reports each health rule problem with file:line and still exits 0", async () => {
+  const rules = await Deno.makeTempDir({ prefix: "health-check-" });
+  try {
+    await Deno.writeTextFile(
+      `${rules}/bad.conf`,
+      "alarm: x\n    on: system.ram\n  calc: $used +\n every: 1s\n",
+    );
+    const conf = await confDir({ "agent.conf": `[directories]\n    health config = ${rules}\n` });
+    const r = await runCli(["check-config", "--config", conf]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `${rules}/bad.conf:3: warning: Health configuration: calc of alarm "x" has an unparseable expression`,
+      ),
+    );
+    assert.match(r.stdout, /0 errors, 2 warnings/);
+    await Deno.remove(conf, { recursive: true });
+  } finally {
+    await Deno.remove(rules, { recursive: true });
+  }
 });
