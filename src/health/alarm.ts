@@ -32,14 +32,21 @@ export function statusName(s: number): string {
   }
 }
 
-/** Alarm log entry flags (Netdata's HEALTH_ENTRY_FLAG_*). */
+/** Alarm log entry flag (Netdata's HEALTH_ENTRY_FLAG_*): the notification decision was made. */
 export const ENTRY_PROCESSED = 1 << 0;
+/** A later entry of the same alarm superseded this one. */
 export const ENTRY_UPDATED = 1 << 1;
+/** The notification was sent. */
 export const ENTRY_EXEC_RUN = 1 << 2;
+/** The notification failed after its retries. */
 export const ENTRY_EXEC_FAILED = 1 << 3;
+/** Notifications were silenced (kept for Netdata's shape; the agent has no silencers yet). */
 export const ENTRY_SILENCED = 1 << 4;
+/** A repeat of a CLEAR that is sent once. */
 export const ENTRY_RUN_ONCE = 1 << 5;
+/** The rule has `options: no-clear-notification`. */
 export const ENTRY_NO_CLEAR_NOTIFICATION = 1 << 6;
+/** The alarm repeats its notifications (`repeat`). */
 export const ENTRY_IS_REPEATING = 1 << 7;
 
 /** One alarm log entry (Netdata's ALARM_ENTRY). */
