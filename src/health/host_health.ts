@@ -104,7 +104,10 @@ export class HostHealth {
   /** Replaces the rules (reload): every alarm is detached, then the charts are matched again. */
   setRules(rules: readonly Rule[], nowSec: number): void {
     this.detachAll(nowSec);
-    this.#rules = rules.filter((r) => ruleForHost(r, this.host)).map(compile);
+    // Alarms before templates: an alarm wins over a template of the same name (Netdata links them so).
+    const mine = rules.filter((r) => ruleForHost(r, this.host));
+    this.#rules = [...mine.filter((r) => r.kind === "alarm"), ...mine.filter((r) => r.kind === "template")]
+      .map(compile);
     for (const c of this.host.charts.values()) this.#dirty.add(c);
   }
 

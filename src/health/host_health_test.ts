@@ -230,3 +230,13 @@ Deno.test("os, hosts, plugin and host labels decide whether a rule applies", () 
     "plugin_p",
   ]);
 });
+
+Deno.test("an alarm wins over a template of the same name on the same chart, whatever the file order", () => {
+  const { clock, hh, collect } = setup();
+  const text =
+    "template: same\non: test.context\ncalc: 1\nevery: 1s\n\nalarm: same\non: test.chart\ncalc: 2\nevery: 1s\n";
+  hh.setRules(parseRules(text, "t").rules, T0);
+  collect(1);
+  hh.run(Math.floor(clock.us / 1e6));
+  assert.deepStrictEqual(hh.alarms.map((a) => [a.name, a.rule.kind]), [["same", "alarm"]]);
+});
