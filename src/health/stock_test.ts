@@ -28,3 +28,21 @@ Deno.test("the agent's shipped rules (conf/health.d) parse without a warning", a
     "ram_in_use",
   ]);
 });
+
+Deno.test("the shipped load rule scales with $active_processors", async () => {
+  const { EMBEDDED_RULES } = await import("./mod.ts");
+  const { evaluate } = await import("./evaluate.ts");
+  const rule = loadRules({ embedded: EMBEDDED_RULES }).rules.find((r) => r.name === "load_average_15")!;
+  const cases: { vars: Record<string, number>; warn: number; crit: number }[] = [
+    { vars: { this: 3, status: 1, active_processors: 2 }, warn: 0, crit: 0 },
+    { vars: { this: 5, status: 1, active_processors: 2 }, warn: 1, crit: 0 },
+    { vars: { this: 3.6, status: 3, active_processors: 2 }, warn: 1, crit: 0 },
+    { vars: { this: 9, status: 1, active_processors: 2 }, warn: 1, crit: 1 },
+    { vars: { this: 2.5, status: 1 }, warn: 1, crit: 0 },
+  ];
+  for (const c of cases) {
+    const lookup = (n: string) => c.vars[n] ?? ({ WARNING: 3, CRITICAL: 4 } as Record<string, number>)[n];
+    assert.equal(evaluate(rule.warn!, lookup).value, c.warn, JSON.stringify(c.vars));
+    assert.equal(evaluate(rule.crit!, lookup).value, c.crit, JSON.stringify(c.vars));
+  }
+});
