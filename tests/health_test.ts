@@ -187,6 +187,9 @@ Deno.test({
         );
         assert.deepStrictEqual(Object.keys(va), Object.keys(vb), "alarm_variables");
         assert.equal(va.chart_variables.sim_value, vb.chart_variables.sim_value);
+        for (const scope of ["chart_variables", "family_variables", "host_variables"]) {
+          assert.deepStrictEqual(Object.keys(va[scope]).sort(), Object.keys(vb[scope]).sort(), scope);
+        }
       } finally {
         await Promise.all(sims.map((s) => s.stop()));
       }

@@ -99,6 +99,11 @@ export function alarmVariables(alarm: Alarm, scope: VariableScope): VariableLook
         v = findDim(c, name.slice(c.context.length + 1));
       }
       if (v === undefined) v = alarmOn(scope, c, name);
+      for (const prefix of [c.id + ".", c.name + "."]) {
+        if (v === undefined && name.startsWith(prefix)) {
+          v = chartVariable(c, name.slice(prefix.length), NaN, NaN);
+        }
+      }
       if (v !== undefined) return v;
     }
     // host

@@ -107,11 +107,8 @@ function variable(name: string, value: number): string {
   return `\n\t\t${jsonString(name)}: ${Number.isFinite(value) ? formatFixed(value, 5) : "null"}`;
 }
 
-/** The chart-level variables an alarm on `chart` could use (Netdata's rrdsetvar/rrddimvar). */
-function chartVariables(ctx: RouteContext, chart: Chart): string[] {
-  const host: Host = ctx.host;
-  const store = host.store;
-  const scratch = ctx.state.scratch;
+/** An ordered set of `"name": value` lines (the first value of a name wins, like a dictionary). */
+function variableSet() {
   const out: string[] = [];
   const seen = new Set<string>();
   const add = (k: string, v: number) => {
@@ -119,79 +116,81 @@ function chartVariables(ctx: RouteContext, chart: Chart): string[] {
     seen.add(k);
     out.push(variable(k, v));
   };
-  const lastCollected = Math.floor(chart.lastCollectedUs / 1_000_000);
-  add("last_collected_t", lastCollected);
-  add("green", NaN);
-  add("red", NaN);
-  add("update_every", chart.updateEvery);
-  for (const [k, v] of chart.variables) add(k, v);
-  for (const a of ctx.health?.of(host)?.byChart.get(chart.id) ?? []) add(a.name, a.value);
-  for (const d of chart.dimensions) {
-    const value = lastStoredValue(store, d.seriesId, scratch);
-    const raw = d.lastCollectedUs > 0 ? d.lastCollected : NaN;
-    const t = Math.floor(d.lastCollectedUs / 1_000_000);
-    for (const [suffix, v] of [["", value], ["_raw", raw], ["_last_collected_t", t]] as const) {
-      add(d.id + suffix, v);
-      add(d.name + suffix, v);
-    }
-  }
-  return out;
+  return { out, add };
 }
 
-/** Handles `/api/v1/alarm_variables?chart=`. */
+/** Each dimension variable of `d`: `[suffix, value]` for the value, `_raw` and `_last_collected_t`. */
+function dimValues(ctx: RouteContext, d: Chart["dimensions"][number]): [string, number][] {
+  return [
+    ["", lastStoredValue(ctx.host.store, d.seriesId, ctx.state.scratch)],
+    ["_raw", d.lastCollectedUs > 0 ? d.lastCollected : NaN],
+    ["_last_collected_t", Math.floor(d.lastCollectedUs / 1_000_000)],
+  ];
+}
+
+/** A chart's own variables (Netdata's rrdsetvar): name -> value, custom `VARIABLE CHART`s last. */
+function setVars(c: Chart): [string, number][] {
+  return [
+    ["last_collected_t", Math.floor(c.lastCollectedUs / 1_000_000)],
+    ["green", NaN],
+    ["red", NaN],
+    ["update_every", c.updateEvery],
+    ...c.variables,
+  ];
+}
+
+/**
+ * Handles `/api/v1/alarm_variables?chart=`: the variables an alarm on the chart sees, in Netdata's
+ * three scopes. Chart: its own variables, alarms and dimensions (`dim`, `dim_raw`,
+ * `dim_last_collected_t` by id and name). Family: the same dimension names and `context.dim` of every
+ * chart in the family, their `chart.var`, and their alarms. Host: custom host variables, and with
+ * health on every chart's `chart.dim`, `chart.var` and `chart.alarm` (by chart id and name).
+ */
 export function alarmVariablesRoute(ctx: RouteContext): Reply {
   const chart = findChart(ctx);
   if ("status" in chart) return chart;
   const host = ctx.host;
-  const family: string[] = [];
-  const seen = new Set<string>();
-  const scratch = ctx.state.scratch;
-  for (const c of host.charts.values()) {
-    if (c.family !== chart.family) continue;
-    for (const d of c.dimensions) {
-      const v = lastStoredValue(host.store, d.seriesId, scratch);
-      for (const k of [d.id, d.name, c.context + "." + d.id, c.context + "." + d.name]) {
-        if (seen.has(k)) continue;
-        seen.add(k);
-        family.push(variable(k, v));
-      }
-    }
-  }
   const hh = ctx.health?.of(host);
-  for (const c of host.charts.values()) {
-    if (c.family !== chart.family) continue;
-    for (const a of hh?.byChart.get(c.id) ?? []) {
-      if (seen.has(a.name)) continue;
-      seen.add(a.name);
-      family.push(variable(a.name, a.value));
-    }
+  const alarmsOf = (c: Chart) => hh?.byChart.get(c.id) ?? [];
+  const local = variableSet();
+  for (const [k, v] of setVars(chart)) local.add(k, v);
+  for (const a of alarmsOf(chart)) local.add(a.name, a.value);
+  for (const d of chart.dimensions) {
+    for (const [suffix, v] of dimValues(ctx, d)) for (const n of [d.id, d.name]) local.add(n + suffix, v);
   }
-  const hostVars: string[] = [];
-  const hostSeen = new Set<string>();
-  const addHost = (k: string, v: number) => {
-    if (hostSeen.has(k)) return;
-    hostSeen.add(k);
-    hostVars.push(variable(k, v));
-  };
-  for (const [k, v] of host.variables) addHost(k, v);
-  // Netdata's rrddimvar host entries: CHART.DIM by chart id and name, dimension id and name.
-  if (hh !== undefined) {
-    for (const c of host.charts.values()) {
-      for (const d of c.dimensions) {
-        const v = d.lastStored;
-        for (const ch of [c.id, c.name]) for (const dn of [d.id, d.name]) addHost(`${ch}.${dn}`, v);
+  const family = variableSet();
+  const hostSet = variableSet();
+  for (const [k, v] of host.variables) hostSet.add(k, v);
+  for (const c of host.charts.values()) {
+    const inFamily = c.family === chart.family;
+    if (!inFamily && hh === undefined) continue;
+    const names = c.name === c.id ? [c.id] : [c.id, c.name];
+    for (const d of c.dimensions) {
+      for (const [suffix, v] of dimValues(ctx, d)) {
+        for (const n of [d.id, d.name]) {
+          if (inFamily) {
+            family.add(n + suffix, v);
+            family.add(`${c.context}.${n}${suffix}`, v);
+          }
+          if (hh !== undefined) { for (const cn of names) hostSet.add(`${cn}.${n}${suffix}`, v); }
+        }
       }
     }
-  }
-  for (const a of hh?.alarms ?? []) {
-    hostVars.push(variable(`${a.chart.id}.${a.name}`, a.value));
-    if (a.chart.name !== a.chart.id) hostVars.push(variable(`${a.chart.name}.${a.name}`, a.value));
+    for (const [k, v] of setVars(c)) {
+      for (const cn of names) {
+        if (inFamily) family.add(`${cn}.${k}`, v);
+        if (hh !== undefined) hostSet.add(`${cn}.${k}`, v);
+      }
+    }
+    for (const a of alarmsOf(c)) {
+      if (inFamily) family.add(a.name, a.value);
+      for (const cn of names) hostSet.add(`${cn}.${a.name}`, a.value);
+    }
   }
   const body = `{\n\t"chart": ${jsonString(chart.id)},\n\t"chart_name": ${jsonString(chart.name)},` +
-    `\n\t"chart_context": ${jsonString(chart.context)},\n\t"chart_variables": {` +
-    chartVariables(ctx, chart).join(",") +
-    `\n\t},\n\t"family": ${jsonString(chart.family)},\n\t"family_variables": {` + family.join(",") +
-    `\n\t},\n\t"host": ${jsonString(host.hostname)},\n\t"host_variables": {` + hostVars.join(",") +
+    `\n\t"chart_context": ${jsonString(chart.context)},\n\t"chart_variables": {` + local.out.join(",") +
+    `\n\t},\n\t"family": ${jsonString(chart.family)},\n\t"family_variables": {` + family.out.join(",") +
+    `\n\t},\n\t"host": ${jsonString(host.hostname)},\n\t"host_variables": {` + hostSet.out.join(",") +
     "\n\t}\n}\n";
   return jsonReply(body, true);
 }
