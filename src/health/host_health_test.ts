@@ -240,3 +240,22 @@ Deno.test("an alarm wins over a template of the same name on the same chart, wha
   hh.run(Math.floor(clock.us / 1e6));
   assert.deepStrictEqual(hh.alarms.map((a) => [a.name, a.rule.kind]), [["same", "alarm"]]);
 });
+
+Deno.test("an alarm of a chart that went obsolete is REMOVED a minute after its last collection", () => {
+  const { clock, hh, host, collect } = setup();
+  for (let i = 0; i < 3; i++) {
+    collect(1);
+    hh.run(Math.floor(clock.us / 1e6));
+  }
+  const c = host.chart("test.chart")!;
+  c.obsolete = true;
+  const last = Math.floor(clock.us / 1e6);
+  hh.run(last + 30);
+  assert.ok(hh.alarms.every((a) => a.status !== STATUS.REMOVED), "not before a minute");
+  hh.run(last + 61);
+  assert.ok(hh.alarms.every((a) => a.status === STATUS.REMOVED));
+  assert.deepStrictEqual(
+    hh.log.entries.filter((e) => e.newStatus === STATUS.REMOVED).map((e) => e.name).sort(),
+    ["test_avg", "test_value"],
+  );
+});
