@@ -438,3 +438,43 @@ Deno.test("check-config reports each health rule problem with file:line and stil
     await Deno.remove(rules, { recursive: true });
   }
 });
+
+Deno.test({
+  name: "Debian's alarm-notify.sh works unchanged as our notification script (its custom method)",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    await withLab(async (lab) => {
+      const out = await lab.dir("alarm-notify-");
+      const rules = await lab.confDir({
+        "ram.conf": "alarm: test_ram_used\non: system.ram\ncalc: $used\nevery: 1s\nwarn: $this >= 0\n" +
+          "units: MiB\ninfo: used RAM\nto: sysadmin\n",
+      });
+      const conf = await lab.confDir({
+        "agent.conf": `[directories]\n    health config = ${rules}\n    cache = ${out}/cache\n[health]\n` +
+          "    script to execute on alarm = /usr/lib/netdata/plugins.d/alarm-notify.sh\n" +
+          "    enable stock health configuration = no\n    run at least every seconds = 1\n",
+        "health_alarm_notify.conf":
+          'SEND_EMAIL="NO"\nSEND_CUSTOM="YES"\nDEFAULT_RECIPIENT_CUSTOM="tester"\n' +
+          `custom_sender() {\n  echo "\${host} \${chart} \${name} \${status} \${old_status} \${1} \${value_string}" >> ${out}/sent\n}\n`,
+      });
+      const agent = await lab.agent("solo", ["--hostname", "notify-h1", "--config", conf]);
+      const line = await waitFor(
+        () => {
+          try {
+            return Deno.readTextFileSync(`${out}/sent`).trim();
+          } catch {
+            return undefined;
+          }
+        },
+        20_000,
+        "alarm-notify.sh's custom_sender to run",
+      );
+      assert.match(line, /^notify-h1 system\.ram test_ram_used WARNING UNINITIALIZED tester \d+(\.\d+)? MiB$/);
+      const log = await getJson(`${agent.url}/api/v1/alarm_log`);
+      const sent = log.find((e: Json) => e.name === "test_ram_used" && e.status === "WARNING");
+      assert.equal(sent.exec_code, 0, "the script succeeded");
+      assert.ok(sent.exec_run > 0);
+    });
+  },
+});

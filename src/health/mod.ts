@@ -34,7 +34,7 @@ import type { Hosts } from "../host/mod.ts";
 import { getLogger } from "../util/log.ts";
 import { Health } from "./engine.ts";
 import { type LoadedRules, loadRules } from "./load.ts";
-import { fanOut, type Notifier, QueueNotifier, runScript, webhook } from "./notify.ts";
+import { fanOut, type Notifier, QueueNotifier, scriptRunner, webhook } from "./notify.ts";
 
 export { type Alarm, statusName } from "./alarm.ts";
 export { childHealthPolicy, Health, type HealthOptions, type HostHealthPolicy } from "./engine.ts";
@@ -73,11 +73,32 @@ export function loadHealthRules(config: AgentConfig): LoadedRules {
   return loaded;
 }
 
+/**
+ * The environment Netdata gives its notification script, from our directories: alarm-notify.sh
+ * reads `health_alarm_notify.conf` from `NETDATA_USER_CONFIG_DIR` (after the stock one in
+ * `NETDATA_STOCK_CONFIG_DIR`) and keeps per-recipient state in `NETDATA_CACHE_DIR`.
+ */
+export function scriptEnv(config: AgentConfig): Record<string, string> {
+  const d = config.directories;
+  const env: Record<string, string> = {
+    NETDATA_CACHE_DIR: d.cache,
+    NETDATA_LIB_DIR: d.lib,
+    NETDATA_LOG_DIR: d.log,
+    NETDATA_UPDATE_EVERY: String(config.global.updateEvery),
+  };
+  if (d.config) env.NETDATA_USER_CONFIG_DIR = d.config;
+  // Netdata's stock health.d sits in its stock config dir, beside the stock health_alarm_notify.conf.
+  if (d.stockHealthConfig.endsWith("/health.d")) {
+    env.NETDATA_STOCK_CONFIG_DIR = d.stockHealthConfig.slice(0, -9);
+  }
+  return env;
+}
+
 /** The notifiers `[health]` asks for (script, webhook), or one that drops nothing silently. */
 export function createNotifier(config: AgentConfig): Notifier {
   const h = config.health;
   const list: Notifier[] = [];
-  if (h.scriptToExecuteOnAlarm) list.push(new QueueNotifier("script", runScript));
+  if (h.scriptToExecuteOnAlarm) list.push(new QueueNotifier("script", scriptRunner(scriptEnv(config))));
   if (h.webhookUrl) list.push(new QueueNotifier("webhook", webhook(h.webhookUrl)));
   return fanOut(list);
 }

@@ -242,10 +242,24 @@ export class QueueNotifier implements Notifier {
   }
 }
 
+/**
+ * A runner of `exec` with the 29 arguments (a non-zero exit is a failure), with `env` added to the
+ * environment: Netdata sets `NETDATA_USER_CONFIG_DIR`, `NETDATA_CACHE_DIR`... that alarm-notify.sh
+ * reads its `health_alarm_notify.conf` and keeps its state by.
+ */
+export function scriptRunner(env: Record<string, string> = {}): (n: Notification) => Promise<void> {
+  return (n) => runScript(n, env);
+}
+
 /** Runs `exec` with the 29 arguments; a non-zero exit is a failure. */
-export async function runScript(n: Notification): Promise<void> {
-  const out = await new Deno.Command(n.exec, { args: n.args, stdin: "null", stdout: "null", stderr: "piped" })
-    .output();
+export async function runScript(n: Notification, env: Record<string, string> = {}): Promise<void> {
+  const out = await new Deno.Command(n.exec, {
+    args: n.args,
+    env,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).output();
   if (!out.success) {
     const err = new Error(
       `"${n.exec}" exited with code ${out.code}: ${
