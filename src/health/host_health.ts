@@ -121,7 +121,10 @@ export class HostHealth {
   /** Removes every alarm, logging REMOVED for those that were not. */
   detachAll(nowSec: number): void {
     for (const a of this.alarms) {
-      if (a.status !== STATUS.REMOVED) this.#entry(a, nowSec, a.value, NaN, a.status, STATUS.REMOVED, 0, 0);
+      // Netdata's unlink keeps the values (an obsolete chart's removal, in run(), clears them).
+      if (a.status !== STATUS.REMOVED) {
+        this.#entry(a, nowSec, a.oldValue, a.value, a.status, STATUS.REMOVED, 0, 0);
+      }
     }
     this.alarms.length = 0;
     this.byChart.clear();
