@@ -189,8 +189,12 @@ export class Health {
     }
   }
 
-  /** Saves the logs that changed (all of them with `force`). */
-  saveLogs(force = false): void {
+  /**
+   * Saves the logs that changed (all of them with `force`), yielding to the event loop between
+   * files after `sliceMs` of work so that ingestion does not wait for the disk.
+   */
+  async saveLogs(force = false): Promise<void> {
+    let slice = performance.now();
     if (!this.#opts.stateDir) return;
     const logs = new Map<Host, AlarmLog>(this.#logs);
     for (const [host, hh] of this.#byHost) logs.set(host, hh.log);
@@ -208,6 +212,10 @@ export class Health {
           file,
           error: String(e),
         });
+      }
+      if (performance.now() - slice > (this.#opts.sliceMs ?? 10)) {
+        await new Promise((r) => setTimeout(r, 0));
+        slice = performance.now();
       }
     }
   }
@@ -274,7 +282,7 @@ export class Health {
     }
     if (Date.now() - this.#lastSaveMs >= 10_000) {
       this.#lastSaveMs = Date.now();
-      this.saveLogs();
+      await this.saveLogs();
     }
     const ms = performance.now() - t0;
     this.stats.ticks++;
@@ -301,6 +309,6 @@ export class Health {
     clearTimeout(this.#timer);
     if (this.#running) await this.#running;
     await this.#opts.notifier.close();
-    this.saveLogs(true);
+    await this.saveLogs(true);
   }
 }
