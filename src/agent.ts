@@ -244,7 +244,11 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       const key = [...config.receivers.keys()].find((k) => prefix !== "" && k.startsWith(prefix)) ?? "";
       health.setPolicy(
         host,
-        childHealthPolicy(config.receivers, key, host.machineGuid, config.health.enabled),
+        childHealthPolicy(config.receivers, {
+          apiKey: key,
+          machineGuid: host.machineGuid,
+          healthEnabled: config.health.enabled,
+        }),
       );
       // Proxy: forward the child's host with its own identity, one connection per host.
       if (

@@ -30,10 +30,9 @@ export const DEFAULT_CHILD_POLICY: HostHealthPolicy = { mode: "auto", postponeSe
  */
 export function childHealthPolicy(
   receivers: ReadonlyMap<string, ReceiverSection>,
-  apiKey: string,
-  machineGuid: string,
-  healthEnabled = true,
+  o: { apiKey: string; machineGuid: string; healthEnabled?: boolean },
 ): HostHealthPolicy {
+  const { apiKey, machineGuid, healthEnabled = true } = o;
   const guid = receivers.get(machineGuid)?.own;
   const key = receivers.get(apiKey)?.defaults;
   return {

@@ -45,7 +45,11 @@ Deno.test("childHealthPolicy(): the GUID's keys over the API key's defaults over
   ] as const;
   for (const c of cases) {
     const m = new Map(c.receivers.map((r) => [r.name, r] as const));
-    assert.deepStrictEqual(childHealthPolicy(m, KEY, GUID, c.enabled), c.want, c.name);
+    assert.deepStrictEqual(
+      childHealthPolicy(m, { apiKey: KEY, machineGuid: GUID, healthEnabled: c.enabled }),
+      c.want,
+      c.name,
+    );
   }
 });
 

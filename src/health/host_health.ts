@@ -306,7 +306,8 @@ export class HostHealth {
       a.oldValue = a.value;
       a.problem = "";
       if (a.rule.lookup !== undefined) {
-        const r = runLookup(this.host, c, a.rule.lookup, {
+        const r = runLookup(this.host, c, {
+          lookup: a.rule.lookup,
           nowSec: now,
           scratch: this.#scratch,
           ...(a.dimension !== undefined ? { dimensions: a.dimension } : {}),
@@ -406,7 +407,7 @@ export class HostHealth {
       }
     }
     this.#opts.notifier.send(
-      buildNotification(e, notificationContext(this.host, this.alarms, e, this.#opts)),
+      buildNotification(e, notificationContext(this.alarms, e, { ...this.#opts, host: this.host })),
     );
     e.flags |= ENTRY_EXEC_RUN;
     e.execRunTimestamp = e.when;

@@ -54,15 +54,15 @@ export interface LookupResult {
 }
 
 /**
- * Runs `lookup` on `chart` at `nowSec`; `dimensions` overrides the lookup's `of` (a `foreach` alarm
+ * Runs `opts.lookup` on `chart` at `nowSec`; `dimensions` overrides the lookup's `of` (a `foreach` alarm
  * reads its own dimension).
  */
 export function runLookup(
   host: Host,
   chart: Chart,
-  lookup: Lookup,
-  opts: { nowSec: number; scratch: QueryScratch; dimensions?: string },
+  opts: { lookup: Lookup; nowSec: number; scratch: QueryScratch; dimensions?: string },
 ): LookupResult {
+  const lookup = opts.lookup;
   const options = lookupFlags(lookup.options);
   const target = createTarget({
     host,

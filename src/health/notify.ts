@@ -68,11 +68,11 @@ export interface NotificationContext {
  * when `e` is its latest event.
  */
 export function notificationContext(
-  host: Host,
   alarms: readonly Alarm[],
   e: AlarmEntry,
-  o: { configDir: string; defaultExec: string; defaultRecipient: string },
+  o: { host: Host; configDir: string; defaultExec: string; defaultRecipient: string },
 ): NotificationContext {
+  const host = o.host;
   const raised = alarms
     .filter((a) =>
       (a.status === STATUS.WARNING || a.status === STATUS.CRITICAL) && a.chart.lastCollectedUs > 0 &&

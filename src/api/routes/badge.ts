@@ -95,9 +95,16 @@ function textWidth(s: string): number {
 export function badgeSvg(
   label: string,
   value: number,
-  units: string,
-  o: { labelColor?: string; valueColor?: string; precision?: number; scale?: number; abs?: boolean },
+  o: {
+    units: string;
+    labelColor?: string;
+    valueColor?: string;
+    precision?: number;
+    scale?: number;
+    abs?: boolean;
+  },
 ): string {
+  const units = o.units;
   const scale = Math.max(100, o.scale ?? 100) / 100;
   const valueColor = pickColor(o.valueColor || (Number.isFinite(value) ? "4c1" : "999"), value);
   const text = formatValueAndUnit(o.abs ? Math.abs(value) : value, units, o.precision ?? -1);
@@ -167,13 +174,13 @@ export function badgeRoute(ctx: RouteContext): Reply {
   };
   const scale = int("scale", 100);
   const chart = ctx.host.chart(chartId);
-  if (chart === undefined) return svg(badgeSvg("chart not found", NaN, "", { scale }));
+  if (chart === undefined) return svg(badgeSvg("chart not found", NaN, { units: "", scale }));
   const alarmName = p.get("alarm");
   const alarm = alarmName !== undefined
     ? ctx.health?.of(ctx.host)?.byChart.get(chart.id)?.find((a) => a.name === alarmName)
     : undefined;
   if (alarmName !== undefined && alarm === undefined) {
-    return svg(badgeSvg("alarm not found", NaN, "", { scale }));
+    return svg(badgeSvg("alarm not found", NaN, { units: "", scale }));
   }
   const options = parseDataOptions(p.get("options"));
   const multiply = int("multiply", 1) || 1, divide = int("divide", 1) || 1;
@@ -202,7 +209,7 @@ export function badgeRoute(ctx: RouteContext): Reply {
   if (alarm !== undefined) {
     const v = Number.isFinite(alarm.value) ? alarm.value * multiply / divide : alarm.value;
     return svg(
-      badgeSvg(label, v, units, { ...o, valueColor: o.valueColor ?? STATUS_COLORS[alarm.status] ?? "grey" }),
+      badgeSvg(label, v, { ...o, units, valueColor: o.valueColor ?? STATUS_COLORS[alarm.status] ?? "grey" }),
       refresh,
     );
   }
@@ -234,5 +241,5 @@ export function badgeRoute(ctx: RouteContext): Reply {
       if (v !== undefined) value = v * multiply / divide;
     }
   }
-  return svg(badgeSvg(label, value, units, o), refresh);
+  return svg(badgeSvg(label, value, { ...o, units }), refresh);
 }
