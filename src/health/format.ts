@@ -33,7 +33,8 @@ const UNIT_FORMATS: Record<string, string> = {
 const pad2 = (n: number) => String(n).padStart(2, "0");
 
 /** A number with auto precision (or `precision` digits) and its unit, e.g. `95.3%`, `1234 MiB`. */
-export function formatValueAndUnit(value: number, units: string, precision = -1): string {
+export function formatValueAndUnit(value: number, units: string, opts: { precision?: number } = {}): string {
+  const precision = opts.precision ?? -1;
   const format = UNIT_FORMATS[units] ?? "";
   const finite = Number.isFinite(value);
   if (format.startsWith("seconds") || format.startsWith("minutes") || format.startsWith("hours")) {

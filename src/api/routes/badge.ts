@@ -107,7 +107,7 @@ export function badgeSvg(
   const units = o.units;
   const scale = Math.max(100, o.scale ?? 100) / 100;
   const valueColor = pickColor(o.valueColor || (Number.isFinite(value) ? "4c1" : "999"), value);
-  const text = formatValueAndUnit(o.abs ? Math.abs(value) : value, units, o.precision ?? -1);
+  const text = formatValueAndUnit(o.abs ? Math.abs(value) : value, units, { precision: o.precision ?? -1 });
   const lw = (textWidth(label) + PADDING * 2) * scale;
   const vw = (textWidth(text) + PADDING * 2) * scale;
   const tw = lw + vw, h = 20 * scale, fs = 11 * scale, off = 5.8 * scale, rc = 3 * scale;
