@@ -52,6 +52,7 @@ export function testConfig(): AgentConfig {
       postponeHibernationSec: 60,
       enableStockConfig: true,
       webhookUrl: "",
+      silencersFile: "",
     },
     db: {
       enableReplication: true,

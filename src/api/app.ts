@@ -21,6 +21,7 @@ import {
   alarmsRoute,
   alarmsValuesRoute,
   alarmVariablesRoute,
+  manageHealthRoute,
 } from "./routes/alarms.ts";
 import { badgeRoute } from "./routes/badge.ts";
 import { allmetricsRoute } from "./routes/allmetrics.ts";
@@ -66,6 +67,7 @@ const COMMANDS: Record<string, Route> = {
   alarm_variables: alarmVariablesRoute,
   alarm_count: alarmCountRoute,
   "badge.svg": badgeRoute,
+  "manage/health": manageHealthRoute,
   allmetrics: allmetricsRoute,
   aclk: aclkRoute,
   function: () => textReply(403, "You are not allowed to access this resource."),

@@ -218,6 +218,7 @@ export function readHealth(agent: Doc, r: Resolver): HealthConfig {
     ),
     enableStockConfig: r.file(agent, "health/enable stock health configuration", r.bool, true),
     webhookUrl: r.file(agent, "health/webhook url", webhookUrl(r), ""),
+    silencersFile: r.file(agent, "health/silencers file", r.text, ""),
   };
 }
 

@@ -99,6 +99,7 @@ export function dumpConfig(config: AgentConfig, opts: DumpOptions = {}): string 
     put("health", "postpone alarms during hibernation for seconds", String(h.postponeHibernationSec));
     put("health", "enable stock health configuration", yesNo(h.enableStockConfig));
     put("health", "webhook url", h.webhookUrl);
+    put("health", "silencers file", h.silencersFile);
 
     out.push("", "[logs]");
     put("logs", "level", g.logLevel);

@@ -49,7 +49,7 @@ export const AGENT_KEYS: Record<string, readonly string[]> = {
   health: words(
     `enabled | script to execute on alarm | run at least every seconds | in memory max health log entries |
     default repeat warning | default repeat critical | postpone alarms during hibernation for seconds |
-    enable stock health configuration | webhook url`,
+    enable stock health configuration | webhook url | silencers file`,
   ),
 };
 
@@ -96,7 +96,7 @@ export const NETDATA_UNUSED_KEYS: Record<string, readonly string[]> = {
     ses max window | timeout for first request | tls ciphers | tls version | web files group | web files owner |
     web server max sockets | web server threads | x-frame-options response header`),
   directories: words(`home | lock | plugins | registry | stock config | web`),
-  health: words(`has unstable connection | is ephemeral | rotate log every lines | silencers file`),
+  health: words(`has unstable connection | is ephemeral | rotate log every lines`),
   logs: words(`access | debug | debug flags | error | errors flood protection period |
     errors to trigger flood protection | facility | health`),
 };

@@ -97,6 +97,7 @@ Deno.test("buildConfig() resolves defaults, roles, files and overrides", async (
           postponeHibernationSec: 60,
           enableStockConfig: true,
           webhookUrl: "",
+          silencersFile: "",
         },
         "db": {
           enableReplication: true,
@@ -212,6 +213,7 @@ Deno.test("buildConfig() resolves defaults, roles, files and overrides", async (
           postponeHibernationSec: 30,
           enableStockConfig: false,
           webhookUrl: "http://127.0.0.1:9000/alarms",
+          silencersFile: "/var/lib/agent/silencers.json",
         },
       },
     },

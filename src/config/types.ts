@@ -235,6 +235,8 @@ export interface HealthConfig {
   enableStockConfig: boolean;
   /** `webhook url` (the agent's own): POST each notification as JSON there; "" for none. */
   webhookUrl: string;
+  /** `silencers file`: where /api/v1/manage/health keeps its silencers; "" for `<lib>/health.silencers.json`. */
+  silencersFile: string;
 }
 
 /** A problem found while loading configuration. */

@@ -129,6 +129,9 @@ export class Alarm {
   problem = "";
   /** Whether the alarm was runnable in the current loop. */
   runnable = false;
+  /** Set by the silencers (`/api/v1/manage/health`): not evaluated / not notified. */
+  disabled = false;
+  silenced = false;
 
   constructor(
     rule: Rule,

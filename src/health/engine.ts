@@ -12,6 +12,7 @@ import { getLogger } from "../util/log.ts";
 import { HostHealth, type HostHealthOptions } from "./host_health.ts";
 import { AlarmLog } from "./log.ts";
 import type { Notifier } from "./notify.ts";
+import { type ManageReply, Silencers } from "./silencers.ts";
 import type { Rule } from "./rules.ts";
 
 /** How a child's health runs (stream.conf). */
@@ -65,6 +66,13 @@ export interface HealthOptions
    */
   stateDir?: string;
   /**
+   * `[health] silencers file`: where `/api/v1/manage/health` keeps its silencers (read at start);
+   * none when absent (silencers then live until the agent stops).
+   */
+  silencersFile?: string;
+  /** The file holding the `X-Auth-Token` of `/api/v1/manage/health` (created with a random UUID). */
+  apiKeyFile?: string;
+  /**
    * `[health] postpone alarms during hibernation for seconds`: when the wall clock moved more than
    * twice as far as the monotonic clock since the last tick (the system was suspended), every
    * host waits this long. 0 or absent: off.
@@ -88,12 +96,74 @@ export class Health {
   readonly #saved = new Map<AlarmLog, number>();
   #lastSaveMs = 0;
   #lastMonoMs = 0;
+  /** The silencers of `/api/v1/manage/health`, for every host. */
+  readonly silencers: Silencers;
+  #apiSecret: string | undefined;
   /** Ticks run and the longest one (ms), for /api/v1/info and the bench. */
   readonly stats = { ticks: 0, alarmsRun: 0, maxTickMs: 0, lastTickMs: 0 };
 
   constructor(opts: HealthOptions) {
     this.#opts = opts;
     this.#rules = opts.rules;
+    this.silencers = new Silencers();
+    if (opts.silencersFile) {
+      try {
+        this.silencers = Silencers.parse(Deno.readTextFileSync(opts.silencersFile));
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) {
+          getLogger(["agent", "health"]).warn("Cannot read the silencers file {file}: {error}", {
+            file: opts.silencersFile,
+            error: String(e),
+          });
+        }
+      }
+    }
+  }
+
+  /** The management API key: read from `apiKeyFile`, created with a random UUID when missing. */
+  #secret(): string | undefined {
+    const file = this.#opts.apiKeyFile;
+    if (this.#apiSecret !== undefined || file === undefined) return this.#apiSecret;
+    try {
+      this.#apiSecret = Deno.readTextFileSync(file).trim();
+    } catch {
+      this.#apiSecret = crypto.randomUUID();
+      try {
+        Deno.writeTextFileSync(file, this.#apiSecret + "\n", { mode: 0o600 });
+      } catch (e) {
+        getLogger(["agent", "health"]).warn("Cannot save the management API key to {file}: {error}", {
+          file,
+          error: String(e),
+        });
+      }
+    }
+    return this.#apiSecret;
+  }
+
+  /**
+   * Netdata's `/api/v1/manage/health`: `token` (the `X-Auth-Token` header) must be the management
+   * API key; `params` are the query's `name=value` pairs in order.
+   */
+  manage(token: string | undefined, params: readonly (readonly [string, string])[]): ManageReply {
+    const secret = this.#secret();
+    if (!token || secret === undefined || token !== secret) {
+      return { status: 403, json: false, body: "Auth Error\n" };
+    }
+    const r = this.silencers.command(params);
+    if (r.changed && this.#opts.silencersFile) {
+      try {
+        Deno.writeTextFileSync(this.#opts.silencersFile, this.silencers.toJSON());
+        getLogger(["agent", "health"]).info("Silencer changes written to {file}", {
+          file: this.#opts.silencersFile,
+        });
+      } catch (e) {
+        getLogger(["agent", "health"]).warn("Silencer changes could not be written to {file}: {error}", {
+          file: this.#opts.silencersFile,
+          error: String(e),
+        });
+      }
+    }
+    return { status: r.status, json: r.json, body: r.body };
   }
 
   #now(): number {
@@ -145,6 +215,7 @@ export class Health {
             critRepeatEvery: this.#opts.defaultRepeatCriticalSec,
             postponeSec,
             nowSec: now,
+            silencers: this.silencers,
             ...(this.#logs.has(host) || this.#opts.stateDir
               ? { log: this.#logs.get(host) ?? this.#loadLog(host, now) }
               : {}),

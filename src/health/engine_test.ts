@@ -166,3 +166,39 @@ Deno.test("Health keeps each host's alarm log across restarts in its state direc
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("Health.manage() checks the management API key and keeps the silencers in their file", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "health-manage-" });
+  try {
+    await Deno.writeTextFile(`${dir}/netdata.api.key`, "k1\n");
+    const local = testHost({ isLocal: true });
+    const make = () =>
+      new Health({
+        hosts: new Hosts(local),
+        rules: [],
+        localEnabled: true,
+        maxLogEntries: 100,
+        runAtLeastEverySec: 10,
+        defaultRepeatWarningSec: 0,
+        defaultRepeatCriticalSec: 0,
+        defaultExec: "",
+        defaultRecipient: "root",
+        configDir: "/etc/agent",
+        notifier: { send() {}, close: async () => {} },
+        silencersFile: `${dir}/silencers.json`,
+        apiKeyFile: `${dir}/netdata.api.key`,
+      });
+    const h = make();
+    assert.deepStrictEqual(h.manage(undefined, [["cmd", "LIST"]]), {
+      status: 403,
+      json: false,
+      body: "Auth Error\n",
+    });
+    assert.equal(h.manage("wrong", [["cmd", "LIST"]]).status, 403);
+    const r = h.manage("k1", [["cmd", "SILENCE ALL"]]);
+    assert.deepStrictEqual(r, { status: 200, json: false, body: "All alarm notifications are silenced\n" });
+    assert.equal(make().silencers.all, true, "read back from the silencers file");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

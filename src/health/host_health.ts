@@ -18,6 +18,7 @@ import {
   ENTRY_NO_CLEAR_NOTIFICATION,
   ENTRY_PROCESSED,
   ENTRY_RUN_ONCE,
+  ENTRY_SILENCED,
 } from "./alarm.ts";
 import { STATUS } from "./expression.ts";
 import { formatValueAndUnit } from "./format.ts";
@@ -25,6 +26,7 @@ import { AlarmLog } from "./log.ts";
 import { runLookup } from "./lookup.ts";
 import { buildNotification, notificationContext, type Notifier } from "./notify.ts";
 import type { Rule } from "./rules.ts";
+import type { Silencers } from "./silencers.ts";
 import { alarmVariables, type VariableScope } from "./variables.ts";
 
 /** Settings shared by every host. */
@@ -37,6 +39,8 @@ export interface HostHealthOptions extends AlarmDefaults {
   notifier: Notifier;
   /** Seconds to wait before the first evaluation (postpone on connect). */
   postponeSec: number;
+  /** The agent's silencers (`/api/v1/manage/health`). */
+  silencers?: Silencers;
 }
 
 const matches = (p: SimplePattern | undefined, ...values: string[]) =>
@@ -285,8 +289,18 @@ export class HostHealth {
     };
     let runnable = 0;
     let nextRun = now + this.#opts.runAtLeastEverySec;
+    const silencers = this.#opts.silencers;
     for (const a of this.alarms) {
       const c = a.chart;
+      if (silencers !== undefined) {
+        const s = silencers.check(a, this.host.hostname);
+        a.disabled = s.disabled;
+        a.silenced = s.silenced;
+        if (a.disabled) {
+          a.runnable = false;
+          continue;
+        }
+      }
       if (a.status !== STATUS.REMOVED && c.obsolete && now > c.lastCollectedUs / 1e6 + 60) {
         if (!a.repeating) {
           this.#entry(a, now, a.value, NaN, a.status, STATUS.REMOVED, 0, 0);
@@ -325,7 +339,7 @@ export class HostHealth {
       if (d.status !== a.status) {
         const delay = a.delayFor(d.status, now);
         const flags = (a.rule.noClearNotification ? ENTRY_NO_CLEAR_NOTIFICATION : 0) |
-          (a.repeating ? ENTRY_IS_REPEATING : 0);
+          (a.repeating ? ENTRY_IS_REPEATING : 0) | (a.silenced ? ENTRY_SILENCED : 0);
         this.#entry(a, now, a.oldValue, a.value, a.status, d.status, delay, flags, {
           source: d.expr,
           error: d.error,
@@ -373,6 +387,7 @@ export class HostHealth {
       a.lastRepeat = now;
       a.timesRepeat++;
       const flags = (a.rule.noClearNotification ? ENTRY_NO_CLEAR_NOTIFICATION : 0) | ENTRY_IS_REPEATING |
+        (a.silenced ? ENTRY_SILENCED : 0) |
         (!a.runOnce && a.status === STATUS.CLEAR ? ENTRY_RUN_ONCE : 0);
       // A repeat is notified but not kept in the log, like Netdata.
       const e = this.#entry(a, now, a.oldValue, a.value, a.oldStatus, a.status, a.delayLast, flags);
@@ -406,6 +421,7 @@ export class HostHealth {
         if (!runOnce || e.oldStatus < STATUS.RAISED) return;
       }
     }
+    if ((e.flags & ENTRY_SILENCED) !== 0) return; // silenced through /api/v1/manage/health
     this.#opts.notifier.send(
       buildNotification(e, notificationContext(this.alarms, e, { ...this.#opts, host: this.host })),
     );

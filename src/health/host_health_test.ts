@@ -5,6 +5,7 @@ import type { Notification, Notifier } from "./notify.ts";
 import { parseRules } from "./rules.ts";
 import { STATUS } from "./expression.ts";
 import { statusName } from "./alarm.ts";
+import { Silencers } from "./silencers.ts";
 
 const RULES = `
 alarm: test_value
@@ -258,4 +259,39 @@ Deno.test("an alarm of a chart that went obsolete is REMOVED a minute after its 
     hh.log.entries.filter((e) => e.newStatus === STATUS.REMOVED).map((e) => e.name).sort(),
     ["test_avg", "test_value"],
   );
+});
+
+Deno.test("a silenced alarm changes status but is not notified; a disabled one is not evaluated", () => {
+  const { clock, hh, sent, collect } = setup();
+  const silencers = new Silencers();
+  silencers.command([["cmd", "SILENCE"], ["alarm", "test_value"]]);
+  const h2 = new HostHealth(hh.host, parseRules(RULES, "t").rules, {
+    maxLogEntries: 100,
+    runAtLeastEverySec: 10,
+    defaultExec: "/bin/true",
+    defaultRecipient: "root",
+    configDir: "/etc/agent",
+    notifier: { send: (n) => sent.push(n), close: async () => {} },
+    postponeSec: 0,
+    warnRepeatEvery: 0,
+    critRepeatEvery: 0,
+    nowSec: T0,
+    silencers,
+  }); // deno-fmt-ignore
+  hh.close(T0);
+  for (const v of [100, 100, 700]) {
+    collect(v);
+    h2.run(Math.floor(clock.us / 1e6));
+  }
+  const a = h2.alarms.find((x) => x.name === "test_value")!;
+  assert.equal(statusName(a.status), "WARNING");
+  assert.equal(a.silenced, true);
+  assert.equal(sent.filter((n) => n.entry.name === "test_value").length, 0, "not notified");
+  silencers.command([["cmd", "RESET"], ["cmd", "DISABLE"], ["alarm", "test_avg"]]);
+  const avg = h2.alarms.find((x) => x.name === "test_avg")!;
+  const before = avg.lastUpdated;
+  collect(700);
+  h2.run(Math.floor(clock.us / 1e6));
+  assert.equal(avg.disabled, true);
+  assert.equal(avg.lastUpdated, before, "not evaluated");
 });

@@ -41,6 +41,7 @@ export { childHealthPolicy, Health, type HealthOptions, type HostHealthPolicy } 
 export type { HostHealth } from "./host_health.ts";
 export { type LoadedRules, loadRules } from "./load.ts";
 export { type Notification, type Notifier, QueueNotifier } from "./notify.ts";
+export { type ManageReply, Silencers } from "./silencers.ts";
 export type { Rule } from "./rules.ts";
 
 /** The rules built into the agent, by file name. */
@@ -132,6 +133,8 @@ export function createHealth(config: AgentConfig, hosts: Hosts, opts: CreateHeal
     defaultRepeatCriticalSec: h.defaultRepeatCriticalSec,
     postponeHibernationSec: h.postponeHibernationSec,
     stateDir: `${config.directories.lib}/health`,
+    silencersFile: h.silencersFile || `${config.directories.lib}/health.silencers.json`,
+    apiKeyFile: `${config.directories.lib}/netdata.api.key`,
     defaultExec: h.scriptToExecuteOnAlarm,
     defaultRecipient: "root",
     configDir: config.directories.config || "/etc/agent",

@@ -7,7 +7,7 @@
 
 import type { Chart, Host } from "../../host/mod.ts";
 import { formatFixed, jsonString } from "../format.ts";
-import { jsonReply, type Reply, type RouteContext } from "../reply.ts";
+import { jsonReply, type Reply, type RouteContext, textReply } from "../reply.ts";
 import { lastStoredValue } from "../query/mod.ts";
 import { findChart } from "./charts.ts";
 import { type Alarm, statusName } from "../../health/mod.ts";
@@ -193,4 +193,15 @@ export function alarmVariablesRoute(ctx: RouteContext): Reply {
     `\n\t},\n\t"host": ${jsonString(host.hostname)},\n\t"host_variables": {` + hostSet.out.join(",") +
     "\n\t}\n}\n";
   return jsonReply(body, true);
+}
+
+/**
+ * Handles `/api/v1/manage/health` (Netdata's health management API: silence or disable alarms by
+ * selectors, `LIST`, `RESET`), authorized by the `X-Auth-Token` header.
+ */
+export function manageHealthRoute(ctx: RouteContext): Reply {
+  const manage = ctx.health?.manage;
+  if (manage === undefined) return textReply(403, "Auth Error\n");
+  const r = manage.call(ctx.health, ctx.request.headers.get("X-Auth-Token") ?? undefined, ctx.params.pairs);
+  return r.json ? jsonReply(r.body) : textReply(r.status, r.body);
 }

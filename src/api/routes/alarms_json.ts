@@ -48,8 +48,8 @@ export function alarmJson(a: Alarm, defaults: { exec: string; recipient: string 
     `\t\t\t"component": "${s(r.component ?? "Unknown")}",\n` +
     `\t\t\t"type": "${s(r.type ?? "Unknown")}",\n` +
     `\t\t\t"active": true,\n` +
-    `\t\t\t"disabled": false,\n` +
-    `\t\t\t"silenced": false,\n` +
+    `\t\t\t"disabled": ${a.disabled},\n` +
+    `\t\t\t"silenced": ${a.silenced},\n` +
     `\t\t\t"exec": "${s(r.exec ?? defaults.exec)}",\n` +
     `\t\t\t"recipient": "${s(r.to ?? defaults.recipient)}",\n` +
     `\t\t\t"source": "${s(r.source)}",\n` +

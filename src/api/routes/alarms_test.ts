@@ -136,3 +136,9 @@ Deno.test("alarm endpoints answer in Netdata's shapes", async () => {
     c.want(r.text);
   }
 });
+
+Deno.test("/api/v1/manage/health without the management key is Netdata's 403 Auth Error", async () => {
+  const { get } = setup();
+  const r = await get("/api/v1/manage/health?cmd=LIST");
+  assert.deepStrictEqual(r, { status: 403, text: "Auth Error\n" });
+});
