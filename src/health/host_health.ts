@@ -8,7 +8,6 @@
 
 import { QueryScratch } from "../api/query/mod.ts";
 import type { Chart, ChartObserver, Host } from "../host/mod.ts";
-import { compileSimplePattern, type SimplePattern } from "../util/patterns.ts";
 import {
   Alarm,
   type AlarmDefaults,
@@ -23,6 +22,7 @@ import {
 import { STATUS } from "./expression.ts";
 import { formatValueAndUnit } from "./format.ts";
 import { AlarmLog } from "./log.ts";
+import { type CompiledRule, compileRules, matchChart, ruleForHost } from "./attach.ts";
 import { runLookup } from "./lookup.ts";
 import { buildNotification, notificationContext, type Notifier } from "./notify.ts";
 import type { Rule } from "./rules.ts";
@@ -41,38 +41,6 @@ export interface HostHealthOptions extends AlarmDefaults {
   postponeSec: number;
   /** The agent's silencers (`/api/v1/manage/health`). */
   silencers?: Silencers;
-}
-
-const matches = (p: SimplePattern | undefined, ...values: string[]) =>
-  p === undefined || values.some((v) => p(v) === true);
-const pattern = (text: string | undefined) => text === undefined ? undefined : compileSimplePattern(text);
-
-interface CompiledRule {
-  rule: Rule;
-  charts?: SimplePattern;
-  families?: SimplePattern;
-  plugin?: SimplePattern;
-  module?: SimplePattern;
-  hostLabels?: SimplePattern;
-  foreach?: SimplePattern;
-}
-
-function compile(rule: Rule): CompiledRule {
-  const foreach = rule.lookup?.foreach?.replace(/[|,]/g, " ");
-  return {
-    rule,
-    charts: pattern(rule.charts),
-    families: pattern(rule.families),
-    plugin: pattern(rule.plugin),
-    module: pattern(rule.module),
-    hostLabels: pattern(rule.hostLabels),
-    foreach: pattern(foreach),
-  };
-}
-
-/** Whether a rule applies to a host at all (`os`, `hosts`). */
-export function ruleForHost(rule: Rule, host: Host): boolean {
-  return matches(pattern(rule.os), host.os) && matches(pattern(rule.hosts), host.hostname);
 }
 
 /** Alarms, log and schedule of one host. */
@@ -110,8 +78,10 @@ export class HostHealth {
     this.detachAll(nowSec);
     // Alarms before templates: an alarm wins over a template of the same name (Netdata links them so).
     const mine = rules.filter((r) => ruleForHost(r, this.host));
-    this.#rules = [...mine.filter((r) => r.kind === "alarm"), ...mine.filter((r) => r.kind === "template")]
-      .map(compile);
+    this.#rules = compileRules([
+      ...mine.filter((r) => r.kind === "alarm"),
+      ...mine.filter((r) => r.kind === "template"),
+    ]);
     for (const c of this.host.charts.values()) this.#dirty.add(c);
   }
 
@@ -144,12 +114,6 @@ export class HostHealth {
     return id;
   }
 
-  #hostLabelsMatch(p: SimplePattern | undefined): boolean {
-    if (p === undefined) return true;
-    for (const [k, l] of this.host.labels) if (p(`${k}=${l.value}`) === true) return true;
-    return false;
-  }
-
   /** Attaches the rules matching `chart` that are not attached yet. */
   #attach(chart: Chart, nowSec: number): void {
     const list = this.byChart.get(chart.id) ?? [];
@@ -176,23 +140,7 @@ export class HostHealth {
         a.repeating ? ENTRY_IS_REPEATING : 0,
       );
     };
-    for (const c of this.#rules) {
-      const r = c.rule;
-      if (!matches(c.plugin, chart.plugin) || !matches(c.module, chart.module)) continue;
-      if (!this.#hostLabelsMatch(c.hostLabels)) continue;
-      if (r.kind === "alarm") {
-        if (r.on === chart.id || r.on === chart.name) add(r);
-        continue;
-      }
-      if (r.on !== chart.context) continue;
-      if (!matches(c.charts, chart.name, chart.id) || !matches(c.families, chart.family)) continue;
-      if (c.foreach === undefined) add(r);
-      else {
-        for (const d of chart.dimensions) {
-          if (c.foreach(d.id) === true || c.foreach(d.name) === true) add(r, d.name);
-        }
-      }
-    }
+    for (const m of matchChart(this.#rules, chart, this.host)) add(m.rule, m.dimension);
     if (list.length > 0) this.byChart.set(chart.id, list);
   }
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Chart, Host } from "../../host/mod.ts";
+import type { Chart } from "../../host/mod.ts";
 import { formatFixed, jsonString } from "../format.ts";
 import { jsonReply, type Reply, type RouteContext, textReply } from "../reply.ts";
 import { lastStoredValue } from "../query/mod.ts";
