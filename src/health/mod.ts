@@ -3,8 +3,9 @@
  * health.d syntax (rules.ts, rule_values.ts, expression.ts; evaluated by evaluate.ts against
  * variables.ts, lookups by lookup.ts) are loaded from `[directories] health config` over
  * `stock health config` or the rules built into the agent (load.ts, conf/health.d/), attached to
- * charts as they appear (attach.ts decides where, host_health.ts runs them), evaluated on one timer for all hosts (engine.ts), logged
- * per host (log.ts, saved in `<lib>/health/`) and notified through `script to execute on alarm`
+ * charts as they appear (attach.ts decides where, host_health.ts runs them), evaluated on one
+ * timer for all hosts (engine.ts), logged per host (log.ts, saved in `<lib>/health/`) and
+ * notified through `script to execute on alarm`
  * and/or a webhook (notify.ts); `/api/v1/manage/health` silences or disables alarms (silencers.ts);
  * format.ts prints values with their units like Netdata.
  *
