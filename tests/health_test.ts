@@ -21,6 +21,18 @@ const RULE = `
  units: things
   info: simulated value for the test
     to: sysadmin
+
+ template: sim_avg
+       on: sim.value
+   lookup: average -3s unaligned of value
+    every: 1s
+     warn: $this > 500
+     exec: /bin/true
+    delay: up 1s down 2s multiplier 1.5 max 10s
+   repeat: warning 1h
+    class: Workload
+component: Simulation
+     type: Test
 `;
 
 /** A notification script that appends `argc, name, chart, status, old status` per call. */
@@ -135,6 +147,40 @@ Deno.test({
         for (const k of Object.keys(na)) {
           if (!VOLATILE.has(k)) assert.deepStrictEqual(oa[k], na[k], `alarms: "${k}"`);
         }
+        // The lookup template: the same fields, and the same configuration (its value may be mid-way).
+        const ot = a.alarms["sim.value.sim_avg"], nt = b.alarms["sim.value.sim_avg"];
+        assert.deepStrictEqual(Object.keys(ot), Object.keys(nt), "template fields");
+        for (
+          const k of [
+            "name",
+            "chart",
+            "family",
+            "class",
+            "component",
+            "type",
+            "active",
+            "exec",
+            "recipient",
+            "source",
+            "units",
+            "update_every",
+            "delay_up_duration",
+            "delay_down_duration",
+            "delay_max_duration",
+            "delay_multiplier",
+            "warn_repeat_every",
+            "crit_repeat_every",
+            "lookup_dimensions",
+            "lookup_method",
+            "lookup_after",
+            "lookup_before",
+            "lookup_options",
+            "warn",
+            "warn_parsed",
+            "green",
+            "red",
+          ]
+        ) assert.deepStrictEqual(ot[k], nt[k], `template: "${k}"`); // deno-fmt-ignore
         // /api/v1/alarm_log: the same fields, and the same transitions of the alarm.
         const [la, lb] = await Promise.all(apis.map(async (api) => (await getJson(`${api}/alarm_log`))));
         const steps = (log: Json[]) =>
@@ -470,7 +516,10 @@ Deno.test({
         20_000,
         "alarm-notify.sh's custom_sender to run",
       );
-      assert.match(line, /^notify-h1 system\.ram test_ram_used WARNING UNINITIALIZED tester \d+(\.\d+)? MiB$/);
+      assert.match(
+        line,
+        /^notify-h1 system\.ram test_ram_used WARNING UNINITIALIZED tester \d+(\.\d+)? MiB$/,
+      );
       const log = await getJson(`${agent.url}/api/v1/alarm_log`);
       const sent = log.find((e: Json) => e.name === "test_ram_used" && e.status === "WARNING");
       assert.equal(sent.exec_code, 0, "the script succeeded");
