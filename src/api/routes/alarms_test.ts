@@ -104,6 +104,10 @@ Deno.test("alarm endpoints answer in Netdata's shapes", async () => {
       },
     },
     { path: "/api/v1/alarm_count", want: (b) => assert.equal(b, "[1]\n") },
+    {
+      path: "/api/v1/info",
+      want: (b) => assert.deepStrictEqual(JSON.parse(b).alarms, { normal: 1, warning: 1, critical: 0 }),
+    },
     { path: "/api/v1/alarm_count?status=clear", want: (b) => assert.equal(b, "[1]\n") },
     { path: "/api/v1/alarm_count?status=CLEAR&context=other", want: (b) => assert.equal(b, "[0]\n") },
     { path: "/api/v1/alarm_count?status=CLEAR&context=test.ctx", want: (b) => assert.equal(b, "[1]\n") },
