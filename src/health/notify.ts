@@ -251,11 +251,15 @@ export function scriptRunner(env: Record<string, string> = {}): (n: Notification
   return (n) => runScript(n, env);
 }
 
-/** Runs `exec` with the 29 arguments; a non-zero exit is a failure. */
+/** How long a notification script may run before it is killed (and the attempt fails). */
+const SCRIPT_TIMEOUT_MS = 300_000;
+
+/** Runs `exec` with the 29 arguments; a non-zero exit (or five minutes without one) is a failure. */
 export async function runScript(n: Notification, env: Record<string, string> = {}): Promise<void> {
   const out = await new Deno.Command(n.exec, {
     args: n.args,
     env,
+    signal: AbortSignal.timeout(SCRIPT_TIMEOUT_MS),
     stdin: "null",
     stdout: "null",
     stderr: "piped",
