@@ -59,6 +59,19 @@ function chartVariable(chart: Chart, name: string, green: number, red: number): 
   return chart.variables.get(name);
 }
 
+/**
+ * A chart's `$green` and `$red`: Netdata sets them from the first alarm linked to the chart that
+ * has them.
+ */
+export function chartThresholds(alarms: readonly Alarm[] | undefined): { green: number; red: number } {
+  let green = NaN, red = NaN;
+  for (const a of alarms ?? []) {
+    if (Number.isNaN(green) && !Number.isNaN(a.rule.green)) green = a.rule.green;
+    if (Number.isNaN(red) && !Number.isNaN(a.rule.red)) red = a.rule.red;
+  }
+  return { green, red };
+}
+
 function alarmOn(scope: VariableScope, chart: Chart, name: string): number | undefined {
   for (const a of scope.alarmsByChart.get(chart.id) ?? []) if (a.name === name) return a.value;
   return undefined;
@@ -89,7 +102,8 @@ export function alarmVariables(alarm: Alarm, scope: VariableScope): VariableLook
         return STATUS[name];
     }
     // chart
-    const green = alarm.rule.green, red = alarm.rule.red;
+    const thresholdsOf = (c: Chart) => chartThresholds(scope.alarmsByChart.get(c.id));
+    const { green, red } = thresholdsOf(chart);
     let v = chartVariable(chart, name, green, red) ?? findDim(chart, name) ?? alarmOn(scope, chart, name);
     if (v !== undefined) return v;
     // family
@@ -101,7 +115,7 @@ export function alarmVariables(alarm: Alarm, scope: VariableScope): VariableLook
       if (v === undefined) v = alarmOn(scope, c, name);
       for (const prefix of [c.id + ".", c.name + "."]) {
         if (v === undefined && name.startsWith(prefix)) {
-          v = chartVariable(c, name.slice(prefix.length), NaN, NaN);
+          v = chartVariable(c, name.slice(prefix.length), thresholdsOf(c).green, thresholdsOf(c).red);
         }
       }
       if (v !== undefined) return v;
@@ -113,7 +127,8 @@ export function alarmVariables(alarm: Alarm, scope: VariableScope): VariableLook
       const c = host.chart(name.slice(0, i));
       if (c === undefined) continue;
       const rest = name.slice(i + 1);
-      v = findDim(c, rest) ?? chartVariable(c, rest, NaN, NaN) ?? alarmOn(scope, c, rest);
+      v = findDim(c, rest) ?? chartVariable(c, rest, thresholdsOf(c).green, thresholdsOf(c).red) ??
+        alarmOn(scope, c, rest);
       if (v !== undefined) return v;
     }
     return undefined;

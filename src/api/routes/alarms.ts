@@ -11,6 +11,7 @@ import { jsonReply, type Reply, type RouteContext, textReply } from "../reply.ts
 import { lastStoredValue } from "../query/mod.ts";
 import { findChart } from "./charts.ts";
 import { type Alarm, statusName } from "../../health/mod.ts";
+import { chartThresholds } from "../../health/variables.ts";
 import { alarmJson, alarmValueJson, entryJson, listed } from "./alarms_json.ts";
 
 const DEFAULT_RECIPIENT = "root";
@@ -129,11 +130,12 @@ function dimValues(ctx: RouteContext, d: Chart["dimensions"][number]): [string, 
 }
 
 /** A chart's own variables (Netdata's rrdsetvar): name -> value, custom `VARIABLE CHART`s last. */
-function setVars(c: Chart): [string, number][] {
+function setVars(c: Chart, alarms: readonly Alarm[]): [string, number][] {
+  const { green, red } = chartThresholds(alarms);
   return [
     ["last_collected_t", Math.floor(c.lastCollectedUs / 1_000_000)],
-    ["green", NaN],
-    ["red", NaN],
+    ["green", green],
+    ["red", red],
     ["update_every", c.updateEvery],
     ...c.variables,
   ];
@@ -153,7 +155,7 @@ export function alarmVariablesRoute(ctx: RouteContext): Reply {
   const hh = ctx.health?.of(host);
   const alarmsOf = (c: Chart) => hh?.byChart.get(c.id) ?? [];
   const local = variableSet();
-  for (const [k, v] of setVars(chart)) local.add(k, v);
+  for (const [k, v] of setVars(chart, alarmsOf(chart))) local.add(k, v);
   for (const a of alarmsOf(chart)) local.add(a.name, a.value);
   for (const d of chart.dimensions) {
     for (const [suffix, v] of dimValues(ctx, d)) for (const n of [d.id, d.name]) local.add(n + suffix, v);
@@ -176,7 +178,7 @@ export function alarmVariablesRoute(ctx: RouteContext): Reply {
         }
       }
     }
-    for (const [k, v] of setVars(c)) {
+    for (const [k, v] of setVars(c, alarmsOf(c))) {
       for (const cn of names) {
         if (inFamily) family.add(`${cn}.${k}`, v);
         if (hh !== undefined) hostSet.add(`${cn}.${k}`, v);
