@@ -236,6 +236,11 @@ Deno.test({
         for (const scope of ["chart_variables", "family_variables", "host_variables"]) {
           assert.deepStrictEqual(Object.keys(va[scope]).sort(), Object.keys(vb[scope]).sort(), scope);
         }
+        for (const [k, v] of Object.entries(vb.chart_variables)) {
+          if (!k.endsWith("last_collected_t")) {
+            assert.deepStrictEqual(va.chart_variables[k], v, `chart variable ${k}`);
+          }
+        }
       } finally {
         await Promise.all(sims.map((s) => s.stop()));
       }
