@@ -175,12 +175,16 @@ export interface QueueOptions {
   retryMs?: number;
   /** Called when a notification is given up (for counters). */
   onFailed?: (n: Notification, error: string) => void;
+  /** Notifications delivered at once (default 4); one alarm's notifications stay in order. */
+  concurrency?: number;
 }
 
-/** A queue that delivers one notification at a time through `deliver`, retrying failures. */
+/** A queue that delivers notifications through `deliver` (a few at once, each alarm's in order), retrying failures. */
 export class QueueNotifier implements Notifier {
   #queue: Notification[] = [];
-  #running: Promise<void> | undefined;
+  /** Workers running, and the alarms whose notification is being delivered. */
+  #workers = new Set<Promise<void>>();
+  #inFlight = new Set<number>();
   #deliver: (n: Notification) => Promise<void>;
   #opts: Required<Omit<QueueOptions, "onFailed">> & QueueOptions;
   #what: string;
@@ -189,55 +193,73 @@ export class QueueNotifier implements Notifier {
   constructor(what: string, deliver: (n: Notification) => Promise<void>, opts: QueueOptions = {}) {
     this.#what = what;
     this.#deliver = deliver;
-    this.#opts = { attempts: 3, retryMs: 1000, ...opts };
+    this.#opts = { attempts: 3, retryMs: 1000, concurrency: 4, ...opts };
   }
 
   send(n: Notification): void {
     if (this.#closed) return;
     this.#queue.push(n);
-    this.#running ??= this.#drain().finally(() => this.#running = undefined);
+    if (this.#workers.size < this.#opts.concurrency) {
+      const w: Promise<void> = this.#work().finally(() => this.#workers.delete(w));
+      this.#workers.add(w);
+    }
   }
 
-  async #drain(): Promise<void> {
-    const log = getLogger(["agent", "health"]);
-    for (let n = this.#queue.shift(); n !== undefined; n = this.#queue.shift()) {
-      let error = "";
-      for (let attempt = 1; attempt <= this.#opts.attempts; attempt++) {
-        try {
-          await this.#deliver(n);
-          n.entry.execCode = 0;
-          error = "";
-          break;
-        } catch (e) {
-          error = e instanceof Error ? e.message : String(e);
-          n.entry.execCode = (e as { code?: number }).code ?? 1;
-          const last = attempt === this.#opts.attempts;
-          log.warn(
-            "Notification {what} of alarm {alarm} on {chart} ({status}) failed (attempt {attempt} of {attempts}){retry}: {error}",
-            {
-              what: this.#what,
-              alarm: n.entry.name,
-              chart: n.entry.chart,
-              status: statusName(n.entry.newStatus),
-              attempt,
-              attempts: this.#opts.attempts,
-              retry: last ? ", giving up" : ", retrying",
-              error,
-            },
-          );
-          if (!last) await new Promise((r) => setTimeout(r, this.#opts.retryMs * 2 ** (attempt - 1)));
-        }
-      }
-      n.entry.execRunTimestamp = Math.floor(Date.now() / 1000);
-      if (error) {
-        n.entry.flags |= ENTRY_EXEC_FAILED;
-        this.#opts.onFailed?.(n, error);
+  /** The oldest queued notification of an alarm that has none in flight (keeps each alarm's order). */
+  #next(): Notification | undefined {
+    const i = this.#queue.findIndex((n) => !this.#inFlight.has(n.entry.alarmId));
+    return i < 0 ? undefined : this.#queue.splice(i, 1)[0];
+  }
+
+  async #work(): Promise<void> {
+    for (let n = this.#next(); n !== undefined; n = this.#next()) {
+      this.#inFlight.add(n.entry.alarmId);
+      try {
+        await this.#one(n);
+      } finally {
+        this.#inFlight.delete(n.entry.alarmId);
       }
     }
   }
 
+  async #one(n: Notification): Promise<void> {
+    const log = getLogger(["agent", "health"]);
+    let error = "";
+    for (let attempt = 1; attempt <= this.#opts.attempts; attempt++) {
+      try {
+        await this.#deliver(n);
+        n.entry.execCode = 0;
+        error = "";
+        break;
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+        n.entry.execCode = (e as { code?: number }).code ?? 1;
+        const last = attempt === this.#opts.attempts;
+        log.warn(
+          "Notification {what} of alarm {alarm} on {chart} ({status}) failed (attempt {attempt} of {attempts}){retry}: {error}",
+          {
+            what: this.#what,
+            alarm: n.entry.name,
+            chart: n.entry.chart,
+            status: statusName(n.entry.newStatus),
+            attempt,
+            attempts: this.#opts.attempts,
+            retry: last ? ", giving up" : ", retrying",
+            error,
+          },
+        );
+        if (!last) await new Promise((r) => setTimeout(r, this.#opts.retryMs * 2 ** (attempt - 1)));
+      }
+    }
+    n.entry.execRunTimestamp = Math.floor(Date.now() / 1000);
+    if (error) {
+      n.entry.flags |= ENTRY_EXEC_FAILED;
+      this.#opts.onFailed?.(n, error);
+    }
+  }
+
   async close(): Promise<void> {
-    while (this.#running) await this.#running;
+    while (this.#workers.size > 0) await Promise.all([...this.#workers]);
     this.#closed = true;
   }
 }

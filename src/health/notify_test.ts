@@ -147,3 +147,23 @@ Deno.test("a failing notification is retried, then marked failed with its exit c
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("QueueNotifier delivers different alarms at once, and one alarm's notifications in order", async () => {
+  const events: string[] = [];
+  let active = 0, peak = 0;
+  const q = new QueueNotifier("test", async (n) => {
+    active++;
+    peak = Math.max(peak, active);
+    events.push(`start ${n.entry.alarmId}:${n.entry.alarmEventId}`);
+    await new Promise((r) => setTimeout(r, 20));
+    events.push(`end ${n.entry.alarmId}:${n.entry.alarmEventId}`);
+    active--;
+  }, { concurrency: 4 });
+  for (const [alarmId, alarmEventId] of [[1, 1], [1, 2], [2, 1], [3, 1], [1, 3]]) {
+    q.send(buildNotification(entry({ alarmId, alarmEventId }), CTX));
+  }
+  await q.close();
+  assert.equal(peak, 3, "alarms 1, 2 and 3 at once");
+  const one = events.filter((e) => / 1:/.test(e));
+  assert.deepStrictEqual(one, ["start 1:1", "end 1:1", "start 1:2", "end 1:2", "start 1:3", "end 1:3"]);
+});
