@@ -179,7 +179,10 @@ export interface QueueOptions {
   concurrency?: number;
 }
 
-/** A queue that delivers notifications through `deliver` (a few at once, each alarm's in order), retrying failures. */
+/**
+ * A queue that delivers notifications through `deliver`, a few at once (each alarm's in order),
+ * retrying failures.
+ */
 export class QueueNotifier implements Notifier {
   #queue: Notification[] = [];
   /** Workers running, and the alarms whose notification is being delivered. */
