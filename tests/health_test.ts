@@ -249,7 +249,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "our child's CPU, RAM, load, disk and network alarms from the shipped rules are CLEAR on its parent",
+  name: "our child's CPU, RAM, load, disk and network alarms from the shipped rules are CLEAR on its parent" +
+    " (CPU and load may be raised while the machine is busy)",
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -273,6 +274,20 @@ Deno.test({
         "agent.conf": "[health]\n    enabled = no\n",
       });
       await lab.agent("child", ["--role", "child", "--hostname", "health-child", "--config", childConf]);
+      // "CLEAR on an idle machine": when other work keeps this machine busy, the CPU and load
+      // alarms may rightly be raised (/proc/loadavg decides), the others must be CLEAR.
+      const cpus = navigator.hardwareConcurrency;
+      const okStatuses = (): Record<string, string[]> => {
+        const [load1, , load15] = Deno.readTextFileSync("/proc/loadavg").split(" ").map(Number);
+        const raised = ["CLEAR", "WARNING", "CRITICAL"];
+        return {
+          cpu: load1 >= cpus ? raised : ["CLEAR"],
+          ram: ["CLEAR"],
+          load: load15 >= 1.5 * cpus ? raised : ["CLEAR"],
+          disk: ["CLEAR"],
+          network: ["CLEAR"],
+        };
+      };
       // The shipped rules look one minute back: they run once a minute of data is stored.
       const want: Record<string, RegExp> = {
         cpu: /^system\.cpu\.1m_cpu_usage$/,
@@ -290,8 +305,9 @@ Deno.test({
               Json
             >;
           last = Object.fromEntries(Object.entries(alarms).map(([k, v]) => [k, v.status]));
-          return Object.values(want).every((re) =>
-            Object.entries(last).some(([k, status]) => re.test(k) && status === "CLEAR")
+          const ok = okStatuses();
+          return Object.entries(want).every(([what, re]) =>
+            Object.entries(last).some(([k, status]) => re.test(k) && ok[what].includes(status))
           );
         },
         120_000,
