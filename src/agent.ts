@@ -4,6 +4,7 @@
  */
 
 import { createApi, streamingInfo } from "./api/mod.ts";
+import { childHealthPolicy, createHealth, loadHealthRules } from "./health/mod.ts";
 import { createCollectors, Scheduler } from "./collectors/mod.ts";
 import { isUuid } from "./config/schema.ts";
 import { createExporting } from "./exporting/mod.ts";
@@ -211,12 +212,24 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     version: `v${VERSION}`,
     ...(sendBuffer ? { replayFrom: () => sendBuffer.buffer } : {}),
   });
+  const health = createHealth(config, hosts);
   const receiver = new Receiver({
     hosts,
     config,
     createStore: (mode, historySec, guid) => hostStore(config, mode, historySec, guid),
-    onConnected(host, policy) {
+    onConnected(host, policy, session) {
       keepMeta(host);
+      // The session keeps only the key's first characters (and an ellipsis).
+      const prefix = session.apiKeyShort.replace(/[^0-9a-fA-F-]/g, "");
+      const key = [...config.receivers.keys()].find((k) => prefix !== "" && k.startsWith(prefix)) ?? "";
+      health.setPolicy(
+        host,
+        childHealthPolicy(config.receivers, {
+          apiKey: key,
+          machineGuid: host.machineGuid,
+          healthEnabled: config.health.enabled,
+        }),
+      );
       senders.childConnected(host, policy);
     },
     onDisconnected(host) {
@@ -239,6 +252,11 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   });
   const listeners: Listener[] = [];
   const urls: string[] = [];
+  // SIGUSR2 reloads the health configuration, as Netdata does.
+  const reloadHealth = () => {
+    const changes = health.reload(loadHealthRules(config).rules);
+    log.info("Health configuration reloaded: {added} added, {removed} removed, {changed} changed", changes);
+  };
 
   return {
     hosts,
@@ -246,6 +264,8 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     async start() {
       metaTimer = setInterval(() => flushMeta(), 5000);
       scheduler.start();
+      health.start();
+      if (Deno.build.os !== "windows") Deno.addSignalListener("SIGUSR2", reloadHealth);
       senders.start();
       exporting?.start();
       if (config.web.mode !== "none") {
@@ -254,6 +274,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
           config,
           version: `v${VERSION}`,
           streamStatus: (h) => ({ ...streamStatus(h), ...(h === local ? exporting?.info() : {}) }),
+          health,
         });
         // Read and checked at load (config/tls.ts).
         const tls = config.web.tls;
@@ -289,6 +310,8 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     async stop() {
       clearInterval(metaTimer);
       await scheduler.stop();
+      if (Deno.build.os !== "windows") Deno.removeSignalListener("SIGUSR2", reloadHealth);
+      await health.stop();
       flushMeta();
       await senders.stop();
       await exporting?.stop();

@@ -21,7 +21,9 @@ import {
   alarmsRoute,
   alarmsValuesRoute,
   alarmVariablesRoute,
+  manageHealthRoute,
 } from "./routes/alarms.ts";
+import { badgeRoute } from "./routes/badge.ts";
 import { allmetricsRoute } from "./routes/allmetrics.ts";
 import { chartRoute, chartsRoute } from "./routes/charts.ts";
 import { contextRoute, contextsRoute } from "./routes/contexts.ts";
@@ -30,6 +32,7 @@ import { infoRoute } from "./routes/info.ts";
 import { aclkRoute, registryRoute } from "./routes/registry.ts";
 import { parseQuery, splitTarget, Tokenizer, urlDecode } from "./url.ts";
 import { dashboardFile } from "../web/mod.ts";
+import type { HealthView } from "./reply.ts";
 
 /** What the API needs from the agent. */
 export interface ApiDeps {
@@ -42,6 +45,8 @@ export interface ApiDeps {
   nowMs?: () => number;
   /** Extra per-host streaming info for /api/v1/info; its keys override or extend the answer. */
   streamStatus?: (host: Host) => Record<string, unknown> | undefined;
+  /** The health engine, when there is one (else the alarm endpoints answer "no alarms"). */
+  health?: HealthView;
 }
 
 type Route = (ctx: RouteContext) => Reply;
@@ -61,6 +66,8 @@ const COMMANDS: Record<string, Route> = {
   alarm_log: alarmLogRoute,
   alarm_variables: alarmVariablesRoute,
   alarm_count: alarmCountRoute,
+  "badge.svg": badgeRoute,
+  "manage/health": manageHealthRoute,
   allmetrics: allmetricsRoute,
   aclk: aclkRoute,
   function: () => textReply(403, "You are not allowed to access this resource."),
@@ -254,5 +261,6 @@ function apiRequest(
     origin: info.origin,
     state,
     streamStatus: deps.streamStatus,
+    health: deps.health,
   });
 }

@@ -60,10 +60,10 @@ const errorCases: {
     body: "Unsupported v1 API command: ml_info",
   },
   {
-    name: "badges are not implemented",
-    path: "/api/v1/badge.svg?chart=x",
-    status: 404,
-    body: "Unsupported v1 API command: badge.svg",
+    name: "a badge without a chart is Netdata's 400",
+    path: "/api/v1/badge.svg",
+    status: 400,
+    body: "No chart id is given at the request.",
   },
   {
     name: "functions are forbidden",

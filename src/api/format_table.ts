@@ -258,7 +258,7 @@ export function formatCsv(r: QueryResult, o: CsvOptions): string {
  * Netdata's rrdr2value(): one number for a row, the sum of the visible columns after `abs` and
  * `percentage` (`max - min` with `min2max`); undefined when every value is empty.
  */
-function rowValue(r: QueryResult, row: number, options: number): number | undefined {
+export function rowValue(r: QueryResult, row: number, options: number): number | undefined {
   const base = row * r.cols;
   const percentage = (options & OPT_PERCENTAGE) !== 0;
   const abs = (options & OPT_ABSOLUTE) !== 0;

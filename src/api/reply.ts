@@ -5,6 +5,7 @@
  */
 
 import type { AgentConfig } from "../config/types.ts";
+import type { HostHealth, ManageReply } from "../health/mod.ts";
 import type { Host, Hosts } from "../host/mod.ts";
 import { CT_JSON, CT_TEXT } from "./format.ts";
 import type { QueryScratch } from "./query/mod.ts";
@@ -48,6 +49,17 @@ export interface RouteContext {
   origin: string;
   state: ApiState;
   streamStatus?: (host: Host) => Record<string, unknown> | undefined;
+  health?: HealthView;
+}
+
+/** What the API reads of the health engine. */
+export interface HealthView {
+  /** The running health of `host`, undefined when its health is off. */
+  of(host: Host): HostHealth | undefined;
+  /** The host's alarm log, also kept after its health stopped (a disconnected child). */
+  logOf(host: Host): HostHealth["log"] | undefined;
+  /** `/api/v1/manage/health` (silencers), given the `X-Auth-Token` and the query's pairs. */
+  manage?(token: string | undefined, params: readonly (readonly [string, string])[]): ManageReply;
 }
 
 /** A text/plain reply (errors and text formats). */

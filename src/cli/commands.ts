@@ -6,6 +6,7 @@
 
 import { createAgent } from "../agent.ts";
 import { dumpConfig, formatProblem, loadConfig } from "../config/mod.ts";
+import { EMBEDDED_RULES, loadRules } from "../health/mod.ts";
 import type { AgentConfig, ConfigProblem } from "../config/types.ts";
 import { stderrIsJournal } from "../util/journal.ts";
 import { SdNotify } from "../util/sd_notify.ts";
@@ -53,9 +54,29 @@ export function keygen(io: Output = stdio): number {
   return 0;
 }
 
-/** `agent check-config`: validates only; prints every problem. */
+/** Problems of the health rule files `config` names, as warnings (a bad rule is skipped, never fatal). */
+function healthProblems(config: AgentConfig): ConfigProblem[] {
+  if (!config.health.enabled) return [];
+  return loadRules({
+    ...(config.directories.healthConfig ? { userDir: config.directories.healthConfig } : {}),
+    ...(config.health.enableStockConfig && config.directories.stockHealthConfig
+      ? { stockDir: config.directories.stockHealthConfig }
+      : {}),
+    embedded: config.health.enableStockConfig ? EMBEDDED_RULES : {},
+  }).warnings.map((w) => ({
+    severity: "warning" as const,
+    file: w.file,
+    line: w.line,
+    section: "",
+    key: "",
+    message: `Health configuration: ${w.message}`,
+  }));
+}
+
+/** `agent check-config`: validates only; prints every problem, the health rule files' too. */
 export async function checkConfig(opts: CommonOptions, io: Output = stdio): Promise<number> {
-  const { problems } = await load(opts);
+  const loaded = await load(opts);
+  const problems = [...loaded.problems, ...healthProblems(loaded.config)];
   for (const p of problems) io.err(formatProblem(p));
   const errors = countErrors(problems);
   const warnings = problems.length - errors;

@@ -35,7 +35,7 @@ import {
   suggest,
   WEB_ACLS,
 } from "./schema.ts";
-import type { AgentConfig, BindSpec, ConfigProblem, Role } from "./types.ts";
+import type { AgentConfig, BindSpec, ConfigProblem, HealthConfig, Role } from "./types.ts";
 import { isCollectorSection } from "./collectors_conf.ts";
 
 /** Reads `[global]`, with `[db]` and `[logs]` keys that every part reads. */
@@ -186,6 +186,62 @@ export function readDirectories(
     lib: r.flag("dataDir", "directories/lib", dir, r.file(agent, "directories/lib", dir, "/var/lib/agent")),
     cache: r.file(agent, "directories/cache", dir, "/var/cache/agent"),
     log: r.file(agent, "directories/log", dir, "/var/log/agent"),
+    healthConfig: r.file(
+      agent,
+      "directories/health config",
+      r.text,
+      config !== "" ? `${config}/health.d` : "",
+    ),
+    stockHealthConfig: r.file(agent, "directories/stock health config", r.text, ""),
+  };
+}
+
+/** Reads `[health]`. */
+export function readHealth(agent: Doc, r: Resolver): HealthConfig {
+  const never = (raw: RawValue) => raw.value.trim() === "never" ? 0 : r.seconds(0, 31536000)(raw);
+  return {
+    enabled: r.file(agent, "health/enabled", r.bool, true),
+    scriptToExecuteOnAlarm: r.file(agent, "health/script to execute on alarm", r.text, ""),
+    runAtLeastEverySec: r.file(agent, "health/run at least every seconds", r.seconds(1, 3600), 10),
+    maxLogEntries: r.file(
+      agent,
+      "health/in memory max health log entries",
+      r.int({ min: 10, max: 1000000, unit: "entries" }),
+      1000,
+    ),
+    defaultRepeatWarningSec: r.file(agent, "health/default repeat warning", never, 0),
+    defaultRepeatCriticalSec: r.file(agent, "health/default repeat critical", never, 0),
+    postponeHibernationSec: r.file(
+      agent,
+      "health/postpone alarms during hibernation for seconds",
+      r.seconds(0, 86400),
+      60,
+    ),
+    enableStockConfig: r.file(agent, "health/enable stock health configuration", r.bool, true),
+    webhookUrl: r.file(agent, "health/webhook url", webhookUrl(r), ""),
+    silencersFile: r.file(agent, "health/silencers file", r.text, ""),
+  };
+}
+
+/** `webhook url`: an http(s) URL or empty. */
+function webhookUrl(r: Resolver) {
+  return (raw: RawValue): string | undefined => {
+    const v = raw.value.trim();
+    if (v === "") return "";
+    try {
+      const u = new URL(v);
+      if (u.protocol === "http:" || u.protocol === "https:") return v;
+    } catch {
+      // reported below
+    }
+    r.problems.push(problem(
+      "error",
+      raw,
+      `Cannot parse ${q(raw.key)} in [${raw.section}]: expected an http:// or https:// URL, got ${
+        q(raw.value)
+      }`,
+    ));
+    return undefined;
   };
 }
 

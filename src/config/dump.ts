@@ -77,6 +77,29 @@ export function dumpConfig(config: AgentConfig, opts: DumpOptions = {}): string 
     put("directories", "lib", dir.lib);
     put("directories", "cache", dir.cache);
     put("directories", "log", dir.log);
+    put("directories", "health config", dir.healthConfig);
+    put("directories", "stock health config", dir.stockHealthConfig);
+
+    const h = config.health;
+    out.push("", "[health]");
+    put("health", "enabled", yesNo(h.enabled));
+    put("health", "script to execute on alarm", h.scriptToExecuteOnAlarm);
+    put("health", "run at least every seconds", String(h.runAtLeastEverySec));
+    put("health", "in memory max health log entries", String(h.maxLogEntries));
+    put(
+      "health",
+      "default repeat warning",
+      h.defaultRepeatWarningSec ? String(h.defaultRepeatWarningSec) : "never",
+    );
+    put(
+      "health",
+      "default repeat critical",
+      h.defaultRepeatCriticalSec ? String(h.defaultRepeatCriticalSec) : "never",
+    );
+    put("health", "postpone alarms during hibernation for seconds", String(h.postponeHibernationSec));
+    put("health", "enable stock health configuration", yesNo(h.enableStockConfig));
+    put("health", "webhook url", h.webhookUrl);
+    put("health", "silencers file", h.silencersFile);
 
     out.push("", "[logs]");
     put("logs", "level", g.logLevel);

@@ -45,9 +45,14 @@ export const AGENT_KEYS: Record<string, readonly string[]> = {
     gap when lost iterations above | enable replication | seconds to replicate | seconds per replication step`),
   web: words(`mode | default port | bind to | ssl key | ssl certificate | allow connections from |
     allow streaming from | accept a streaming request every seconds`),
-  directories: words(`config | lib | cache | log`),
+  directories: words(`config | lib | cache | log | health config | stock health config`),
   logs: words(`level | daemon | error | access | health | debug | facility | errors flood protection period |
     errors to trigger flood protection`),
+  health: words(
+    `enabled | script to execute on alarm | run at least every seconds | in memory max health log entries |
+    default repeat warning | default repeat critical | postpone alarms during hibernation for seconds |
+    enable stock health configuration | webhook url | silencers file`,
+  ),
 };
 
 /** Older names read when the current one is not set (Netdata's config_move() order). */
@@ -98,9 +103,8 @@ export const NETDATA_UNUSED_KEYS: Record<string, readonly string[]> = {
     gzip compression level | gzip compression strategy | listen backlog | respect do not track policy |
     ses max window | timeout for first request | tls ciphers | tls version | web files group | web files owner |
     web server max sockets | web server threads | x-frame-options response header`),
-  directories: words(
-    `health config | home | lock | plugins | registry | stock config | stock health config | web`,
-  ),
+  directories: words(`home | lock | plugins | registry | stock config | web`),
+  health: words(`has unstable connection | is ephemeral | rotate log every lines`),
   logs: words(`debug flags`),
 };
 
@@ -110,7 +114,7 @@ export const DB_TIER_KEY_RE =
 
 /** Sections of netdata.conf that Netdata has and we do not use (no "did you mean" for these). */
 export const NETDATA_SECTIONS = new Set(
-  words(`environment variables | host labels | sqlite | cloud | ml | health | registry | global statistics |
+  words(`environment variables | host labels | sqlite | cloud | ml | registry | global statistics |
     plugins | statsd | stream | exporting:global | prometheus:exporter | backend`),
 );
 

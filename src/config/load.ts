@@ -18,7 +18,14 @@
 import agentConfText from "../../conf/agent.conf" with { type: "text" };
 import streamConfText from "../../conf/stream.conf" with { type: "text" };
 import exportingConfText from "../../conf/exporting.conf" with { type: "text" };
-import { checkAgentLeftovers, readDb, readDirectories, readGlobal, readWeb } from "./agent_conf.ts";
+import {
+  checkAgentLeftovers,
+  readDb,
+  readDirectories,
+  readGlobal,
+  readHealth,
+  readWeb,
+} from "./agent_conf.ts";
 import { readCollectors } from "./collectors_conf.ts";
 import { parseIni } from "./ini.ts";
 import { ROLES } from "./keys.ts";
@@ -144,6 +151,7 @@ export function buildConfig(opts: BuildOptions): LoadResult {
     directories: readDirectories(agent, r, opts.configDir),
     logs: readLogs(agent, r),
     db: readDb(agent, r),
+    health: readHealth(agent, r),
     stream: sender,
     exporting,
     receivers: new FrozenMap(receivers.map((rs) => [rs.name, rs] as const)),

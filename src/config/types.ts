@@ -179,6 +179,10 @@ export interface AgentConfig {
     lib: string;
     cache: string;
     log: string;
+    /** `health config`: user rule files (Netdata's /etc/netdata/health.d); "" for none. */
+    healthConfig: string;
+    /** `stock health config`: shipped rule files; "" for the rules built into the agent. */
+    stockHealthConfig: string;
   };
   /**
    * `[logs]`: each output is `"journal"`, `"syslog"`, `"stderr"`, `"none"` or an absolute file
@@ -194,6 +198,8 @@ export interface AgentConfig {
     floodPeriodSec: number;
     floodLines: number;
   };
+  /** `[health]`. */
+  health: HealthConfig;
   /** `[db]`. */
   db: {
     enableReplication: boolean;
@@ -224,6 +230,29 @@ export interface AgentConfig {
    * Set by `loadConfig()`; `dumpConfig()` prints it.
    */
   sources?: ReadonlyMap<string, string>;
+}
+
+/** `[health]` of agent.conf / netdata.conf. */
+export interface HealthConfig {
+  /** `enabled`: run alarms for this node and, by default, for its children. */
+  enabled: boolean;
+  /** `script to execute on alarm`: run with Netdata's 29 arguments; "" for none. */
+  scriptToExecuteOnAlarm: string;
+  /** `run at least every seconds`. */
+  runAtLeastEverySec: number;
+  /** `in memory max health log entries` per host. */
+  maxLogEntries: number;
+  /** `default repeat warning` / `default repeat critical`, seconds (0 = never). */
+  defaultRepeatWarningSec: number;
+  defaultRepeatCriticalSec: number;
+  /** `postpone alarms during hibernation for seconds`. */
+  postponeHibernationSec: number;
+  /** `enable stock health configuration`: load the stock rules (else only `health config`). */
+  enableStockConfig: boolean;
+  /** `webhook url` (the agent's own): POST each notification as JSON there; "" for none. */
+  webhookUrl: string;
+  /** `silencers file`: where /api/v1/manage/health keeps its silencers; "" for `<lib>/health.silencers.json`. */
+  silencersFile: string;
 }
 
 /** A problem found while loading configuration. */

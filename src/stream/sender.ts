@@ -136,6 +136,8 @@ export class Sender implements ChartObserver {
   #connected = false;
   #caps = 0;
   #defined = new Set<Chart>();
+  /** The `VARIABLE HOST` lines last sent on this connection. */
+  #hostVarsSent = "";
   /** Charts whose definition ended with CHART_DEFINITION_END and whose replay is not finished. */
   #replicating = new Set<Chart>();
   #words: string[] = [];
@@ -236,8 +238,17 @@ export class Sender implements ChartObserver {
     this.#enqueue(encodeRound(chart, deltaUs), true);
   }
 
-  /** Sends a chart's definition; with REPLICATION the chart then waits for the parent's replay. */
+  /**
+   * Sends a chart's definition; with REPLICATION the chart then waits for the parent's replay.
+   * Host variables set since the connection (a collector's first round sets `active_processors`)
+   * go first, as Netdata sends a host variable when it changes.
+   */
   #define(chart: Chart): void {
+    const vars = encodeHostVariables(this.#o.host);
+    if (vars !== this.#hostVarsSent) {
+      this.#enqueue(vars, false);
+      this.#hostVarsSent = vars;
+    }
     const history = this.#history();
     this.#enqueue(encodeChartDefinition(chart, this.#caps, Math.floor(this.#nowMs() / 1000), history), false);
     this.#defined.add(chart);
@@ -591,7 +602,8 @@ export class Sender implements ChartObserver {
       head += encodeHostLabels(host);
       if (host.isLocal && saved !== undefined) host.labels.set("_streams_to", saved);
     }
-    head += encodeHostVariables(host);
+    this.#hostVarsSent = encodeHostVariables(host);
+    head += this.#hostVarsSent;
     this.#enqueue(head, false);
     for (const chart of host.charts.values()) {
       if (chart.dimensions.length === 0 || chart.lastCollectedUs === 0 || !this.#matches(chart)) continue;

@@ -2,7 +2,7 @@
  * The dashboard page: node list, streaming view, alerts and every chart of the selected node, drawn
  * with uPlot (the global `uPlot` from uplot.js). Plain browser JavaScript, no build step.
  *
- * It talks Netdata API v1 only (`info`, `charts`, `data`, `alarms`), by URLs relative to the page's
+ * It talks Netdata API v1 only (`info`, `charts`, `data`, `alarms`, `alarm_log`), by URLs relative to the page's
  * directory: at `/host/NAME/` every call goes to that node; the node list and the agent's own
  * streaming state come from the root (the page's directory minus `host/NAME/`). The `streaming`
  * object of /api/v1/info is this agent's extension; without it (a real Netdata) those parts say so.
@@ -368,32 +368,97 @@ async function refreshNodes() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Alerts (filled by the health engine; the panel only lists /api/v1/alarms)
+// Alerts: raised alarms and the alarm log (/api/v1/alarms?all, /api/v1/alarm_log), and a tag on
+// each chart that has alarms (its worst status).
+
+const RAISED = new Set(["WARNING", "CRITICAL"]);
+const STATUS_RANK = { CRITICAL: 4, WARNING: 3, CLEAR: 1, UNDEFINED: 0, UNINITIALIZED: 0, REMOVED: -1 };
+
+function alertsTable(list) {
+  return h(
+    "table",
+    null,
+    h("tr", null, ...["status", "alert", "chart", "value", "since"].map((c) => h("th", null, c))),
+    ...list.map((x) =>
+      h(
+        "tr",
+        null,
+        h("td", { class: `status-${x.status}` }, x.status),
+        h("td", { title: x.info ?? "" }, x.name),
+        h("td", null, h("a", { href: `#chart-${cssId(x.chart)}` }, x.chart)),
+        h("td", null, x.value_string ?? String(x.value)),
+        h("td", null, fmtAgo(x.last_status_change)),
+      )
+    ),
+  );
+}
+
+function logTable(entries) {
+  return h(
+    "table",
+    { class: "alarm-log" },
+    h("tr", null, ...["when", "alert", "chart", "change", "value"].map((c) => h("th", null, c))),
+    ...entries.map((e) =>
+      h(
+        "tr",
+        null,
+        h("td", null, fmtAgo(e.when)),
+        h("td", { title: e.info ?? "" }, e.name),
+        h("td", null, e.chart),
+        h(
+          "td",
+          null,
+          h("span", { class: `status-${e.old_status}` }, e.old_status),
+          " → ",
+          h("span", { class: `status-${e.status}` }, e.status),
+        ),
+        h("td", null, e.value_string ?? ""),
+      )
+    ),
+  );
+}
+
+/** Marks each chart that has alarms with its worst status. */
+function tagCharts(list) {
+  const byChart = new Map();
+  for (const x of list) {
+    const cur = byChart.get(x.chart);
+    if (!cur || (STATUS_RANK[x.status] ?? 0) > (STATUS_RANK[cur.status] ?? 0)) byChart.set(x.chart, x);
+    byChart.get(x.chart).names = [...(cur?.names ?? []), `${x.name}: ${x.status} ${x.value_string ?? ""}`];
+  }
+  for (const el of document.querySelectorAll(".chart")) {
+    const v = el.__view;
+    if (!v) continue;
+    const x = byChart.get(v.meta.id);
+    let tag = v.head.querySelector(".alarm-tag");
+    if (!x) {
+      tag?.remove();
+      continue;
+    }
+    if (!tag) v.head.append(tag = h("span", { class: "alarm-tag" }));
+    tag.className = `alarm-tag status-${x.status}`;
+    tag.textContent = RAISED.has(x.status)
+      ? `${x.status}: ${x.name}`
+      : `${x.names.length} alarm(s) ${x.status}`;
+    tag.title = x.names.join("\n");
+  }
+}
 
 async function refreshAlerts() {
   const body = h("div", { class: "body" });
   try {
-    const a = await getJson(pageDir, "api/v1/alarms");
-    const list = Object.values(a.alarms ?? {});
+    const a = await getJson(pageDir, "api/v1/alarms?all");
+    const all = Object.values(a.alarms ?? {});
+    const raised = all.filter((x) => RAISED.has(x.status));
     if (a.status === false) body.append(h("p", { class: "muted" }, "Health monitoring is off on this node."));
-    else if (list.length === 0) body.append(h("p", { class: "muted" }, "No active alerts."));
-    else {
-      body.append(h(
-        "table",
-        null,
-        h("tr", null, ...["status", "alert", "chart", "value", "since"].map((c) => h("th", null, c))),
-        ...list.map((x) =>
-          h(
-            "tr",
-            null,
-            h("td", { class: `status-${x.status}` }, x.status),
-            h("td", { title: x.info ?? "" }, x.name),
-            h("td", null, h("a", { href: `#chart-${cssId(x.chart)}` }, x.chart)),
-            h("td", null, x.value_string ?? String(x.value)),
-            h("td", null, fmtAgo(x.last_status_change)),
-          )
-        ),
-      ));
+    else if (raised.length === 0) {
+      body.append(h("p", { class: "muted" }, `No active alerts (${all.length} alarms checked).`));
+    } else body.append(alertsTable(raised));
+    tagCharts(all);
+    if (a.status !== false) {
+      const log = await getJson(pageDir, "api/v1/alarm_log");
+      const shown = (Array.isArray(log) ? log : []).filter((e) => e.status !== e.old_status).slice(0, 15);
+      if (shown.length > 0) body.append(h("h3", null, "Alarm log"), logTable(shown));
     }
   } catch (e) {
     body.append(h("p", { class: "muted" }, `Cannot read alerts: ${e.message}`));

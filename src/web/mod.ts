@@ -5,7 +5,7 @@
  *
  * - `index.html` (also for `/`): the shell; it loads `dashboard/*` by relative URLs.
  * - `dashboard/app.js`: the page logic. It calls only Netdata API v1 (`info`, `charts`, `data`,
- *   `alarms`) relative to the page's own directory, so the same page works at `/`, at
+ *   `alarms`, `alarm_log`) relative to the page's own directory, so the same page works at `/`, at
  *   `/host/NAME/`, behind a reverse proxy at a sub-path, and against a real Netdata 1.37 agent.
  * - `dashboard/style.css`, `dashboard/uplot.js`, `dashboard/uplot.css`.
  *

@@ -35,6 +35,7 @@ Deno.test("dashboard: the page calls only Netdata API v1 by relative URLs (so it
   assert.doesNotMatch(js, /["'`]\/api\//, "no absolute /api/ path");
   const calls = [...js.matchAll(/["'`](api\/v1\/[a-z_]+)/g)].map((m) => m[1]);
   assert.deepEqual([...new Set(calls)].sort(), [
+    "api/v1/alarm_log",
     "api/v1/alarms",
     "api/v1/charts",
     "api/v1/data",

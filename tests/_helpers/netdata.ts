@@ -79,6 +79,12 @@ export interface NetdataOptions {
   dir?: string;
   /** Listen on this port (for restarts); default a free one. */
   port?: number;
+  /**
+   * Turn health on (it is off by default): `userDir` is `[directories] health config`, `stockDir`
+   * `stock health config` (default: an empty directory, so only `userDir` rules load), `script`
+   * `script to execute on alarm`.
+   */
+  health?: { userDir: string; stockDir?: string; script?: string };
 }
 
 /** A response read by {@link httpGet}. */
@@ -181,6 +187,17 @@ export async function startNetdata(opts: NetdataOptions): Promise<NetdataProcess
     ? `127.0.0.1:${port}=dashboard|registry|badges|management|streaming|netdata.conf^SSL=force\n` +
       `    ssl key = ${tls.key}\n    ssl certificate = ${tls.cert}`
     : `127.0.0.1:${port}`;
+  const h = opts.health;
+  if (h && h.stockDir === undefined) await Deno.mkdir(`${dir}/stock-health.d`, { recursive: true });
+  const health = h
+    ? `[health]
+    enabled = yes
+    run at least every seconds = 1
+${h.script ? `    script to execute on alarm = ${h.script}\n` : ""}`
+    : "[health]\n    enabled = no\n";
+  const healthDirs = h
+    ? `    health config = ${h.userDir}\n    stock health config = ${h.stockDir ?? `${dir}/stock-health.d`}\n`
+    : "";
   const conf = `[global]
     hostname = ${opts.hostname}
     run as user = root
@@ -189,13 +206,11 @@ export async function startNetdata(opts: NetdataOptions): Promise<NetdataProcess
     cache = ${dir}/cache
     lib = ${dir}/lib
     log = ${dir}/log
-[db]
+${healthDirs}[db]
     mode = ${opts.memoryMode ?? "ram"}
 [web]
     bind to = ${bind}
-[health]
-    enabled = no
-[ml]
+${health}[ml]
     enabled = no
 [registry]
     enabled = no

@@ -19,6 +19,7 @@ import { hasNetdata, startNetdata } from "../_helpers/netdata.ts";
 import { benchDiskStore } from "./disk_bench.ts";
 import { benchExporting, benchExportingToVictoriaMetrics } from "./exporting.ts";
 import { benchIngest } from "./ingest.ts";
+import { benchHealth } from "./health_bench.ts";
 import { benchLongQuery, benchReplication, SYSTEM_CPU } from "./replication.ts";
 
 const results: Record<string, number | string> = {};
@@ -352,6 +353,7 @@ await benchLongQuery(config, report);
 await benchReplication(config, report);
 benchExporting(report);
 await benchExportingToVictoriaMetrics(report);
+await benchHealth(report);
 
 const w = Math.max(...rows.map((r) => r[0].length));
 console.log(`\nbench (${new Date().toISOString()}, ${Deno.build.arch}, Deno ${Deno.version.deno})`);

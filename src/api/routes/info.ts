@@ -4,6 +4,7 @@
  * @module
  */
 
+import { STATUS } from "../../health/expression.ts";
 import type { Host } from "../../host/mod.ts";
 import { jsonString } from "../format.ts";
 import { hostVersion, jsonReply, type Reply, type RouteContext } from "../reply.ts";
@@ -99,7 +100,15 @@ export function infoRoute(ctx: RouteContext): Reply {
         `"claim_id": ${h.claimId === null ? "null" : jsonString(h.claimId)}, "node_id": null }`
       ).join(",\n") + "\n\t]",
   );
-  add("alarms", '{\n\t\t"normal": 0,\n\t\t"warning": 0,\n\t\t"critical": 0\n\t}');
+  // Netdata's info_summary_alarm_statuses(): alarms of collected charts, by status.
+  let normal = 0, warning = 0, critical = 0;
+  for (const a of ctx.health?.of(host)?.alarms ?? []) {
+    if (a.chart.lastCollectedUs === 0) continue;
+    if (a.status === STATUS.WARNING) warning++;
+    else if (a.status === STATUS.CRITICAL) critical++;
+    else normal++;
+  }
+  add("alarms", `{\n\t\t"normal": ${normal},\n\t\t"warning": ${warning},\n\t\t"critical": ${critical}\n\t}`);
   const info = host.systemInfo;
   const lookup = (keys: string) => {
     for (const k of keys.split("|")) {
