@@ -209,6 +209,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     hosts,
     config,
     createStore: (mode, historySec, guid) => hostStore(config, mode, historySec, guid),
+    requestTimeoutSec: Math.min(30, config.web.timeoutForFirstRequestSec),
     onConnected(host, policy) {
       keepMeta(host);
       senders.childConnected(host, policy);
@@ -259,6 +260,8 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
             spec,
             tls: tlsFiles,
             allowConnectionsFrom: config.web.allowConnectionsFrom,
+            firstRequestTimeoutMs: config.web.timeoutForFirstRequestSec * 1000,
+            idleTimeoutMs: config.web.disconnectIdleClientsAfterSec * 1000,
             stream: (socket, head, peer) => receiver.handle(socket, head, peer),
             http: (req, peer) =>
               app.fetch(req, {

@@ -14,7 +14,7 @@ import { type HandshakeRefusal, MAX_REQUEST_BYTES } from "./protocol.ts";
  */
 export const REASONS = {
   // A parent refusing a STREAM request (PROTOCOL.md §2.2, in the order it checks).
-  REQUEST_TIMEOUT: "no complete STREAM request within 30 s",
+  REQUEST_TIMEOUT: "no complete STREAM request within {} s",
   REQUEST_TOO_LONG: `STREAM request over ${MAX_REQUEST_BYTES} bytes`,
   DATA_BEFORE_REPLY: "data sent before the handshake reply",
   BAD_REQUEST: "bad STREAM request",

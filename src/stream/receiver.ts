@@ -66,6 +66,8 @@ export interface ReceiverDeps {
   onDisconnected?(host: Host, session: ReceiverSession): void;
   /** Makes the store of a new child host. */
   createStore(mode: MemoryMode, historySec: number, machineGuid: string): Store;
+  /** Seconds a STREAM request may take to arrive complete (default 30). */
+  requestTimeoutSec?: number;
   /** Seconds of silence before a connection is dropped (Netdata: 600). */
   idleTimeoutSec?: number;
   /** Where connection events go (default: category `["agent", "stream", "receiver"]`). */
@@ -115,10 +117,11 @@ export class Receiver {
   /** The listener's StreamHandler: `head` holds the bytes already read. */
   handle(socket: net.Socket, head: Uint8Array, peer: PeerInfo): void {
     let buf = head;
+    const timeoutSec = this.#deps.requestTimeoutSec ?? 30;
     const timer = setTimeout(() => {
-      this.#event("refused", peer, undefined, "", reason("REQUEST_TIMEOUT"));
+      this.#event("refused", peer, undefined, "", reason("REQUEST_TIMEOUT", timeoutSec));
       socket.destroy();
-    }, 30_000);
+    }, timeoutSec * 1000);
     const tryHead = (): boolean => {
       const end = indexOfHeadEnd(buf);
       if (end < 0) {

@@ -1,0 +1,105 @@
+/**
+ * A parent under abuse keeps serving: out of descriptors it recovers (the listener reopens),
+ * half-open connections are closed by a deadline, a partial `STRE` is answered with 400.
+ * Real processes on 127.0.0.1, under a low `ulimit -n`.
+ */
+import { assert } from "./_helpers/assert.ts";
+import { confDir, startAgent, waitFor } from "./_helpers/agent.ts";
+import { PROMPT_960, rawHandshake, readUntil, write } from "./_helpers/raw_child.ts";
+
+const KEY = "11111111-2222-3333-4444-555555555555";
+const STREAM_CONF = `[${KEY}]\n    enabled = yes\n`;
+
+/** GET `url` with a deadline; the status, or the error's text. */
+async function status(url: string, timeoutMs = 1000): Promise<number | string> {
+  try {
+    const r = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    await r.body?.cancel();
+    return r.status;
+  } catch (e) {
+    return String(e);
+  }
+}
+
+Deno.test("a parent out of descriptors recovers: after 300 idle connections under ulimit -n 256 it answers and takes a child within 10 s", async () => {
+  const conf = await confDir({ "stream.conf": STREAM_CONF });
+  const parent = await startAgent({ args: ["--config", conf], ulimitNoFile: 256 });
+  const port = Number(new URL(parent.url).port);
+  const idle: Deno.TcpConn[] = [];
+  try {
+    // The kernel completes connections into the accept queue even when the agent cannot take them.
+    for (let i = 0; i < 300; i++) idle.push(await Deno.connect({ hostname: "127.0.0.1", port }));
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const c of idle.splice(0)) c.close();
+    const t0 = Date.now();
+    await waitFor(async () => (await status(`${parent.url}/api/v1/info`)) === 200, 10_000, "/api/v1/info");
+    const { conn, reply } = await rawHandshake(port, {
+      key: KEY,
+      hostname: "after-emfile",
+      guid: "aaaaaaaa-1111-4111-8111-00000000e0f1",
+    });
+    conn.close();
+    assert(reply.includes(PROMPT_960), `child refused after recovery: ${JSON.stringify(reply)}`);
+    assert(Date.now() - t0 < 10_000, `recovery took ${Date.now() - t0} ms`);
+    assert(parent.output().includes("stopped accepting connections"), "no log line for the dead accept loop");
+  } catch (e) {
+    console.error(parent.output().slice(-5000));
+    throw e;
+  } finally {
+    for (const c of idle) c.close();
+    await parent.stop();
+  }
+});
+
+Deno.test("half-open connections are closed: nothing sent, slowloris headers and a STREAM request that never ends, after 'timeout for first request'; a partial STRE gets 400", async () => {
+  const conf = await confDir({
+    "stream.conf": STREAM_CONF,
+    "agent.conf": "[web]\n    timeout for first request = 2\n",
+  });
+  const parent = await startAgent({ args: ["--config", conf] });
+  const port = Number(new URL(parent.url).port);
+  const conns: Deno.TcpConn[] = [];
+  const open = async (text: string) => {
+    const c = await Deno.connect({ hostname: "127.0.0.1", port });
+    conns.push(c);
+    if (text) await write(c, text);
+    return c;
+  };
+  try {
+    const t0 = Date.now();
+    const cases = [
+      { name: "nothing", conn: await open(""), within: 4000 },
+      { name: "slowloris", conn: await open("GET /api/v1/info HTTP/1.1\r\nHost: x\r\n"), within: 4000 },
+      { name: "STREAM without end", conn: await open(`STREAM key=${KEY}&hostname=x`), within: 4000 },
+      { name: "partial STRE", conn: await open("STRE"), within: 2000 },
+    ];
+    // The slowloris client keeps sending a header line every 500 ms.
+    const drip = setInterval(() => write(cases[1].conn, "X-A: b\r\n").catch(() => {}), 500);
+    try {
+      const ends = await Promise.all(cases.map(async (c) => {
+        const text = await readUntil(c.conn, 8000);
+        return { name: c.name, text, ms: Date.now() - t0, within: c.within };
+      }));
+      for (const e of ends) {
+        assert(e.ms < e.within, `${e.name}: still open after ${e.ms} ms (${JSON.stringify(e.text)})`);
+      }
+      assert(
+        ends[3].text.startsWith("HTTP/1.1 400"),
+        `partial STRE answered ${JSON.stringify(ends[3].text)}`,
+      );
+    } finally {
+      clearInterval(drip);
+    }
+    assert((await status(`${parent.url}/api/v1/info`)) === 200, "API down after the half-open connections");
+  } catch (e) {
+    console.error(parent.output().slice(-5000));
+    throw e;
+  } finally {
+    for (const c of conns) {
+      try {
+        c.close();
+      } catch { /* closed */ }
+    }
+    await parent.stop();
+  }
+});
