@@ -6,6 +6,7 @@
 import { assert } from "./_helpers/assert.ts";
 import { confDir, startAgent, waitFor } from "./_helpers/agent.ts";
 import { PROMPT_960, rawHandshake, readUntil, write } from "./_helpers/raw_child.ts";
+import { runLoad } from "./bench/loadgen.ts";
 
 const KEY = "11111111-2222-3333-4444-555555555555";
 const STREAM_CONF = `[${KEY}]\n    enabled = yes\n`;
@@ -100,6 +101,46 @@ Deno.test("half-open connections are closed: nothing sent, slowloris headers and
         c.close();
       } catch { /* closed */ }
     }
+    await parent.stop();
+  }
+});
+
+Deno.test("a child whose dbengine store cannot open (out of descriptors) is refused with a reason; the parent lives on and takes children again", async () => {
+  const conf = await confDir({ "stream.conf": STREAM_CONF + "    default memory mode = dbengine\n" });
+  const parent = await startAgent({ args: ["--config", conf], ulimitNoFile: 256 });
+  const port = Number(new URL(parent.url).port);
+  let exited = false;
+  parent.process.status.then(() => exited = true);
+  try {
+    const load = await runLoad({
+      target: `127.0.0.1:${port}`,
+      children: 150,
+      charts: 1,
+      dims: 2,
+      seconds: 2,
+      apiKey: KEY,
+      signal: AbortSignal.timeout(8_000),
+    });
+    assert(
+      load.connected > 0 && load.connected < 150,
+      `expected some children refused, ${load.connected} connected`,
+    );
+    assert(!exited, "the parent exited");
+    const refused = parent.output().split("\n").filter((l) => l.includes("reason_code=STORE_UNAVAILABLE"));
+    const cut = parent.output().split("\n").filter((l) => l.includes("Too many open files"));
+    assert(refused.length + cut.length > 0, "no child refused or cut for want of descriptors");
+    await waitFor(async () => (await status(`${parent.url}/api/v1/info`)) === 200, 10_000, "/api/v1/info");
+    const { conn, reply } = await rawHandshake(port, {
+      key: KEY,
+      hostname: "after-store-failure",
+      guid: "aaaaaaaa-1111-4111-8111-00000000e0f2",
+    });
+    conn.close();
+    assert(reply.includes(PROMPT_960), `child refused after the load: ${JSON.stringify(reply)}`);
+  } catch (e) {
+    console.error(parent.output().slice(-5000));
+    throw e;
+  } finally {
     await parent.stop();
   }
 });

@@ -34,6 +34,7 @@ export const REASONS = {
   SAME_LOCALHOST: "machine GUID is this agent's own",
   ALREADY_CONNECTED: "host already connected",
   RATE_LIMITED: "rate limit: one request per {} s",
+  STORE_UNAVAILABLE: "cannot open the host's store",
   // A parent closing a child's stream (PROTOCOL.md §4).
   IDLE_TIMEOUT: "no data for {} s",
   BAD_LINE: "bad line",

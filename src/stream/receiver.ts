@@ -28,6 +28,7 @@ import {
   promptFor,
   REPLY_ALREADY_STREAMING,
   REPLY_BUSY,
+  REPLY_INTERNAL_ERROR,
   REPLY_NOT_ALLOWED,
   REPLY_NOT_PERMITTED,
   REPLY_SAME_LOCALHOST,
@@ -142,7 +143,13 @@ export class Receiver {
         socket.end(HTTP_400);
         return true;
       }
-      this.#handshake(socket, new TextDecoder().decode(buf), peer);
+      try {
+        this.#handshake(socket, new TextDecoder().decode(buf), peer);
+      } catch (e) {
+        // A bug must cost this connection only, never the agent.
+        this.#event("refused", peer, undefined, REPLY_INTERNAL_ERROR, reason("INTERNAL_ERROR", String(e)));
+        socket.destroy();
+      }
       return true;
     };
     const onData = (chunk: Uint8Array) => {
@@ -243,7 +250,14 @@ export class Receiver {
       this.#lastAcceptedMs = now;
     }
 
-    const host = this.#hostFor(req, guid, hostname, policy);
+    let host: Host;
+    try {
+      host = this.#hostFor(req, guid, hostname, policy);
+    } catch (e) {
+      // Out of descriptors (a dbengine tier's readdir) or a damaged directory: this child
+      // waits and retries; the others go on.
+      return this.#refuse(socket, REPLY_INTERNAL_ERROR, peer, req, "STORE_UNAVAILABLE", String(e));
+    }
     const ours = CAP_HLABELS | CAP_CLAIM | CAP_CLABELS | (policy.enableReplication ? CAP_REPLICATION : 0);
     const caps = negotiate(
       parseVersionParam(p.get("ver") ?? (p.has("NETDATA_PROTOCOL_VERSION") ? "1" : "0")),
