@@ -217,6 +217,15 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     onDisconnected(host) {
       flushMeta(host);
       senders.childDisconnected(host);
+      // An archived child keeps its data and metadata, not its descriptors.
+      try {
+        host.store.releaseFiles?.();
+      } catch (e) {
+        log.warn("Cannot release the files of host {host}: {error}", {
+          host: host.hostname,
+          error: String(e),
+        });
+      }
     },
   });
   const streamStatus = (host: Host) =>

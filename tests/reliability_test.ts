@@ -144,3 +144,36 @@ Deno.test("a child whose dbengine store cannot open (out of descriptors) is refu
     await parent.stop();
   }
 });
+
+Deno.test("children coming and going leave no descriptors behind: 3 × 100 dbengine children connect and leave, the parent's fd count returns to its baseline", async () => {
+  const conf = await confDir({ "stream.conf": STREAM_CONF + "    default memory mode = dbengine\n" });
+  const parent = await startAgent({ args: ["--config", conf, "--log-level", "info"] });
+  const port = Number(new URL(parent.url).port);
+  const fds = () => [...Deno.readDirSync(`/proc/${parent.process.pid}/fd`)].length;
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    const baseline = fds();
+    const after: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const load = await runLoad({
+        target: `127.0.0.1:${port}`,
+        children: 100,
+        charts: 2,
+        dims: 3,
+        seconds: 1,
+        apiKey: KEY,
+        prefix: `churn${round}-`,
+      });
+      assert.equal(load.connected, 100);
+      after.push(await waitFor(() => fds() <= baseline + 10 && fds(), 10_000, `fds near ${baseline}`));
+    }
+    const info = await (await fetch(`${parent.url}/api/v1/info`)).json();
+    assert.ok(info.mirrored_hosts.length >= 301, `archived hosts kept: ${info.mirrored_hosts.length}`);
+    console.log(`fds: baseline ${baseline}, after each round ${after.join(", ")}`);
+  } catch (e) {
+    console.error(parent.output().slice(-5000));
+    throw e;
+  } finally {
+    await parent.stop();
+  }
+});

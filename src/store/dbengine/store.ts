@@ -269,6 +269,14 @@ export class DiskStore implements Store {
     applyRetention(this.#s, this.#reader, this.#journal.size);
   }
 
+  /** {@link Store.releaseFiles}: flushes, then closes every file handle (reopened on demand). */
+  releaseFiles(): void {
+    if (this.#closed) return;
+    this.flush();
+    this.#journal.release();
+    this.#segments.closeFiles();
+  }
+
   /**
    * Seals every open page into the segments, writes and syncs them, records the segments in
    * the index and removes the journal. Synchronous; idempotent.
