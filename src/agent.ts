@@ -257,7 +257,10 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
           hosts,
           config,
           version: `v${VERSION}`,
-          streamStatus: (h) => ({ ...streamStatus(h), ...(h === local ? exporting?.info() : {}) }),
+          streamStatus: (h) => ({
+            ...streamStatus(h),
+            ...(h === local ? { ...exporting?.info(), collisions: receiver.collisions() } : {}),
+          }),
         });
         // Read and checked at load (config/tls.ts).
         const tls = config.web.tls;

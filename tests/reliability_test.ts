@@ -177,3 +177,99 @@ Deno.test("children coming and going leave no descriptors behind: 3 × 100 dbeng
     await parent.stop();
   }
 });
+
+const CLONE_GUID = "cccccccc-1111-4111-8111-00000000c10e";
+
+Deno.test("a cloned machine GUID is reported (log with the MESSAGE_ID, both peers and hostnames; /api/v1/info collisions), a silent session is taken over, bad hostnames are refused", async () => {
+  const conf = await confDir({ "stream.conf": STREAM_CONF });
+  const parent = await startAgent({ args: ["--config", conf, "--log-level", "info"] });
+  const port = Number(new URL(parent.url).port);
+  const conns: Deno.TcpConn[] = [];
+  let beat: ReturnType<typeof setInterval> | undefined;
+  try {
+    // A: live, sends a round every 300 ms.
+    const a = await rawHandshake(port, { key: KEY, hostname: "clone-a", guid: CLONE_GUID });
+    conns.push(a.conn);
+    assert(a.reply.includes(PROMPT_960), `A refused: ${a.reply}`);
+    await write(
+      a.conn,
+      `CHART "t.c" "" "t" "u" "t" "t.c" "line" 1 1 "" "t.plugin" ""\nDIMENSION "v" "v" "absolute" 1 1 ""\n`,
+    );
+    let n = 0;
+    beat = setInterval(() => write(a.conn, `BEGIN "t.c" 0\nSET "v" = ${n++}\nEND\n`).catch(() => {}), 300);
+    await new Promise((r) => setTimeout(r, 500));
+    // B: the same GUID from another hostname while A is live: refused and reported.
+    const b = await rawHandshake(port, { key: KEY, hostname: "clone-b", guid: CLONE_GUID });
+    conns.push(b.conn);
+    assert(b.reply.includes("This GUID is already streaming"), `B: ${JSON.stringify(b.reply)}`);
+    const line = await waitFor(
+      () => parent.output().split("\n").find((l) => l.includes("claimed by two live peers")),
+      3000,
+      "the collision log line",
+    );
+    for (
+      const want of [
+        "msg_id=ed4cdb8f1beb4ad3b57cb3cae2d162fa",
+        "host=clone-a",
+        "new_host=clone-b",
+        CLONE_GUID,
+      ]
+    ) {
+      assert(line.includes(want), `collision line lacks ${want}: ${line}`);
+    }
+    const info = await (await fetch(`${parent.url}/api/v1/info`)).json();
+    assert.equal(info.collisions.length, 1);
+    assert.equal(info.collisions[0].machineGuid, CLONE_GUID);
+    assert.equal(info.collisions[0].live.hostname, "clone-a");
+    assert.equal(info.collisions[0].refused.hostname, "clone-b");
+
+    // A goes silent without closing (power loss, NAT): after 5 s a new session takes over.
+    clearInterval(beat);
+    const t0 = Date.now();
+    const c = await waitFor(
+      async () => {
+        const r = await rawHandshake(port, { key: KEY, hostname: "clone-a", guid: CLONE_GUID });
+        conns.push(r.conn);
+        return r.reply.includes(PROMPT_960) && r;
+      },
+      15_000,
+      "the takeover",
+    );
+    assert(Date.now() - t0 < 10_000, `takeover after ${Date.now() - t0} ms`);
+    assert(parent.output().includes("takes over"), "no takeover log line");
+    assert(parent.output().includes("reason_code=TAKEN_OVER"), "old session not ended as TAKEN_OVER");
+    c.conn.close();
+
+    // Path tricks get Netdata's "not permitted"; a control character, already 400 from the
+    // request parser (BAD_REQUEST), or "not permitted" when it gets that far.
+    const bads = [
+      { name: "a/b/../../etc", reply: "You are not permitted" },
+      { name: "..", reply: "You are not permitted" },
+      { name: "line\nbreak", reply: "400 Bad Request" },
+      { name: "tab\there", reply: "" },
+    ];
+    for (const bad of bads) {
+      const r = await rawHandshake(port, {
+        key: KEY,
+        hostname: bad.name,
+        guid: "dddddddd-1111-4111-8111-00000000bad0",
+      });
+      r.conn.close();
+      assert(!r.reply.includes(PROMPT_960), `${JSON.stringify(bad.name)} accepted`);
+      assert(r.reply.includes(bad.reply), `${JSON.stringify(bad.name)}: ${JSON.stringify(r.reply)}`);
+    }
+    const refusals = parent.output().split("\n").filter((l) => l.includes("reason_code=BAD_HOSTNAME"));
+    assert(refusals.length >= 2, refusals.join("\n"));
+  } catch (e) {
+    console.error(parent.output().slice(-6000));
+    throw e;
+  } finally {
+    clearInterval(beat);
+    for (const c of conns) {
+      try {
+        c.close();
+      } catch { /* closed */ }
+    }
+    await parent.stop();
+  }
+});

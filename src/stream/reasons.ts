@@ -21,6 +21,7 @@ export const REASONS = {
   STREAMING_NOT_ALLOWED: "address not in [web] allow streaming from",
   NO_API_KEY: "no API key",
   NO_HOSTNAME: "no hostname",
+  BAD_HOSTNAME: "hostname not allowed",
   NO_MACHINE_GUID: "no machine GUID",
   API_KEY_NOT_UUID: "API key is not a UUID",
   MACHINE_GUID_NOT_UUID: "machine GUID is not a UUID",
@@ -41,6 +42,7 @@ export const REASONS = {
   UNKNOWN_KEYWORD: "unknown keyword",
   LINE_TOO_LONG: "line too long",
   CHILD_CLOSED: "connection closed by the child",
+  TAKEN_OVER: "silent session replaced by a new one from {}",
   // Either side.
   SOCKET_ERROR: "socket error",
   INTERNAL_ERROR: "internal error",
