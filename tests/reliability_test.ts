@@ -4,7 +4,9 @@
  * Real processes on 127.0.0.1, under a low `ulimit -n`.
  */
 import { assert } from "./_helpers/assert.ts";
-import { confDir, startAgent, waitFor } from "./_helpers/agent.ts";
+import { confDir, getJson, startAgent, waitFor } from "./_helpers/agent.ts";
+import { rows } from "./_helpers/gap.ts";
+import { startRelay } from "./_helpers/relay.ts";
 import { PROMPT_960, rawHandshake, readUntil, write } from "./_helpers/raw_child.ts";
 import { runLoad } from "./bench/loadgen.ts";
 
@@ -273,3 +275,78 @@ Deno.test("a cloned machine GUID is reported (log with the MESSAGE_ID, both peer
     await parent.stop();
   }
 });
+
+Deno.test("a child whose link died silently (relay stops forwarding, no FIN) is back within 30 s after a restart, and replication fills the gap", async () => {
+  const conf = await confDir({ "stream.conf": STREAM_CONF });
+  const parent = await startAgent({ args: ["--config", conf, "--hostname", "tp", "--log-level", "info"] });
+  const relay = startRelay(Number(new URL(parent.url).port));
+  const childDir = await Deno.makeTempDir({ prefix: "agent-takeover-child-" });
+  const childArgs = [
+    "--stream-to",
+    `127.0.0.1:${relay.port}`,
+    "--api-key",
+    KEY,
+    "--hostname",
+    "tc",
+    "--memory-mode",
+    "dbengine",
+    "--data-dir",
+    childDir,
+  ];
+  let child = await startAgent({ args: childArgs });
+  const mirror = { base: `${parent.url}/host/tc` };
+  const chart = "system.cpu";
+  try {
+    await waitFor(
+      async () => (await rows(mirror, chart, nowSec() - 3, nowSec() - 1)).length > 0,
+      15_000,
+      "data",
+    );
+    const frozenAt = nowSec();
+    relay.freeze();
+    // Longer than the takeover threshold (5 s): a child refused before it waits 120 s, as Netdata's.
+    await new Promise((r) => setTimeout(r, 6000));
+    await child.stop();
+    const stoppedAt = nowSec();
+    child = await startAgent({ args: childArgs });
+    const t0 = Date.now();
+    await waitFor(
+      async () => (await getJson(`${child.url}/api/v1/info`)).streaming.sender.connected,
+      30_000,
+      "the restarted child to stream again",
+    );
+    const backMs = Date.now() - t0;
+    assert(backMs < 30_000, `back after ${backMs} ms`);
+    assert(parent.output().includes("takes over"), "no takeover log line");
+    // The seconds the parent missed while the link was dead come back by replication.
+    const from = frozenAt + 1, to = stoppedAt - 2;
+    await waitFor(
+      async () => {
+        const m = await rows(mirror, chart, from, to);
+        return m.length === to - from + 1 && m.every((r) => r.slice(1).every((v) => v !== null));
+      },
+      20_000,
+      `the mirror to fill ${from}..${to}`,
+    );
+    const m = await rows(mirror, chart, from, to);
+    const o = await rows({ base: child.url }, chart, from, to);
+    assert.deepEqual(m, o, "the mirror's filled seconds differ from the child's");
+    console.log(
+      `silent link: child streaming again ${backMs} ms after its restart; ${to - from + 1} s filled`,
+    );
+  } catch (e) {
+    console.error(
+      `--- parent ---\n${parent.output().slice(-4000)}\n--- child ---\n${child.output().slice(-4000)}`,
+    );
+    throw e;
+  } finally {
+    await child.stop();
+    await relay.close();
+    await parent.stop();
+    await Deno.remove(childDir, { recursive: true }).catch(() => {});
+  }
+});
+
+function nowSec(): number {
+  return Math.floor(Date.now() / 1000);
+}
