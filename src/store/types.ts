@@ -79,7 +79,7 @@ export interface Store extends StoreWriter, StoreReader {
   /** dbengine: writes what was appended so far to disk now (synchronous). */
   flush?(): void;
   /**
-   * dbengine: writes what it holds and closes its file handles until the next write or read
+   * dbengine: writes what it holds, stops its flush timer and closes its file handles until the next write or read
    * reopens them (a child that left keeps its data, not its descriptors). Synchronous.
    */
   releaseFiles?(): void;
