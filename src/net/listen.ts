@@ -244,10 +244,14 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
   const watch = watchMs > 0 && port > 0
     ? setInterval(() => {
       if (reopening) return;
+      if (accepted !== lastAccepted) {
+        // Connections were taken: the loop lives, no need to read /proc.
+        lastAccepted = accepted;
+        waitingChecks = 0;
+        return;
+      }
       const queued = readAcceptQueue(port);
-      const stuck = queued !== undefined && queued > 0 && accepted === lastAccepted;
-      lastAccepted = accepted;
-      waitingChecks = stuck ? waitingChecks + 1 : 0;
+      waitingChecks = queued !== undefined && queued > 0 ? waitingChecks + 1 : 0;
       if (waitingChecks >= 2) {
         waitingChecks = 0;
         reopen();
