@@ -217,6 +217,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     hosts,
     config,
     createStore: (mode, historySec, guid) => hostStore(config, mode, historySec, guid),
+    requestTimeoutSec: Math.min(30, config.web.timeoutForFirstRequestSec),
     onConnected(host, policy, session) {
       keepMeta(host);
       // The session keeps only the key's first characters (and an ellipsis).
@@ -235,6 +236,15 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     onDisconnected(host) {
       flushMeta(host);
       senders.childDisconnected(host);
+      // An archived child keeps its data and metadata, not its descriptors.
+      try {
+        host.store.releaseFiles?.();
+      } catch (e) {
+        log.warn("Cannot release the files of host {host}: {error}", {
+          host: host.hostname,
+          error: String(e),
+        });
+      }
     },
   });
   const streamStatus = (host: Host) =>
@@ -273,7 +283,10 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
           hosts,
           config,
           version: `v${VERSION}`,
-          streamStatus: (h) => ({ ...streamStatus(h), ...(h === local ? exporting?.info() : {}) }),
+          streamStatus: (h) => ({
+            ...streamStatus(h),
+            ...(h === local ? { ...exporting?.info(), collisions: receiver.collisions() } : {}),
+          }),
           health,
         });
         // Read and checked at load (config/tls.ts).
@@ -286,6 +299,8 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
             spec,
             tls: tlsFiles,
             allowConnectionsFrom: config.web.allowConnectionsFrom,
+            firstRequestTimeoutMs: config.web.timeoutForFirstRequestSec * 1000,
+            idleTimeoutMs: config.web.disconnectIdleClientsAfterSec * 1000,
             stream: (socket, head, peer) => receiver.handle(socket, head, peer),
             http: (req, peer) =>
               app.fetch(req, {

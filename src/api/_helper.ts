@@ -33,6 +33,8 @@ export function testConfig(): AgentConfig {
       allowConnectionsFrom: "*",
       allowStreamingFrom: "*",
       acceptStreamingEverySec: 0,
+      timeoutForFirstRequestSec: 60,
+      disconnectIdleClientsAfterSec: 60,
     },
     directories: {
       config: "/etc/agent",

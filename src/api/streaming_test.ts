@@ -16,6 +16,7 @@ function session(endReason: ReceiverSession["endReason"]): ReceiverSession {
     replayedPoints: 7,
     replicating: new Set(),
     endReason,
+    lastDataMs: 0,
   };
 }
 

@@ -60,6 +60,10 @@ export class IdlejitterCollector implements Collector {
     this.#origin = { plugin: "idlejitter.plugin", module: "", updateEvery: opts.updateEvery };
     this.#sleepMs = opts.sleepMs ?? SLEEP_MS;
     this.#cells[MIN] = INT32_MAX;
+    // Started now, at start-up, not on the first collection: Deno aborts the whole process when
+    // a worker's thread cannot get its descriptors (EMFILE), and a parent can run short of them
+    // later (idle connections, many children).
+    if (!this.#closed) this.#start();
   }
 
   /** Adds one measurement, as the thread does: it woke `errorUs` µs late (tests call it directly). */
@@ -72,7 +76,6 @@ export class IdlejitterCollector implements Collector {
   }
 
   collect(host: Host, deltaUs: number): void {
-    if (this.#worker === null && !this.#closed) this.#start();
     if (this.#chart === null) {
       const { chart, dims } = defineChart(host, this.#origin, {
         id: "system.idlejitter",

@@ -278,6 +278,13 @@ export function readWeb(agent: Doc, r: Resolver): AgentConfig["web"] {
       r.seconds(0, 86400),
       0,
     ),
+    timeoutForFirstRequestSec: r.file(agent, "web/timeout for first request", r.seconds(1, 86400), 60),
+    disconnectIdleClientsAfterSec: r.file(
+      agent,
+      "web/disconnect idle clients after seconds",
+      r.seconds(1, 86400),
+      60,
+    ),
     defaultPort,
   };
   checkWeb(web, r, agent.ini.file);

@@ -71,6 +71,8 @@ export function dumpConfig(config: AgentConfig, opts: DumpOptions = {}): string 
     put("web", "allow connections from", w.allowConnectionsFrom);
     put("web", "allow streaming from", w.allowStreamingFrom);
     put("web", "accept a streaming request every seconds", String(w.acceptStreamingEverySec));
+    put("web", "timeout for first request", String(w.timeoutForFirstRequestSec));
+    put("web", "disconnect idle clients after seconds", String(w.disconnectIdleClientsAfterSec));
 
     out.push("", "[directories]");
     put("directories", "config", dir.config);

@@ -44,7 +44,8 @@ export const AGENT_KEYS: Record<string, readonly string[]> = {
   db: words(`update every | mode | retention | storage tiers | dbengine multihost disk space MB |
     gap when lost iterations above | enable replication | seconds to replicate | seconds per replication step`),
   web: words(`mode | default port | bind to | ssl key | ssl certificate | allow connections from |
-    allow streaming from | accept a streaming request every seconds`),
+    allow streaming from | accept a streaming request every seconds | timeout for first request |
+    disconnect idle clients after seconds`),
   directories: words(`config | lib | cache | log | health config | stock health config`),
   logs: words(`level | daemon | error | access | health | debug | facility | errors flood protection period |
     errors to trigger flood protection`),
@@ -99,9 +100,9 @@ export const NETDATA_UNUSED_KEYS: Record<string, readonly string[]> = {
   web: words(`allow badges by dns | allow badges from |
     allow connections by dns | allow dashboard by dns | allow dashboard from | allow management by dns |
     allow management from | allow netdata.conf by dns | allow netdata.conf from | allow streaming by dns |
-    custom dashboard_info.js | des max window | disconnect idle clients after seconds | enable gzip compression |
+    custom dashboard_info.js | des max window | enable gzip compression |
     gzip compression level | gzip compression strategy | listen backlog | respect do not track policy |
-    ses max window | timeout for first request | tls ciphers | tls version | web files group | web files owner |
+    ses max window | tls ciphers | tls version | web files group | web files owner |
     web server max sockets | web server threads | x-frame-options response header`),
   directories: words(`home | lock | plugins | registry | stock config | web`),
   health: words(`has unstable connection | is ephemeral | rotate log every lines`),

@@ -169,6 +169,10 @@ export interface AgentConfig {
     allowStreamingFrom: string;
     /** Netdata's rate limit: at most one STREAM request per this many seconds (0 = off). */
     acceptStreamingEverySec: number;
+    /** A connection's first request (HTTP head or STREAM request) must be complete this soon. */
+    timeoutForFirstRequestSec: number;
+    /** An idle HTTP connection is closed after this many seconds. */
+    disconnectIdleClientsAfterSec: number;
     /** `[web] default port`: the port of `bind to` entries that name none. Always set by `loadConfig()`. */
     defaultPort?: number;
   };

@@ -109,6 +109,10 @@ export class SendBufferStore implements Store {
     return this.#primary.read(id, fromSec, toSec, out);
   }
 
+  releaseFiles(): void {
+    this.#primary.releaseFiles?.();
+  }
+
   close(): void {
     this.#primary.close();
     this.#ring?.close();

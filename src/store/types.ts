@@ -78,6 +78,11 @@ export interface Store extends StoreWriter, StoreReader {
   readonly droppedOld: number;
   /** dbengine: writes what was appended so far to disk now (synchronous). */
   flush?(): void;
+  /**
+   * dbengine: writes what it holds, stops its flush timer and closes its file handles until the next write or read
+   * reopens them (a child that left keeps its data, not its descriptors). Synchronous.
+   */
+  releaseFiles?(): void;
   /** dbengine: bytes of its files on disk. */
   diskBytes?(): number;
   /** Releases the store; dbengine writes everything to disk first (synchronously). Idempotent. */

@@ -6,7 +6,7 @@
  *
  * Invariants:
  * - Size caps, checked before anything is kept: a STREAM request is at most `MAX_REQUEST_BYTES`
- *   (16384) and must be complete within 30 s; a protocol line is at most `MAX_LINE_BYTES` (15360);
+ *   (16384) and must be complete within `[web] timeout for first request` (at most 30 s); a protocol line is at most `MAX_LINE_BYTES` (15360);
  *   one replication answer covers at most `MAX_REPLAY_POINTS` (86400) time slots; a
  *   sender's queue is at most `[stream] buffer size bytes`, and over it drops the oldest data
  *   rounds first (never definitions), counted in `droppedRounds` and logged.

@@ -14,13 +14,14 @@ import { type HandshakeRefusal, MAX_REQUEST_BYTES } from "./protocol.ts";
  */
 export const REASONS = {
   // A parent refusing a STREAM request (PROTOCOL.md §2.2, in the order it checks).
-  REQUEST_TIMEOUT: "no complete STREAM request within 30 s",
+  REQUEST_TIMEOUT: "no complete STREAM request within {} s",
   REQUEST_TOO_LONG: `STREAM request over ${MAX_REQUEST_BYTES} bytes`,
   DATA_BEFORE_REPLY: "data sent before the handshake reply",
   BAD_REQUEST: "bad STREAM request",
   STREAMING_NOT_ALLOWED: "address not in [web] allow streaming from",
   NO_API_KEY: "no API key",
   NO_HOSTNAME: "no hostname",
+  BAD_HOSTNAME: "hostname not allowed",
   NO_MACHINE_GUID: "no machine GUID",
   API_KEY_NOT_UUID: "API key is not a UUID",
   MACHINE_GUID_NOT_UUID: "machine GUID is not a UUID",
@@ -34,12 +35,14 @@ export const REASONS = {
   SAME_LOCALHOST: "machine GUID is this agent's own",
   ALREADY_CONNECTED: "host already connected",
   RATE_LIMITED: "rate limit: one request per {} s",
+  STORE_UNAVAILABLE: "cannot open the host's store",
   // A parent closing a child's stream (PROTOCOL.md §4).
   IDLE_TIMEOUT: "no data for {} s",
   BAD_LINE: "bad line",
   UNKNOWN_KEYWORD: "unknown keyword",
   LINE_TOO_LONG: "line too long",
   CHILD_CLOSED: "connection closed by the child",
+  TAKEN_OVER: "silent session replaced by a new one from {}",
   // Either side.
   SHUTDOWN: "closed by this agent: shutting down",
   SOCKET_ERROR: "socket error",

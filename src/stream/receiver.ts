@@ -28,11 +28,13 @@ import {
   promptFor,
   REPLY_ALREADY_STREAMING,
   REPLY_BUSY,
+  REPLY_INTERNAL_ERROR,
   REPLY_NOT_ALLOWED,
   REPLY_NOT_PERMITTED,
   REPLY_SAME_LOCALHOST,
   type StreamRequest,
 } from "./protocol.ts";
+import { type Collision, Collisions, hostnameProblem, isClone, takeoverAfterSec } from "./identity.ts";
 import { type Reason, reason, type ReasonCode } from "./reasons.ts";
 import { planReplay, replayLine } from "./replication.ts";
 
@@ -54,6 +56,8 @@ export interface ReceiverSession {
   readonly replicating: Set<Chart>;
   /** Why it ended; undefined while connected. */
   endReason: Reason | undefined;
+  /** Wall-clock ms of the last bytes received (for the takeover of a silent session). */
+  lastDataMs: number;
 }
 
 /** What a receiver needs. */
@@ -66,6 +70,13 @@ export interface ReceiverDeps {
   onDisconnected?(host: Host, session: ReceiverSession): void;
   /** Makes the store of a new child host. */
   createStore(mode: MemoryMode, historySec: number, machineGuid: string): Store;
+  /** Seconds a STREAM request may take to arrive complete (default 30). */
+  requestTimeoutSec?: number;
+  /**
+   * A new session of a GUID replaces a live one silent for 3 update intervals, at least this
+   * many seconds (default 5), at most 30 (Netdata 1.37.1: 30).
+   */
+  takeoverMinSec?: number;
   /** Seconds of silence before a connection is dropped (Netdata: 600). */
   idleTimeoutSec?: number;
   /** Where connection events go (default: category `["agent", "stream", "receiver"]`). */
@@ -92,6 +103,7 @@ export class Receiver {
   >();
   /** The configuration in force: `reload()` replaces it. */
   #config: AgentConfig;
+  readonly #collisions = new Collisions();
   readonly #all: ReceiverSession[] = [];
   readonly #log: Logger;
   readonly #nowMs: () => number;
@@ -146,6 +158,11 @@ export class Receiver {
     return policyRefusal(policy, (pattern) => allowed(pattern, peer));
   }
 
+  /** GUIDs claimed by two live peers (cloned machines), oldest first, at most 100. */
+  collisions(): Collision[] {
+    return this.#collisions.list();
+  }
+
   /** Closes every live connection. */
   close(): void {
     for (const live of [...this.#live.values()]) {
@@ -157,10 +174,11 @@ export class Receiver {
   /** The listener's StreamHandler: `head` holds the bytes already read. */
   handle(socket: net.Socket, head: Uint8Array, peer: PeerInfo): void {
     let buf = head;
+    const timeoutSec = this.#deps.requestTimeoutSec ?? 30;
     const timer = setTimeout(() => {
-      this.#event("refused", peer, undefined, "", reason("REQUEST_TIMEOUT"));
+      this.#event("refused", peer, undefined, "", reason("REQUEST_TIMEOUT", timeoutSec));
       socket.destroy();
-    }, 30_000);
+    }, timeoutSec * 1000);
     const tryHead = (): boolean => {
       const end = indexOfHeadEnd(buf);
       if (end < 0) {
@@ -181,7 +199,13 @@ export class Receiver {
         socket.end(HTTP_400);
         return true;
       }
-      this.#handshake(socket, new TextDecoder().decode(buf), peer);
+      try {
+        this.#handshake(socket, new TextDecoder().decode(buf), peer);
+      } catch (e) {
+        // A bug must cost this connection only, never the agent.
+        this.#event("refused", peer, undefined, REPLY_INTERNAL_ERROR, reason("INTERNAL_ERROR", String(e)));
+        socket.destroy();
+      }
       return true;
     };
     const onData = (chunk: Uint8Array) => {
@@ -230,6 +254,10 @@ export class Receiver {
     const guid = (p.get("machine_guid") ?? "").toLowerCase();
     if (!key) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "NO_API_KEY");
     if (!hostname) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "NO_HOSTNAME");
+    const badName = hostnameProblem(hostname);
+    if (badName !== undefined) {
+      return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "BAD_HOSTNAME", badName);
+    }
     if (!guid) return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "NO_MACHINE_GUID");
     if (!isUuid(key)) {
       return this.#refuse(socket, REPLY_NOT_PERMITTED, peer, req, "API_KEY_NOT_UUID");
@@ -243,7 +271,8 @@ export class Receiver {
     if (guid === hosts.localhost.machineGuid) {
       return this.#refuse(socket, REPLY_SAME_LOCALHOST, peer, req, "SAME_LOCALHOST");
     }
-    if (this.#live.has(guid)) {
+    const holder = this.#live.get(guid);
+    if (holder !== undefined && !this.#takeOver(holder, peer, hostname)) {
       return this.#refuse(socket, REPLY_ALREADY_STREAMING, peer, req, "ALREADY_CONNECTED");
     }
     const every = config.web.acceptStreamingEverySec * 1000;
@@ -255,7 +284,14 @@ export class Receiver {
       this.#lastAcceptedMs = now;
     }
 
-    const host = this.#hostFor(req, guid, hostname, policy);
+    let host: Host;
+    try {
+      host = this.#hostFor(req, guid, hostname, policy);
+    } catch (e) {
+      // Out of descriptors (a dbengine tier's readdir) or a damaged directory: this child
+      // waits and retries; the others go on.
+      return this.#refuse(socket, REPLY_INTERNAL_ERROR, peer, req, "STORE_UNAVAILABLE", String(e));
+    }
     const ours = CAP_HLABELS | CAP_CLAIM | CAP_CLABELS | (policy.enableReplication ? CAP_REPLICATION : 0);
     const caps = negotiate(
       parseVersionParam(p.get("ver") ?? (p.has("NETDATA_PROTOCOL_VERSION") ? "1" : "0")),
@@ -272,6 +308,7 @@ export class Receiver {
       replayedPoints: 0,
       replicating: new Set(),
       endReason: undefined,
+      lastDataMs: this.#nowMs(),
     };
     const live = { session, socket, key, peer, end: (_why: Reason) => {} };
     this.#live.set(guid, live);
@@ -283,6 +320,52 @@ export class Receiver {
     this.#event("connected", peer, req, "", `capabilities ${capabilityNames(caps)}`);
     this.#deps.onConnected?.(host, policy, session);
     live.end = this.#stream(socket, session, policy);
+  }
+
+  /**
+   * A second request for a live GUID: replaces the live session when it has been silent long
+   * enough (true), else reports a clone when the request comes from another machine (false).
+   */
+  #takeOver(
+    holder: { session: ReceiverSession; socket: net.Socket; end(why: Reason): void },
+    peer: PeerInfo,
+    hostname: string,
+  ): boolean {
+    const old = holder.session;
+    const nowMs = this.#nowMs();
+    const silentSec = (nowMs - old.lastDataMs) / 1000;
+    const afterSec = takeoverAfterSec(old.host.updateEvery, this.#deps.takeoverMinSec ?? 5);
+    const newPeer = `${peer.hostname}:${peer.port}`;
+    const fields = {
+      msg_id: MSGID_CHILD_CONNECTION,
+      machine_guid: old.host.machineGuid,
+      host: old.host.hostname,
+      peer: old.peer,
+      new_host: hostname,
+      new_peer: newPeer,
+      silent_sec: Math.round(silentSec * 10) / 10,
+    };
+    if (silentSec >= afterSec) {
+      this.#log.warn(
+        "Child {host} from {peer} sent nothing for {silent_sec} s: its new session from {new_peer} ({new_host}) takes over",
+        fields,
+      );
+      holder.end(reason("TAKEN_OVER", newPeer));
+      holder.socket.destroy();
+      return true;
+    }
+    const live = { peer: old.peer, hostname: old.host.hostname };
+    const other = { peer: newPeer, hostname };
+    if (
+      isClone(live, other) &&
+      this.#collisions.note(old.host.machineGuid, live, other, Math.floor(nowMs / 1000))
+    ) {
+      this.#log.error(
+        "Machine GUID {machine_guid} is claimed by two live peers: {peer} ({host}) and {new_peer} ({new_host}); a cloned machine?",
+        fields,
+      );
+    }
+    return false;
   }
 
   /** The host for this GUID: the one kept from an earlier connection, or a new one. */
@@ -356,11 +439,12 @@ export class Receiver {
     let ended = false;
     const end = (why: Reason) => {
       if (ended) return;
+      const live = this.#live.get(host.machineGuid);
       ended = true;
       session.endReason = why;
       ingest.abort();
       session.replicating.clear();
-      this.#live.delete(host.machineGuid);
+      if (live?.session === session) this.#live.delete(host.machineGuid);
       host.state.reachable = false;
       host.state.sinceSec = nowSec();
       this.#log.info("Child {host} disconnected from {peer}: {reason}", {
@@ -384,6 +468,7 @@ export class Receiver {
     socket.on("data", (chunk: Uint8Array) => {
       if (ended) return;
       session.bytesIn += chunk.length;
+      session.lastDataMs = this.#nowMs();
       pending += decoder.decode(chunk, { stream: true });
       let start = 0;
       let nl: number;

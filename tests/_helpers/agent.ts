@@ -26,6 +26,8 @@ export interface StartOptions {
   noWeb?: boolean;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Run under `ulimit -n` of this many descriptors (through bash). */
+  ulimitNoFile?: number;
 }
 
 /** Starts an agent process. */
@@ -46,8 +48,11 @@ export async function startAgent(opts: StartOptions = {}): Promise<AgentProcess>
     "debug",
     ...(opts.args ?? []),
   ];
-  const proc = new Deno.Command(Deno.execPath(), {
-    args,
+  const limited = opts.ulimitNoFile !== undefined;
+  const proc = new Deno.Command(limited ? "bash" : Deno.execPath(), {
+    args: limited
+      ? ["-c", `ulimit -n ${opts.ulimitNoFile} && exec "$0" "$@"`, Deno.execPath(), ...args]
+      : args,
     stdout: "piped",
     stderr: "piped",
     stdin: "null",

@@ -34,6 +34,8 @@ export class Journal {
   readonly #nowMs: () => number;
   #seq = 0;
   #file: Deno.FsFile | null = null;
+  /** Its file handle was closed by release() while the journal stays on disk. */
+  #released = false;
   #size = 0;
   #snapshot = 0;
   #written = 0;
@@ -107,6 +109,11 @@ export class Journal {
     for (const t of this.#s.t) this.#journalTier(t, false);
     if (jb.len === 0) return;
     this.#flushStamp(jb);
+    if (this.#file === null) {
+      // Released (its host left): the journal on disk goes on where it stopped.
+      this.#file = Deno.openSync(this.path(this.#seq), { write: true, append: true });
+      this.#released = false;
+    }
     writeAll(this.#file!, jb.view8());
     this.#file!.syncDataSync();
     this.#size += jb.len;
@@ -149,10 +156,11 @@ export class Journal {
     this.#size = jb.len;
     this.#snapshot = jb.len;
     this.#written += jb.len;
-    if (old !== null) {
-      old.close();
+    if (old !== null || this.#released) {
+      old?.close();
       Deno.removeSync(this.path(oldSeq));
     }
+    this.#released = false;
   }
 
   /** Closes and deletes the journal: every open page is sealed in the segments (clean close). */
@@ -160,6 +168,14 @@ export class Journal {
     this.close();
     Deno.removeSync(this.path(this.#seq));
     this.#size = 0;
+  }
+
+  /** Closes the file handle; the next write reopens the same journal. */
+  release(): void {
+    if (this.#file === null) return;
+    this.#file.close();
+    this.#file = null;
+    this.#released = true;
   }
 
   /** Closes the file, keeping it (for recovery when a close failed). Idempotent. */

@@ -68,7 +68,8 @@ export class SegmentFiles {
   writePending(t: TierState): void {
     const seg = t.active;
     if (seg === null || t.pending.len === 0) return;
-    const f = t.wfile!;
+    // Reopened after releaseFiles() (its host left and came back).
+    const f = t.wfile ??= Deno.openSync(seg.path, { write: true, append: true });
     try {
       writeAll(f, t.pending.view8());
       f.syncDataSync();

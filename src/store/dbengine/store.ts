@@ -85,7 +85,9 @@ export class DiskStore implements Store {
   readonly #journal: Journal;
   readonly #pages: OpenPages;
   readonly #backfill: Backfill;
+  /** The flush timer; undefined while released (no writes to flush). */
   #timer: ReturnType<typeof setInterval> | undefined;
+  #flushMs = 0;
   #closed = false;
   #flushFailing = false;
 
@@ -136,7 +138,12 @@ export class DiskStore implements Store {
       pages: this.#pages,
       backfill: this.#backfill,
     });
-    const timer = setInterval(() => this.#flushFromTimer(), flushSec * 1000);
+    this.#flushMs = flushSec * 1000;
+    this.#startTimer();
+  }
+
+  #startTimer(): void {
+    const timer = setInterval(() => this.#flushFromTimer(), this.#flushMs);
     Deno.unrefTimer(timer);
     this.#timer = timer;
   }
@@ -214,6 +221,7 @@ export class DiskStore implements Store {
 
   /** {@link StoreWriter.append}: the hot path; a time at or before the newest is a back-fill. */
   append(id: SeriesId, tSec: number, value: number): void {
+    if (this.#timer === undefined && !this.#closed) this.#startTimer(); // released, written again
     const s = this.#s;
     const ue = s.ue[id];
     const n = Math.floor(tSec / ue);
@@ -267,6 +275,16 @@ export class DiskStore implements Store {
     this.#segments.keepCatalog();
     if (this.#journal.size > this.#journal.limit()) this.#journal.start();
     applyRetention(this.#s, this.#reader, this.#journal.size);
+  }
+
+  /** {@link Store.releaseFiles}: flushes, then closes every file handle (reopened on demand). */
+  releaseFiles(): void {
+    if (this.#closed) return;
+    this.flush();
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#journal.release();
+    this.#segments.closeFiles();
   }
 
   /**

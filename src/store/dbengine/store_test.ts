@@ -293,3 +293,31 @@ Deno.test("DiskStore matches the RAM store under random appends, gaps, back-fill
     for (const d of dirs) removeDir(d);
   }
 });
+
+Deno.test("DiskStore releaseFiles() closes every descriptor; writes and reads after it reopen them and lose nothing", () => {
+  const dir = tempDir("release");
+  const fds = () => [...Deno.readDirSync("/proc/self/fd")].length;
+  try {
+    const before = fds();
+    let s = openDisk(dir, { historySec: 86400, tiers: 2 });
+    let id = s.define("c|d", 1);
+    for (let i = 0; i < 700; i++) s.append(id, B + i, i);
+    s.flush!();
+    assert.ok(fds() > before, "the store holds no descriptor while open");
+    s.releaseFiles!();
+    assert.equal(fds(), before, "descriptors left after releaseFiles()");
+    assert.deepEqual(values(s, id, B, B + 699), Array.from({ length: 700 }, (_, i) => i)); // reads reopen
+    s.releaseFiles!();
+    for (let i = 700; i < 1500; i++) s.append(id, B + i, i); // writes reopen
+    s.flush!();
+    s.releaseFiles!();
+    s.close();
+    assert.equal(fds(), before);
+    s = openDisk(dir, { historySec: 86400, tiers: 2 });
+    id = s.define("c|d", 1);
+    assert.deepEqual(values(s, id, B, B + 1499), Array.from({ length: 1500 }, (_, i) => i));
+    s.close();
+  } finally {
+    removeDir(dir);
+  }
+});
