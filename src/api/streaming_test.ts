@@ -13,6 +13,7 @@ function session(endReason: ReceiverSession["endReason"]): ReceiverSession {
     sinceSec: 1795293600,
     caps: 0,
     bytesIn: 42,
+    bytesText: 42,
     replayedPoints: 7,
     replicating: new Set(),
     endReason,

@@ -1,5 +1,5 @@
 /**
- * Netdata 1.37.1's stream compression (PROTOCOL.md §10): LZ4 blocks compressed with the LZ4 *streaming*
+ * Netdata 1.37.1's stream compression (PROTOCOL.md §13): LZ4 blocks compressed with the LZ4 *streaming*
  * API (each block may copy from the previous 64 KiB of the stream), each preceded by a 4-byte header.
  * Pure: bytes in, bytes out; one `Lz4StreamDecoder` or `Lz4StreamEncoder` per connection.
  *
@@ -232,5 +232,59 @@ export function forEachLz4Piece(text: Uint8Array, each: (piece: Uint8Array) => v
     }
     each(text.subarray(at, stop));
     at = stop;
+  }
+}
+
+/**
+ * A receiver's side of a compressed stream: takes socket chunks as they come, cut anywhere, and hands
+ * each block's text to `onText`. A block's size is checked before its bytes are gathered (into one
+ * buffer allocated up front); a chunk that is not a block header throws.
+ */
+export class Lz4BlockReader {
+  #decoder = new Lz4StreamDecoder();
+  #header = new Uint8Array(LZ4_HEADER_BYTES);
+  #headerHave = 0;
+  #block = new Uint8Array(LZ4_MAX_BLOCK_BYTES);
+  #blockSize = 0;
+  #blockHave = 0;
+  /** Blocks decoded so far. */
+  blocks = 0;
+  /** Text bytes decoded so far. */
+  decodedBytes = 0;
+
+  /**
+   * Consumes `chunk`, calling `onText` with a view (valid during the call) of each decoded block.
+   * @throws SyntaxError for bytes that are not a block header or a malformed block, RangeError for a
+   * block that decodes to over 64 KiB
+   */
+  push(chunk: Uint8Array, onText: (text: Uint8Array) => void): void {
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.#blockSize === 0) {
+        while (this.#headerHave < LZ4_HEADER_BYTES && at < chunk.length) {
+          this.#header[this.#headerHave++] = chunk[at++];
+        }
+        if (this.#headerHave < LZ4_HEADER_BYTES) return;
+        const size = readLz4Header(this.#header, 0);
+        this.#headerHave = 0;
+        if (size <= 0) {
+          throw new SyntaxError(
+            `not an LZ4 block header: ${JSON.stringify(String.fromCharCode(...this.#header))}`,
+          );
+        }
+        this.#blockSize = size;
+        this.#blockHave = 0;
+      }
+      const take = Math.min(this.#blockSize - this.#blockHave, chunk.length - at);
+      this.#block.set(chunk.subarray(at, at + take), this.#blockHave);
+      this.#blockHave += take;
+      at += take;
+      if (this.#blockHave < this.#blockSize) return;
+      const text = this.#decoder.decode(this.#block.subarray(0, this.#blockSize));
+      this.#blockSize = 0;
+      this.blocks++;
+      this.decodedBytes += text.length;
+      onText(text);
+    }
   }
 }

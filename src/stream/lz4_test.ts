@@ -3,6 +3,7 @@ import {
   forEachLz4Piece,
   LZ4_HEADER_BYTES,
   LZ4_MAX_INPUT_BYTES,
+  Lz4BlockReader,
   Lz4StreamDecoder,
   Lz4StreamEncoder,
   readLz4Header,
@@ -148,4 +149,29 @@ Deno.test("forEachLz4Piece() cuts after the last newline that fits", () => {
   const s2: number[] = [];
   forEachLz4Piece(nl, (p) => s2.push(p.length));
   assert.deepEqual(s2, [16000, 4000]);
+});
+
+Deno.test("Lz4BlockReader decodes the capture fed in chunks of every size from 1 to 13 bytes", () => {
+  const cap = Deno.readFileSync(new URL("c2p-lz4-compressed.bin", FIXTURES));
+  const want = new TextDecoder().decode(
+    Deno.readFileSync(new URL("c2p-lz4-compressed.decoded.txt", FIXTURES)),
+  );
+  let at = 0;
+  while (!(cap[at] === 13 && cap[at + 1] === 10 && cap[at + 2] === 13 && cap[at + 3] === 10)) at++;
+  const body = cap.subarray(at + 4);
+  for (let step = 1; step <= 13; step++) {
+    const r = new Lz4BlockReader();
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < body.length; i += step) {
+      r.push(body.subarray(i, i + step), (t) => parts.push(t.slice()));
+    }
+    assert.equal(new TextDecoder().decode(concat(parts)), want);
+  }
+});
+
+Deno.test("Lz4BlockReader refuses plain text where a block header belongs", () => {
+  assert.throws(
+    () => new Lz4BlockReader().push(enc.encode('BEGIN "x"\n'), () => {}),
+    /not an LZ4 block header/,
+  );
 });

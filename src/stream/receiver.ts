@@ -18,6 +18,7 @@ import { type ReceiverPolicy, receiverPolicy } from "./policy.ts";
 import {
   CAP_CLABELS,
   CAP_CLAIM,
+  CAP_COMPRESSION,
   CAP_HLABELS,
   CAP_REPLICATION,
   capabilityNames,
@@ -35,6 +36,7 @@ import {
 } from "./protocol.ts";
 import { type Reason, reason, type ReasonCode } from "./reasons.ts";
 import { planReplay, replayLine } from "./replication.ts";
+import { Lz4BlockReader } from "./lz4.ts";
 
 const HTTP_400 =
   "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n" +
@@ -48,6 +50,8 @@ export interface ReceiverSession {
   readonly sinceSec: number;
   readonly caps: number;
   bytesIn: number;
+  /** Bytes of protocol text those carried (more than `bytesIn` when compressed). */
+  bytesText: number;
   /** Replicated points received on this connection. */
   replayedPoints: number;
   /** Charts with a real gap asked for and not finished (empty once every chart streams). */
@@ -94,6 +98,8 @@ export class Receiver {
   #lastAcceptedMs = 0;
   /** `[web] allow streaming from`, compiled once. */
   readonly #allowStreaming: SimplePattern;
+  /** GUIDs whose compressed stream failed to decode: not granted COMPRESSION again until a restart. */
+  readonly #noCompression = new Set<string>();
 
   constructor(deps: ReceiverDeps) {
     this.#deps = deps;
@@ -241,7 +247,8 @@ export class Receiver {
     }
 
     const host = this.#hostFor(req, guid, hostname, policy);
-    const ours = CAP_HLABELS | CAP_CLAIM | CAP_CLABELS | (policy.enableReplication ? CAP_REPLICATION : 0);
+    const ours = CAP_HLABELS | CAP_CLAIM | CAP_CLABELS | (policy.enableReplication ? CAP_REPLICATION : 0) |
+      (policy.enableCompression && !this.#noCompression.has(guid) ? CAP_COMPRESSION : 0);
     const caps = negotiate(
       parseVersionParam(p.get("ver") ?? (p.has("NETDATA_PROTOCOL_VERSION") ? "1" : "0")),
       ours,
@@ -254,6 +261,7 @@ export class Receiver {
       sinceSec: nowSec,
       caps,
       bytesIn: 0,
+      bytesText: 0,
       replayedPoints: 0,
       replicating: new Set(),
       endReason: undefined,
@@ -362,23 +370,41 @@ export class Receiver {
       end(reason("IDLE_TIMEOUT", idleMs / 1000));
       socket.destroy();
     });
+    /** Applies the complete lines of `bytes` (text) and keeps the rest for the next call. */
+    const lines = (bytes: Uint8Array) => {
+      session.bytesText += bytes.length;
+      pending += decoder.decode(bytes, { stream: true });
+      let start = 0;
+      let nl: number;
+      while ((nl = pending.indexOf("\n", start)) >= 0) {
+        ingest.line(pending.slice(start, nl));
+        start = nl + 1;
+      }
+      pending = start === 0 ? pending : pending.slice(start);
+      if (pending.length > MAX_LINE_BYTES + 2) {
+        throw new StreamError(
+          "LINE_TOO_LONG",
+          `line ${ingest.lineNo + 1} has no end within ${MAX_LINE_BYTES} bytes`,
+        );
+      }
+    };
+    // With COMPRESSION granted every byte after the prompt is in LZ4 blocks (PROTOCOL.md §13).
+    const lz4 = session.caps & CAP_COMPRESSION ? new Lz4BlockReader() : undefined;
     socket.on("data", (chunk: Uint8Array) => {
       if (ended) return;
       session.bytesIn += chunk.length;
-      pending += decoder.decode(chunk, { stream: true });
-      let start = 0;
-      let nl: number;
       try {
-        while ((nl = pending.indexOf("\n", start)) >= 0) {
-          ingest.line(pending.slice(start, nl));
-          start = nl + 1;
-        }
-        pending = start === 0 ? pending : pending.slice(start);
-        if (pending.length > MAX_LINE_BYTES + 2) {
-          throw new StreamError(
-            "LINE_TOO_LONG",
-            `line ${ingest.lineNo + 1} has no end within ${MAX_LINE_BYTES} bytes`,
-          );
+        if (lz4 === undefined) lines(chunk);
+        else {
+          try {
+            lz4.push(chunk, lines);
+          } catch (e) {
+            if (e instanceof StreamError) throw e;
+            // Its later connections get no COMPRESSION, so a bad compressor cannot loop.
+            this.#noCompression.add(host.machineGuid);
+            const why = reason("DECOMPRESSION_FAILED", `block ${lz4.blocks + 1}: ${(e as Error).message}`);
+            throw new StreamError(why.code, why.text);
+          }
         }
       } catch (e) {
         const why: Reason = e instanceof StreamError

@@ -33,6 +33,7 @@ import {
   buildStreamRequest,
   CAP_CLABELS,
   CAP_CLAIM,
+  CAP_COMPRESSION,
   CAP_HLABELS,
   CAP_REPLICATION,
   CAP_VCAPS,
@@ -42,6 +43,7 @@ import {
 } from "./protocol.ts";
 import { type Reason, reason, type ReasonCode, refusalCode } from "./reasons.ts";
 import { encodeReplay, parseReplayChart } from "./replay.ts";
+import { forEachLz4Piece, Lz4StreamEncoder } from "./lz4.ts";
 import { shortKey } from "./receiver.ts";
 
 /** A destination and when it may be tried again. */
@@ -63,7 +65,10 @@ export interface SenderStatus {
   capabilities: string;
   connections: number;
   failovers: number;
+  /** Bytes written to parents (compressed, when compressing). */
   bytesSent: number;
+  /** Bytes of protocol text those carried (equal to `bytesSent` without compression). */
+  bytesText: number;
   bufferBytes: number;
   bufferMaxBytes: number;
   droppedRounds: number;
@@ -143,6 +148,9 @@ export class Sender implements ChartObserver {
   #isData: boolean[] = [];
   #queueBytes = 0;
   #waitingDrain = false;
+  /** This connection's LZ4 state when the parent granted COMPRESSION (PROTOCOL.md §13). */
+  #lz4: Lz4StreamEncoder | undefined;
+  readonly #textEncoder = new TextEncoder();
   #stopped = true;
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
@@ -157,7 +165,8 @@ export class Sender implements ChartObserver {
     // Offered even without history (a headless proxy's child): the replies then carry no points,
     // but they end with our collector state, so the parent's timeline continues ours (as a
     // v1.37.1 node in memory mode none does).
-    this.#offered = OFFERED | (opts.replication ? CAP_REPLICATION : 0);
+    this.#offered = OFFERED | (opts.replication ? CAP_REPLICATION : 0) |
+      (opts.config.enableCompression ? CAP_COMPRESSION : 0);
     this.#status = {
       hostname: opts.host.hostname,
       destinations: this.#dests.map((d) => d.text),
@@ -169,6 +178,7 @@ export class Sender implements ChartObserver {
       connections: 0,
       failovers: 0,
       bytesSent: 0,
+      bytesText: 0,
       bufferBytes: 0,
       bufferMaxBytes: opts.config.bufferSizeBytes,
       droppedRounds: 0,
@@ -312,10 +322,36 @@ export class Sender implements ChartObserver {
     if (!s || this.#waitingDrain) return;
     let i = 0;
     let ok = true;
+    if (this.#lz4 !== undefined && this.#queue.length > 0) {
+      // One write of every queued line, in blocks that each end at a newline.
+      const text = this.#textEncoder.encode(this.#queue.join(""));
+      const lz4 = this.#lz4;
+      const framed: Uint8Array[] = [];
+      let size = 0;
+      forEachLz4Piece(text, (piece) => {
+        const block = lz4.encodeBlock(piece).slice();
+        framed.push(block);
+        size += block.length;
+      });
+      const out = framed.length === 1 ? framed[0] : new Uint8Array(size);
+      if (framed.length > 1) {
+        let at = 0;
+        for (const b of framed) {
+          out.set(b, at);
+          at += b.length;
+        }
+      }
+      ok = s.write(out);
+      this.#status.bytesSent += out.length;
+      this.#status.bytesText += text.length;
+      this.#queueBytes = 0;
+      i = this.#queue.length;
+    }
     for (; i < this.#queue.length && ok; i++) {
       const chunk = this.#queue[i];
       ok = s.write(chunk);
       this.#status.bytesSent += chunk.length;
+      this.#status.bytesText += chunk.length;
       this.#queueBytes -= chunk.length;
     }
     this.#queue.splice(0, i);
@@ -545,6 +581,7 @@ export class Sender implements ChartObserver {
     this.#queue = [];
     this.#isData = [];
     this.#queueBytes = 0;
+    this.#lz4 = this.#caps & CAP_COMPRESSION ? new Lz4StreamEncoder() : undefined;
     this.#defined = new Set();
     this.#replicating = new Set();
     let head = "";
