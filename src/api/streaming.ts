@@ -63,7 +63,7 @@ export function streamingInfo(host: Host, src: StreamingSources): Record<string,
   }
   const sendBuffer = host === src.local ? src.sendBuffer : undefined;
   return {
-    "stream-compression": sender ? /\bCOMPRESSION\b/.test(sender.capabilities) : null,
+    "stream-compression": sender ? /\b(COMPRESSION|DEFLATE)\b/.test(sender.capabilities) : null,
     storage: {
       memory_mode: host.memoryMode,
       first_entry: first,

@@ -19,6 +19,7 @@ import {
   CAP_CLABELS,
   CAP_CLAIM,
   CAP_COMPRESSION,
+  CAP_DEFLATE,
   CAP_HLABELS,
   CAP_REPLICATION,
   capabilityNames,
@@ -37,6 +38,7 @@ import {
 import { type Reason, reason, type ReasonCode } from "./reasons.ts";
 import { planReplay, replayLine } from "./replication.ts";
 import { Lz4BlockReader } from "./lz4.ts";
+import type { DeflateReader } from "./deflate.ts";
 
 const HTTP_400 =
   "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n" +
@@ -248,11 +250,13 @@ export class Receiver {
 
     const host = this.#hostFor(req, guid, hostname, policy);
     const ours = CAP_HLABELS | CAP_CLAIM | CAP_CLABELS | (policy.enableReplication ? CAP_REPLICATION : 0) |
-      (policy.enableCompression && !this.#noCompression.has(guid) ? CAP_COMPRESSION : 0);
-    const caps = negotiate(
+      (policy.enableCompression && !this.#noCompression.has(guid) ? CAP_COMPRESSION | CAP_DEFLATE : 0);
+    let caps = negotiate(
       parseVersionParam(p.get("ver") ?? (p.has("NETDATA_PROTOCOL_VERSION") ? "1" : "0")),
       ours,
     );
+    // One codec: ours when the child is one of our agents, else Netdata's LZ4.
+    if (caps & CAP_DEFLATE) caps &= ~CAP_COMPRESSION;
     const nowSec = Math.floor(host.nowUs() / 1e6);
     const session: ReceiverSession = {
       host,
@@ -388,11 +392,55 @@ export class Receiver {
         );
       }
     };
-    // With COMPRESSION granted every byte after the prompt is in LZ4 blocks (PROTOCOL.md §13).
+    const fail = (e: unknown) => {
+      if (ended) return;
+      const why: Reason = e instanceof StreamError
+        ? { code: e.code, text: e.message }
+        : reason("INTERNAL_ERROR", (e as Error).message);
+      this.#log.warn("Closing stream of child {host} from {peer}: {reason}", {
+        msg_id: MSGID_CHILD_CONNECTION,
+        host: host.hostname,
+        peer: session.peer,
+        key: session.apiKeyShort,
+        reason: why.text,
+        reason_code: why.code,
+      });
+      end(why);
+      socket.destroy();
+    };
+    /** Ends the link for a stream that does not decode; that GUID is then not granted compression again. */
+    const undecodable = (detail: string) => {
+      this.#noCompression.add(host.machineGuid);
+      const why = reason("DECOMPRESSION_FAILED", detail);
+      return new StreamError(why.code, why.text);
+    };
+    // With COMPRESSION granted every byte after the prompt is in LZ4 blocks (PROTOCOL.md §13); with
+    // DEFLATE it is one raw-deflate stream (§13.1), whose codec is loaded now (chunks wait meanwhile).
     const lz4 = session.caps & CAP_COMPRESSION ? new Lz4BlockReader() : undefined;
+    let inflate: DeflateReader | undefined;
+    let early: Uint8Array[] | undefined;
+    const safeLines = (text: Uint8Array) => {
+      if (ended) return;
+      try {
+        lines(text);
+      } catch (e) {
+        fail(e);
+      }
+    };
+    if (session.caps & CAP_DEFLATE) {
+      early = [];
+      import("./deflate.ts").then(({ DeflateReader }) => {
+        if (ended) return;
+        inflate = new DeflateReader(safeLines, (e) => fail(undecodable(e.message)));
+        for (const c of early!) inflate.push(c);
+        early = undefined;
+      }, fail);
+    }
     socket.on("data", (chunk: Uint8Array) => {
       if (ended) return;
       session.bytesIn += chunk.length;
+      if (early !== undefined) return void early.push(chunk);
+      if (inflate !== undefined) return inflate.push(chunk);
       try {
         if (lz4 === undefined) lines(chunk);
         else {
@@ -400,28 +448,14 @@ export class Receiver {
             lz4.push(chunk, lines);
           } catch (e) {
             if (e instanceof StreamError) throw e;
-            // Its later connections get no COMPRESSION, so a bad compressor cannot loop.
-            this.#noCompression.add(host.machineGuid);
-            const why = reason("DECOMPRESSION_FAILED", `block ${lz4.blocks + 1}: ${(e as Error).message}`);
-            throw new StreamError(why.code, why.text);
+            throw undecodable(`block ${lz4.blocks + 1}: ${(e as Error).message}`);
           }
         }
       } catch (e) {
-        const why: Reason = e instanceof StreamError
-          ? { code: e.code, text: e.message }
-          : reason("INTERNAL_ERROR", (e as Error).message);
-        this.#log.warn("Closing stream of child {host} from {peer}: {reason}", {
-          msg_id: MSGID_CHILD_CONNECTION,
-          host: host.hostname,
-          peer: session.peer,
-          key: session.apiKeyShort,
-          reason: why.text,
-          reason_code: why.code,
-        });
-        end(why);
-        socket.destroy();
+        fail(e);
       }
     });
+    socket.on("close", () => inflate?.close());
     socket.on("close", () => end(reason("CHILD_CLOSED")));
     socket.on("error", (e: Error) => end(reason("SOCKET_ERROR", e.message)));
     socket.resume();

@@ -34,6 +34,7 @@ import {
   CAP_CLABELS,
   CAP_CLAIM,
   CAP_COMPRESSION,
+  CAP_DEFLATE,
   CAP_HLABELS,
   CAP_REPLICATION,
   CAP_VCAPS,
@@ -44,6 +45,7 @@ import {
 import { type Reason, reason, type ReasonCode, refusalCode } from "./reasons.ts";
 import { encodeReplay, parseReplayChart } from "./replay.ts";
 import { forEachLz4Piece, Lz4StreamEncoder } from "./lz4.ts";
+import type { DeflateWriter } from "./deflate.ts";
 import { shortKey } from "./receiver.ts";
 
 /** A destination and when it may be tried again. */
@@ -150,6 +152,10 @@ export class Sender implements ChartObserver {
   #waitingDrain = false;
   /** This connection's LZ4 state when the parent granted COMPRESSION (PROTOCOL.md §13). */
   #lz4: Lz4StreamEncoder | undefined;
+  /** This connection's deflate stream when the parent (one of ours) granted DEFLATE (§13.1). */
+  #deflate: DeflateWriter | undefined;
+  /** The deflate module is being loaded: lines wait in the queue. */
+  #codecLoading = false;
   readonly #textEncoder = new TextEncoder();
   #stopped = true;
   #wake: (() => void) | undefined;
@@ -166,7 +172,7 @@ export class Sender implements ChartObserver {
     // but they end with our collector state, so the parent's timeline continues ours (as a
     // v1.37.1 node in memory mode none does).
     this.#offered = OFFERED | (opts.replication ? CAP_REPLICATION : 0) |
-      (opts.config.enableCompression ? CAP_COMPRESSION : 0);
+      (opts.config.enableCompression ? CAP_COMPRESSION | CAP_DEFLATE : 0);
     this.#status = {
       hostname: opts.host.hostname,
       destinations: this.#dests.map((d) => d.text),
@@ -319,9 +325,17 @@ export class Sender implements ChartObserver {
 
   #pump(): void {
     const s = this.#socket;
-    if (!s || this.#waitingDrain) return;
+    if (!s || this.#waitingDrain || this.#codecLoading) return;
     let i = 0;
     let ok = true;
+    if (this.#deflate !== undefined && this.#queue.length > 0) {
+      // Its output is written (and counted) as zlib hands it over; see #startStream.
+      const text = this.#queue.join("");
+      this.#status.bytesText += text.length;
+      this.#deflate.write(text);
+      this.#queueBytes = 0;
+      i = this.#queue.length;
+    }
     if (this.#lz4 !== undefined && this.#queue.length > 0) {
       // One write of every queued line, in blocks that each end at a newline.
       const text = this.#textEncoder.encode(this.#queue.join(""));
@@ -468,6 +482,9 @@ export class Sender implements ChartObserver {
         const wasConnected = this.#connected;
         this.#connected = false;
         this.#socket = undefined;
+        this.#deflate?.close();
+        this.#deflate = undefined;
+        this.#codecLoading = false;
         this.#waitingDrain = false;
         this.#status.lastError = text;
         this.#status.lastErrorCode = why.code;
@@ -556,6 +573,26 @@ export class Sender implements ChartObserver {
     });
   }
 
+  /** Loads the deflate codec (only links between our agents need it), then lets the queue go. */
+  #startDeflate(socket: net.Socket): void {
+    this.#codecLoading = true;
+    import("./deflate.ts").then(({ DeflateWriter }) => {
+      if (this.#socket !== socket) return;
+      this.#codecLoading = false;
+      this.#deflate = new DeflateWriter((bytes) => {
+        this.#status.bytesSent += bytes.length;
+        if (!socket.write(bytes) && !this.#waitingDrain) {
+          this.#waitingDrain = true;
+          socket.once("drain", () => {
+            this.#waitingDrain = false;
+            this.#pump();
+          });
+        }
+      }, (e) => socket.destroy(e));
+      this.#pump();
+    }, (e) => socket.destroy(e));
+  }
+
   #startStream(socket: net.Socket, dest: Target): void {
     const host = this.#o.host;
     // What was collected while disconnected: v1 rounds carry durations, so they cannot be placed.
@@ -581,7 +618,11 @@ export class Sender implements ChartObserver {
     this.#queue = [];
     this.#isData = [];
     this.#queueBytes = 0;
-    this.#lz4 = this.#caps & CAP_COMPRESSION ? new Lz4StreamEncoder() : undefined;
+    this.#lz4 = this.#caps & CAP_COMPRESSION && !(this.#caps & CAP_DEFLATE)
+      ? new Lz4StreamEncoder()
+      : undefined;
+    this.#deflate = undefined;
+    if (this.#caps & CAP_DEFLATE) this.#startDeflate(socket);
     this.#defined = new Set();
     this.#replicating = new Set();
     let head = "";
