@@ -40,6 +40,7 @@ export function sessionInfo(s: ReceiverSession): Record<string, unknown> {
     capabilities: capabilityNames(s.caps),
     bytes_received: s.bytesIn,
     bytes_uncompressed: s.bytesText,
+    samples_received: s.samples,
     replication: { points: s.replayedPoints, charts_pending: s.replicating.size },
   };
 }

@@ -14,6 +14,7 @@ function session(endReason: ReceiverSession["endReason"]): ReceiverSession {
     caps: 0,
     bytesIn: 42,
     bytesText: 42,
+    samples: 2,
     replayedPoints: 7,
     replicating: new Set(),
     endReason,

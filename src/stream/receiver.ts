@@ -54,6 +54,8 @@ export interface ReceiverSession {
   bytesIn: number;
   /** Bytes of protocol text those carried (more than `bytesIn` when compressed). */
   bytesText: number;
+  /** Values received (`SET`, and replicated ones). */
+  samples: number;
   /** Replicated points received on this connection. */
   replayedPoints: number;
   /** Charts with a real gap asked for and not finished (empty once every chart streams). */
@@ -266,6 +268,7 @@ export class Receiver {
       caps,
       bytesIn: 0,
       bytesText: 0,
+      samples: 0,
       replayedPoints: 0,
       replicating: new Set(),
       endReason: undefined,
@@ -391,6 +394,7 @@ export class Receiver {
           `line ${ingest.lineNo + 1} has no end within ${MAX_LINE_BYTES} bytes`,
         );
       }
+      session.samples = ingest.samples;
     };
     const fail = (e: unknown) => {
       if (ended) return;

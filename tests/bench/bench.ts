@@ -19,6 +19,7 @@ import { hasNetdata, startNetdata } from "../_helpers/netdata.ts";
 import { benchDiskStore } from "./disk_bench.ts";
 import { benchExporting, benchExportingToVictoriaMetrics } from "./exporting.ts";
 import { benchIngest } from "./ingest.ts";
+import { benchChildren } from "./footprint.ts";
 import { benchLongQuery, benchReplication, SYSTEM_CPU } from "./replication.ts";
 
 const results: Record<string, number | string> = {};
@@ -327,6 +328,7 @@ await benchQuery(config);
 benchCollection();
 await benchDashboard();
 await benchFootprint(seconds);
+await benchChildren(report, seconds);
 const disk = benchDiskStore();
 report(
   "dbengine tier-0 bytes per sample",

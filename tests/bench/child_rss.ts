@@ -1,0 +1,67 @@
+/**
+ * Steady-state footprint of one headless child (db none, web none) streaming to a parent:
+ * `deno run -A tests/bench/child_rss.ts [MAIN.ts] [SECONDS] [MODE]` starts our parent and the
+ * child from MAIN (default this tree's main.ts; pass another tree's to compare commits), waits
+ * SECONDS (default 150), then prints the child's VmRSS (/proc/PID/status) and its CPU per collected
+ * dimension over the last 60 s (/proc/PID/stat). MODE `ram` runs a ram-mode child with its web API.
+ * @module
+ */
+
+const main = Deno.args[0] ?? new URL("../../main.ts", import.meta.url).pathname;
+const seconds = Number(Deno.args[1] ?? 150);
+const mode = Deno.args[2] ?? "none";
+const key = crypto.randomUUID();
+const tmp = await Deno.makeTempDir({ prefix: "child-rss-" });
+await Deno.mkdir(`${tmp}/p`);
+await Deno.mkdir(`${tmp}/c`);
+const port = 20000 + Math.floor(Math.random() * 20000);
+await Deno.writeTextFile(`${tmp}/p/stream.conf`, `[${key}]\n    enabled = yes\n`);
+await Deno.writeTextFile(
+  `${tmp}/c/agent.conf`,
+  mode === "ram" ? "[db]\n    mode = ram\n" : "[db]\n    mode = none\n[web]\n    mode = none\n",
+);
+await Deno.writeTextFile(
+  `${tmp}/c/stream.conf`,
+  `[stream]\n    enabled = yes\n    destination = 127.0.0.1:${port}\n    api key = ${key}\n`,
+);
+const run = (dir: string, extra: string[]) =>
+  new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", main, "run", "--config", dir, "--data-dir", dir, "--log-level", "info", ...extra],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+const parent = run(`${tmp}/p`, ["--bind", "127.0.0.1", "--port", String(port), "--hostname", "rss-p"]);
+await new Promise((r) => setTimeout(r, 3000));
+const child = run(`${tmp}/c`, ["--hostname", "rss-c", "--bind", "127.0.0.1", "--port", String(port + 1)]);
+const stat = (pid: number) => {
+  const f = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  const w = f.slice(f.lastIndexOf(")") + 2).split(" ");
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(Deno.readTextFileSync(`/proc/${pid}/status`))?.[1]);
+  return { cpu: (Number(w[11]) + Number(w[12])) / 100, rssMiB: rss / 1024 };
+};
+try {
+  await new Promise((r) => setTimeout(r, Math.max(0, seconds - 60) * 1000));
+  const a = stat(child.pid);
+  await new Promise((r) => setTimeout(r, Math.min(60, seconds) * 1000));
+  const b = stat(child.pid);
+  const charts = await (await fetch(`http://127.0.0.1:${port}/host/rss-c/api/v1/charts`)).json();
+  const dims = charts.dimensions_count;
+  const window = Math.min(60, seconds);
+  console.log(
+    JSON.stringify({
+      main,
+      mode,
+      seconds,
+      rssMiB: +b.rssMiB.toFixed(1),
+      dims,
+      cpuSecPerMin: +((b.cpu - a.cpu) * 60 / window).toFixed(3),
+      usPerDimSec: +((b.cpu - a.cpu) / window * 1e6 / dims).toFixed(2),
+    }),
+  );
+} finally {
+  for (const p of [child, parent]) {
+    p.kill("SIGTERM");
+    await p.status;
+  }
+  await Deno.remove(tmp, { recursive: true });
+}
