@@ -15,7 +15,7 @@
  */
 
 import net from "node:net";
-import tls from "node:tls";
+import type tlsModule from "node:tls";
 import type { Destination, StreamSenderConfig } from "../config/types.ts";
 import type { Chart, ChartObserver, Host } from "../host/mod.ts";
 import type { StoreReader } from "../store/mod.ts";
@@ -150,6 +150,8 @@ export class Sender implements ChartObserver {
   #isData: boolean[] = [];
   #queueBytes = 0;
   #waitingDrain = false;
+  /** `node:tls`, loaded by #run only when a destination ends in `:SSL`. */
+  #tls: typeof tlsModule | undefined;
   /** This connection's LZ4 state when the parent granted COMPRESSION (PROTOCOL.md §13). */
   #lz4: Lz4StreamEncoder | undefined;
   /** This connection's deflate stream when the parent (one of ours) granted DEFLATE (§13.1). */
@@ -394,6 +396,7 @@ export class Sender implements ChartObserver {
 
   async #run(): Promise<void> {
     const cfg = this.#o.config;
+    if (this.#dests.some((d) => d.ssl)) this.#tls = (await import("node:tls")).default;
     const tried = new Set<Target>();
     while (!this.#stopped) {
       const now = this.#nowMs();
@@ -432,6 +435,7 @@ export class Sender implements ChartObserver {
         }
       }
     }
+    const tls = this.#tls!;
     return tls.connect({
       host: dest.host,
       port: dest.port,

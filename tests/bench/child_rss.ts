@@ -3,13 +3,16 @@
  * `deno run -A tests/bench/child_rss.ts [MAIN.ts] [SECONDS] [MODE]` starts our parent and the
  * child from MAIN (default this tree's main.ts; pass another tree's to compare commits), waits
  * SECONDS (default 150), then prints the child's VmRSS (/proc/PID/status) and its CPU per collected
- * dimension over the last 60 s (/proc/PID/stat). MODE `ram` runs a ram-mode child with its web API.
+ * dimension over the last 60 s (/proc/PID/stat). MODE `ram` runs a ram-mode child with its web API;
+ * a fourth argument gives the child V8 flags (`--v8-flags=...`).
  * @module
  */
 
-const main = Deno.args[0] ?? new URL("../../main.ts", import.meta.url).pathname;
+const main = Deno.args[0] || new URL("../../main.ts", import.meta.url).pathname;
 const seconds = Number(Deno.args[1] ?? 150);
 const mode = Deno.args[2] ?? "none";
+/** V8 flags for the child only, e.g. `--max-semi-space-size=1`. */
+const v8Flags = Deno.args[3] ?? "";
 const key = crypto.randomUUID();
 const tmp = await Deno.makeTempDir({ prefix: "child-rss-" });
 await Deno.mkdir(`${tmp}/p`);
@@ -24,15 +27,32 @@ await Deno.writeTextFile(
   `${tmp}/c/stream.conf`,
   `[stream]\n    enabled = yes\n    destination = 127.0.0.1:${port}\n    api key = ${key}\n`,
 );
-const run = (dir: string, extra: string[]) =>
+const run = (dir: string, extra: string[], flags = "") =>
   new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", main, "run", "--config", dir, "--data-dir", dir, "--log-level", "info", ...extra],
+    args: [
+      "run",
+      "-A",
+      ...(flags ? [`--v8-flags=${flags}`] : []),
+      main,
+      "run",
+      "--config",
+      dir,
+      "--data-dir",
+      dir,
+      "--log-level",
+      "info",
+      ...extra,
+    ],
     stdout: "null",
     stderr: "null",
   }).spawn();
 const parent = run(`${tmp}/p`, ["--bind", "127.0.0.1", "--port", String(port), "--hostname", "rss-p"]);
 await new Promise((r) => setTimeout(r, 3000));
-const child = run(`${tmp}/c`, ["--hostname", "rss-c", "--bind", "127.0.0.1", "--port", String(port + 1)]);
+const child = run(
+  `${tmp}/c`,
+  ["--hostname", "rss-c", "--bind", "127.0.0.1", "--port", String(port + 1)],
+  v8Flags,
+);
 const stat = (pid: number) => {
   const f = Deno.readTextFileSync(`/proc/${pid}/stat`);
   const w = f.slice(f.lastIndexOf(")") + 2).split(" ");
@@ -51,6 +71,7 @@ try {
     JSON.stringify({
       main,
       mode,
+      v8Flags,
       seconds,
       rssMiB: +b.rssMiB.toFixed(1),
       dims,
