@@ -148,6 +148,10 @@ export class Sender implements ChartObserver {
   readonly #offered: number;
   #queue: string[] = [];
   #isData: boolean[] = [];
+  /** Rounds collected while not connected (not encoded). */
+  #offlineRounds = 0;
+  /** `send charts matching` per chart, resolved once per chart name. */
+  readonly #matchCache = new WeakMap<Chart, { name: string; ok: boolean }>();
   #queueBytes = 0;
   #waitingDrain = false;
   /** `node:tls`, loaded by #run only when a destination ends in `:SSL`. */
@@ -244,6 +248,12 @@ export class Sender implements ChartObserver {
   }
 
   roundDone(chart: Chart, deltaUs: number): void {
+    // Rounds collected while disconnected are never sent (replication, or nothing, covers them on the
+    // next connection; see #startStream): count them instead of encoding them.
+    if (!this.#connected) {
+      this.#offlineRounds++;
+      return;
+    }
     if (!this.#matches(chart)) return;
     if (this.#connected && !this.#defined.has(chart)) this.#define(chart);
     // While the parent replicates a chart, its points reach the parent through the replay.
@@ -292,7 +302,11 @@ export class Sender implements ChartObserver {
   }
 
   #matches(chart: Chart): boolean {
-    return (this.#match(chart.id) ?? this.#match(chart.name)) === true;
+    const c = this.#matchCache.get(chart);
+    if (c !== undefined && c.name === chart.name) return c.ok;
+    const ok = (this.#match(chart.id) ?? this.#match(chart.name)) === true;
+    this.#matchCache.set(chart, { name: chart.name, ok });
+    return ok;
   }
 
   #enqueue(text: string, isData: boolean): void {
@@ -600,7 +614,8 @@ export class Sender implements ChartObserver {
   #startStream(socket: net.Socket, dest: Target): void {
     const host = this.#o.host;
     // What was collected while disconnected: v1 rounds carry durations, so they cannot be placed.
-    let offline = 0;
+    let offline = this.#offlineRounds;
+    this.#offlineRounds = 0;
     for (const d of this.#isData) if (d) offline++;
     if (offline > 0 && (this.#caps & CAP_REPLICATION) !== 0) {
       this.#log.info("{n} rounds of {host} collected while disconnected go to the parent by replication", {
