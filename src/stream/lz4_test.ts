@@ -175,3 +175,28 @@ Deno.test("Lz4BlockReader refuses plain text where a block header belongs", () =
     /not an LZ4 block header/,
   );
 });
+
+Deno.test("Lz4StreamDecoder on random and bit-flipped blocks only ever returns or throws SyntaxError/RangeError", () => {
+  let seed = 16;
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const e = new Lz4StreamEncoder();
+  const valid = e.encodeBlock(enc.encode(rounds(30))).slice(4);
+  for (let i = 0; i < 3000; i++) {
+    let block: Uint8Array;
+    if (i % 2 === 0) {
+      block = new Uint8Array(1 + Math.floor(rnd() * 300)).map(() => Math.floor(rnd() * 256));
+    } else {
+      block = valid.slice();
+      for (let f = 0; f < 1 + (i % 5); f++) {
+        block[Math.floor(rnd() * block.length)] ^= 1 << Math.floor(rnd() * 8);
+      }
+    }
+    const d = new Lz4StreamDecoder();
+    try {
+      const out = d.decode(block);
+      assert.ok(out.length <= 65536);
+    } catch (err) {
+      assert.ok(err instanceof SyntaxError || err instanceof RangeError, String(err));
+    }
+  }
+});
