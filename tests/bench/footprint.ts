@@ -95,7 +95,7 @@ export async function benchChildren(report: Report, seconds: number): Promise<vo
     const ramConf = await conf({ "stream.conf": stream(p, kZ) });
     const lz4Conf = await conf({ "stream.conf": stream(new URL(ndParent.url).host, kNd) });
     dirs.push(hConf, plainConf, ramConf, lz4Conf);
-    const [h, ram, plain, lz4] = await Promise.all([
+    const [h, ram, _plain, lz4] = await Promise.all([
       agent(["--config", hConf, "--hostname", "fp-headless"], true),
       agent(["--config", ramConf, "--hostname", "fp-ram", "--memory-mode", "ram"]),
       agent(["--config", plainConf, "--hostname", "fp-plain"], true),
