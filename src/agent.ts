@@ -3,16 +3,15 @@
  * @module
  */
 
-import { createApi, streamingInfo } from "./api/mod.ts";
 import { childHealthPolicy, createHealth, loadHealthRules } from "./health/mod.ts";
+import type { Exporting } from "./exporting/mod.ts";
 import { createCollectors, Scheduler } from "./collectors/mod.ts";
 import { isUuid } from "./config/schema.ts";
-import { createExporting } from "./exporting/mod.ts";
 import type { AgentConfig } from "./config/types.ts";
 import { Host, Hosts } from "./host/mod.ts";
 import { applyHostMeta, HostMetaWriter, loadHostMeta } from "./host/persist.ts";
 import { detectSystemInfo, systemLabels } from "./host/system_info.ts";
-import { listen, type Listener } from "./net/listen.ts";
+import type { Listener } from "./net/listen.ts";
 import { createStore, MAX_TIERS, type MemoryMode, type Store } from "./store/mod.ts";
 import { SendBufferStore } from "./store/sendbuffer.ts";
 import { Receiver, StreamSenders } from "./stream/mod.ts";
@@ -247,19 +246,8 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       }
     },
   });
-  const streamStatus = (host: Host) =>
-    streamingInfo(host, {
-      local,
-      senderStatus: (h) => senders.get(h)?.status(),
-      sessions: () => receiver.sessions(),
-      sendBuffer,
-    });
-  const exporting = createExporting({
-    config,
-    hosts,
-    replicationPending: (h) =>
-      receiver.sessions().some((s) => s.host === h && !s.endReason && s.replicating.size > 0),
-  });
+  // Loaded in start() only when configured, so a headless child keeps none of their code.
+  let exporting: Exporting | undefined;
   const listeners: Listener[] = [];
   const urls: string[] = [];
   // SIGUSR2 reloads the health configuration, as Netdata does.
@@ -277,8 +265,30 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       health.start();
       if (Deno.build.os !== "windows") Deno.addSignalListener("SIGUSR2", reloadHealth);
       senders.start();
-      exporting?.start();
+      const ex = config.exporting;
+      if (ex !== undefined && ex.enabled && ex.instances.length > 0) {
+        const { createExporting } = await import("./exporting/mod.ts");
+        exporting = createExporting({
+          config,
+          hosts,
+          replicationPending: (h) =>
+            receiver.sessions().some((s) => s.host === h && !s.endReason && s.replicating.size > 0),
+        });
+        exporting?.start();
+      }
       if (config.web.mode !== "none") {
+        // The API (Hono, the dashboard) and the listener (TLS) only where there is a web server.
+        const [{ createApi, streamingInfo }, { listen }] = await Promise.all([
+          import("./api/mod.ts"),
+          import("./net/listen.ts"),
+        ]);
+        const streamStatus = (host: Host) =>
+          streamingInfo(host, {
+            local,
+            senderStatus: (h) => senders.get(h)?.status(),
+            sessions: () => receiver.sessions(),
+            sendBuffer,
+          });
         const app = createApi({
           hosts,
           config,

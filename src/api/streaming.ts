@@ -39,6 +39,8 @@ export function sessionInfo(s: ReceiverSession): Record<string, unknown> {
     hops: s.host.state.hops,
     capabilities: capabilityNames(s.caps),
     bytes_received: s.bytesIn,
+    bytes_uncompressed: s.bytesText,
+    samples_received: s.samples,
     replication: { points: s.replayedPoints, charts_pending: s.replicating.size },
   };
 }
@@ -62,7 +64,7 @@ export function streamingInfo(host: Host, src: StreamingSources): Record<string,
   }
   const sendBuffer = host === src.local ? src.sendBuffer : undefined;
   return {
-    "stream-compression": sender ? false : null,
+    "stream-compression": sender ? /\b(COMPRESSION|DEFLATE)\b/.test(sender.capabilities) : null,
     storage: {
       memory_mode: host.memoryMode,
       first_entry: first,

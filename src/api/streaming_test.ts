@@ -13,6 +13,8 @@ function session(endReason: ReceiverSession["endReason"]): ReceiverSession {
     sinceSec: 1795293600,
     caps: 0,
     bytesIn: 42,
+    bytesText: 42,
+    samples: 2,
     replayedPoints: 7,
     replicating: new Set(),
     endReason,

@@ -22,6 +22,11 @@ export interface ReceiverPolicy {
   /** `[<guid>] update every`, overriding the child's. */
   updateEvery: number | undefined;
   enableReplication: boolean;
+  /**
+   * `enable compression`: the GUID's, else the key's, else `[stream]`'s, and never on when `[stream]`'s
+   * is off (as Netdata 1.37.1's receiver decides).
+   */
+  enableCompression: boolean;
   secondsToReplicate: number;
   secondsPerReplicationStep: number;
   proxy: {
@@ -59,6 +64,8 @@ export function receiverPolicy(config: AgentConfig, apiKey: string, machineGuid:
     historySec: guid?.historyEntries ?? dflt?.historyEntries ?? config.global.historySec,
     updateEvery: guidSec?.updateEvery,
     enableReplication: guid?.enableReplication ?? key?.enableReplication ?? config.db.enableReplication,
+    enableCompression: (guid?.enableCompression ?? key?.enableCompression ?? stream.enableCompression) &&
+      stream.enableCompression,
     secondsToReplicate: guid?.secondsToReplicate ?? key?.secondsToReplicate ?? config.db.secondsToReplicate,
     secondsPerReplicationStep: guid?.secondsPerReplicationStep ?? key?.secondsPerReplicationStep ??
       config.db.secondsPerReplicationStep,

@@ -19,6 +19,12 @@ export const CAP_REPLICATION = 1 << 12;
 export const CAP_BINARY = 1 << 13;
 export const CAP_INTERPOLATED = 1 << 14;
 export const CAP_IEEE754 = 1 << 15;
+/**
+ * Ours, not Netdata's: the stream is one raw-deflate stream with a shared window, flushed per batch
+ * (PROTOCOL.md §13.1). Far above every bit Netdata defines, which Netdata masks away (it ANDs an offer
+ * with the bits it knows), so only our agents ever negotiate it.
+ */
+export const CAP_DEFLATE = 1 << 30;
 
 const CAP_NAMES: [number, string][] = [
   [CAP_V1, "V1"],
@@ -34,6 +40,7 @@ const CAP_NAMES: [number, string][] = [
   [CAP_BINARY, "BINARY"],
   [CAP_INTERPOLATED, "INTERPOLATED"],
   [CAP_IEEE754, "IEEE754"],
+  [CAP_DEFLATE, "DEFLATE"],
 ];
 
 /** Names of the bits in `caps`, space separated, as Netdata logs them. */

@@ -41,6 +41,7 @@ export const REASONS = {
   BAD_LINE: "bad line",
   UNKNOWN_KEYWORD: "unknown keyword",
   LINE_TOO_LONG: "line too long",
+  DECOMPRESSION_FAILED: "cannot decompress the stream",
   CHILD_CLOSED: "connection closed by the child",
   TAKEN_OVER: "silent session replaced by a new one from {}",
   // Either side.

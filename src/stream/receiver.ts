@@ -18,6 +18,8 @@ import { policyRefusal, type ReceiverPolicy, receiverPolicy } from "./policy.ts"
 import {
   CAP_CLABELS,
   CAP_CLAIM,
+  CAP_COMPRESSION,
+  CAP_DEFLATE,
   CAP_HLABELS,
   CAP_REPLICATION,
   capabilityNames,
@@ -37,6 +39,8 @@ import {
 import { type Collision, Collisions, hostnameProblem, isClone, takeoverAfterSec } from "./identity.ts";
 import { type Reason, reason, type ReasonCode } from "./reasons.ts";
 import { planReplay, replayLine } from "./replication.ts";
+import { Lz4BlockReader } from "./lz4.ts";
+import type { DeflateReader } from "./deflate.ts";
 
 const HTTP_400 =
   "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n" +
@@ -50,6 +54,10 @@ export interface ReceiverSession {
   readonly sinceSec: number;
   readonly caps: number;
   bytesIn: number;
+  /** Bytes of protocol text those carried (more than `bytesIn` when compressed). */
+  bytesText: number;
+  /** Values received (`SET`, and replicated ones). */
+  samples: number;
   /** Replicated points received on this connection. */
   replayedPoints: number;
   /** Charts with a real gap asked for and not finished (empty once every chart streams). */
@@ -111,6 +119,8 @@ export class Receiver {
   #lastAcceptedMs = 0;
   /** `[web] allow streaming from`, compiled once. */
   readonly #allowStreaming: SimplePattern;
+  /** GUIDs whose compressed stream failed to decode: not granted COMPRESSION again until a restart. */
+  readonly #noCompression = new Set<string>();
 
   constructor(deps: ReceiverDeps) {
     this.#deps = deps;
@@ -292,11 +302,14 @@ export class Receiver {
       // waits and retries; the others go on.
       return this.#refuse(socket, REPLY_INTERNAL_ERROR, peer, req, "STORE_UNAVAILABLE", String(e));
     }
-    const ours = CAP_HLABELS | CAP_CLAIM | CAP_CLABELS | (policy.enableReplication ? CAP_REPLICATION : 0);
-    const caps = negotiate(
+    const ours = CAP_HLABELS | CAP_CLAIM | CAP_CLABELS | (policy.enableReplication ? CAP_REPLICATION : 0) |
+      (policy.enableCompression && !this.#noCompression.has(guid) ? CAP_COMPRESSION | CAP_DEFLATE : 0);
+    let caps = negotiate(
       parseVersionParam(p.get("ver") ?? (p.has("NETDATA_PROTOCOL_VERSION") ? "1" : "0")),
       ours,
     );
+    // One codec: ours when the child is one of our agents, else Netdata's LZ4.
+    if (caps & CAP_DEFLATE) caps &= ~CAP_COMPRESSION;
     const nowSec = Math.floor(host.nowUs() / 1e6);
     const session: ReceiverSession = {
       host,
@@ -305,6 +318,8 @@ export class Receiver {
       sinceSec: nowSec,
       caps,
       bytesIn: 0,
+      bytesText: 0,
+      samples: 0,
       replayedPoints: 0,
       replicating: new Set(),
       endReason: undefined,
@@ -465,41 +480,90 @@ export class Receiver {
       end(reason("IDLE_TIMEOUT", idleMs / 1000));
       socket.destroy();
     });
+    /** Applies the complete lines of `bytes` (text) and keeps the rest for the next call. */
+    const lines = (bytes: Uint8Array) => {
+      session.bytesText += bytes.length;
+      pending += decoder.decode(bytes, { stream: true });
+      let start = 0;
+      let nl: number;
+      while ((nl = pending.indexOf("\n", start)) >= 0) {
+        ingest.line(pending.slice(start, nl));
+        start = nl + 1;
+      }
+      pending = start === 0 ? pending : pending.slice(start);
+      if (pending.length > MAX_LINE_BYTES + 2) {
+        throw new StreamError(
+          "LINE_TOO_LONG",
+          `line ${ingest.lineNo + 1} has no end within ${MAX_LINE_BYTES} bytes`,
+        );
+      }
+      session.samples = ingest.samples;
+    };
+    const fail = (e: unknown) => {
+      if (ended) return;
+      const why: Reason = e instanceof StreamError
+        ? { code: e.code, text: e.message }
+        : reason("INTERNAL_ERROR", (e as Error).message);
+      this.#log.warn("Closing stream of child {host} from {peer}: {reason}", {
+        msg_id: MSGID_CHILD_CONNECTION,
+        host: host.hostname,
+        peer: session.peer,
+        key: session.apiKeyShort,
+        reason: why.text,
+        reason_code: why.code,
+      });
+      end(why);
+      socket.destroy();
+    };
+    /** Ends the link for a stream that does not decode; that GUID is then not granted compression again. */
+    const undecodable = (detail: string) => {
+      this.#noCompression.add(host.machineGuid);
+      const why = reason("DECOMPRESSION_FAILED", detail);
+      return new StreamError(why.code, why.text);
+    };
+    // With COMPRESSION granted every byte after the prompt is in LZ4 blocks (PROTOCOL.md §13); with
+    // DEFLATE it is one raw-deflate stream (§13.1), whose codec is loaded now (chunks wait meanwhile).
+    const lz4 = session.caps & CAP_COMPRESSION ? new Lz4BlockReader() : undefined;
+    let inflate: DeflateReader | undefined;
+    let early: Uint8Array[] | undefined;
+    const safeLines = (text: Uint8Array) => {
+      if (ended) return;
+      try {
+        lines(text);
+      } catch (e) {
+        fail(e);
+      }
+    };
+    if (session.caps & CAP_DEFLATE) {
+      early = [];
+      import("./deflate.ts").then(({ DeflateReader }) => {
+        if (ended) return;
+        inflate = new DeflateReader(safeLines, (e) => fail(undecodable(e.message)));
+        for (const c of early!) inflate.push(c);
+        early = undefined;
+      }, fail);
+    }
     socket.on("data", (chunk: Uint8Array) => {
       if (ended) return;
       session.bytesIn += chunk.length;
       session.lastDataMs = this.#nowMs();
-      pending += decoder.decode(chunk, { stream: true });
-      let start = 0;
-      let nl: number;
+      if (early !== undefined) return void early.push(chunk);
+      if (inflate !== undefined) return inflate.push(chunk);
       try {
-        while ((nl = pending.indexOf("\n", start)) >= 0) {
-          ingest.line(pending.slice(start, nl));
-          start = nl + 1;
-        }
-        pending = start === 0 ? pending : pending.slice(start);
-        if (pending.length > MAX_LINE_BYTES + 2) {
-          throw new StreamError(
-            "LINE_TOO_LONG",
-            `line ${ingest.lineNo + 1} has no end within ${MAX_LINE_BYTES} bytes`,
-          );
+        if (lz4 === undefined) lines(chunk);
+        else {
+          try {
+            lz4.push(chunk, lines);
+          } catch (e) {
+            if (e instanceof StreamError) throw e;
+            throw undecodable(`block ${lz4.blocks + 1}: ${(e as Error).message}`);
+          }
         }
       } catch (e) {
-        const why: Reason = e instanceof StreamError
-          ? { code: e.code, text: e.message }
-          : reason("INTERNAL_ERROR", (e as Error).message);
-        this.#log.warn("Closing stream of child {host} from {peer}: {reason}", {
-          msg_id: MSGID_CHILD_CONNECTION,
-          host: host.hostname,
-          peer: session.peer,
-          key: session.apiKeyShort,
-          reason: why.text,
-          reason_code: why.code,
-        });
-        end(why);
-        socket.destroy();
+        fail(e);
       }
     });
+    socket.on("close", () => inflate?.close());
     socket.on("close", () => end(reason("CHILD_CLOSED")));
     socket.on("error", (e: Error) => end(reason("SOCKET_ERROR", e.message)));
     socket.resume();

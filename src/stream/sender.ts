@@ -15,7 +15,7 @@
  */
 
 import net from "node:net";
-import tls from "node:tls";
+import type tlsModule from "node:tls";
 import type { Destination, StreamSenderConfig } from "../config/types.ts";
 import type { Chart, ChartObserver, Host } from "../host/mod.ts";
 import type { StoreReader } from "../store/mod.ts";
@@ -34,6 +34,8 @@ import {
   buildStreamRequest,
   CAP_CLABELS,
   CAP_CLAIM,
+  CAP_COMPRESSION,
+  CAP_DEFLATE,
   CAP_HLABELS,
   CAP_REPLICATION,
   CAP_VCAPS,
@@ -43,6 +45,8 @@ import {
 } from "./protocol.ts";
 import { type Reason, reason, type ReasonCode, refusalCode } from "./reasons.ts";
 import { encodeReplay, parseReplayChart } from "./replay.ts";
+import { forEachLz4Piece, Lz4StreamEncoder } from "./lz4.ts";
+import type { DeflateWriter } from "./deflate.ts";
 import { shortKey } from "./receiver.ts";
 
 /** A destination and when it may be tried again. */
@@ -64,7 +68,10 @@ export interface SenderStatus {
   capabilities: string;
   connections: number;
   failovers: number;
+  /** Bytes written to parents (compressed, when compressing). */
   bytesSent: number;
+  /** Bytes of protocol text those carried (equal to `bytesSent` without compression). */
+  bytesText: number;
   bufferBytes: number;
   bufferMaxBytes: number;
   droppedRounds: number;
@@ -144,8 +151,21 @@ export class Sender implements ChartObserver {
   readonly #offered: number;
   #queue: string[] = [];
   #isData: boolean[] = [];
+  /** Rounds collected while not connected (not encoded). */
+  #offlineRounds = 0;
+  /** `send charts matching` per chart, resolved once per chart name. */
+  readonly #matchCache = new WeakMap<Chart, { name: string; ok: boolean }>();
   #queueBytes = 0;
   #waitingDrain = false;
+  /** `node:tls`, loaded by #run only when a destination ends in `:SSL`. */
+  #tls: typeof tlsModule | undefined;
+  /** This connection's LZ4 state when the parent granted COMPRESSION (PROTOCOL.md §13). */
+  #lz4: Lz4StreamEncoder | undefined;
+  /** This connection's deflate stream when the parent (one of ours) granted DEFLATE (§13.1). */
+  #deflate: DeflateWriter | undefined;
+  /** The deflate module is being loaded: lines wait in the queue. */
+  #codecLoading = false;
+  readonly #textEncoder = new TextEncoder();
   #stopped = true;
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
@@ -162,7 +182,8 @@ export class Sender implements ChartObserver {
     // Offered even without history (a headless proxy's child): the replies then carry no points,
     // but they end with our collector state, so the parent's timeline continues ours (as a
     // v1.37.1 node in memory mode none does).
-    this.#offered = OFFERED | (opts.replication ? CAP_REPLICATION : 0);
+    this.#offered = OFFERED | (opts.replication ? CAP_REPLICATION : 0) |
+      (opts.config.enableCompression ? CAP_COMPRESSION | CAP_DEFLATE : 0);
     this.#status = {
       hostname: opts.host.hostname,
       destinations: this.#dests.map((d) => d.text),
@@ -174,6 +195,7 @@ export class Sender implements ChartObserver {
       connections: 0,
       failovers: 0,
       bytesSent: 0,
+      bytesText: 0,
       bufferBytes: 0,
       bufferMaxBytes: opts.config.bufferSizeBytes,
       droppedRounds: 0,
@@ -231,6 +253,12 @@ export class Sender implements ChartObserver {
   }
 
   roundDone(chart: Chart, deltaUs: number): void {
+    // Rounds collected while disconnected are never sent (replication, or nothing, covers them on the
+    // next connection; see #startStream): count them instead of encoding them.
+    if (!this.#connected) {
+      this.#offlineRounds++;
+      return;
+    }
     if (!this.#matches(chart)) return;
     if (this.#connected && !this.#defined.has(chart)) this.#define(chart);
     // While the parent replicates a chart, its points reach the parent through the replay.
@@ -288,7 +316,11 @@ export class Sender implements ChartObserver {
   }
 
   #matches(chart: Chart): boolean {
-    return (this.#match(chart.id) ?? this.#match(chart.name)) === true;
+    const c = this.#matchCache.get(chart);
+    if (c !== undefined && c.name === chart.name) return c.ok;
+    const ok = (this.#match(chart.id) ?? this.#match(chart.name)) === true;
+    this.#matchCache.set(chart, { name: chart.name, ok });
+    return ok;
   }
 
   #enqueue(text: string, isData: boolean): void {
@@ -323,13 +355,47 @@ export class Sender implements ChartObserver {
 
   #pump(): void {
     const s = this.#socket;
-    if (!s || this.#waitingDrain) return;
+    if (!s || this.#waitingDrain || this.#codecLoading) return;
     let i = 0;
     let ok = true;
+    if (this.#deflate !== undefined && this.#queue.length > 0) {
+      // Its output is written (and counted) as zlib hands it over; see #startStream.
+      const text = this.#queue.join("");
+      this.#status.bytesText += text.length;
+      this.#deflate.write(text);
+      this.#queueBytes = 0;
+      i = this.#queue.length;
+    }
+    if (this.#lz4 !== undefined && this.#queue.length > 0) {
+      // One write of every queued line, in blocks that each end at a newline.
+      const text = this.#textEncoder.encode(this.#queue.join(""));
+      const lz4 = this.#lz4;
+      const framed: Uint8Array[] = [];
+      let size = 0;
+      forEachLz4Piece(text, (piece) => {
+        const block = lz4.encodeBlock(piece).slice();
+        framed.push(block);
+        size += block.length;
+      });
+      const out = framed.length === 1 ? framed[0] : new Uint8Array(size);
+      if (framed.length > 1) {
+        let at = 0;
+        for (const b of framed) {
+          out.set(b, at);
+          at += b.length;
+        }
+      }
+      ok = s.write(out);
+      this.#status.bytesSent += out.length;
+      this.#status.bytesText += text.length;
+      this.#queueBytes = 0;
+      i = this.#queue.length;
+    }
     for (; i < this.#queue.length && ok; i++) {
       const chunk = this.#queue[i];
       ok = s.write(chunk);
       this.#status.bytesSent += chunk.length;
+      this.#status.bytesText += chunk.length;
       this.#queueBytes -= chunk.length;
     }
     this.#queue.splice(0, i);
@@ -358,6 +424,7 @@ export class Sender implements ChartObserver {
 
   async #run(): Promise<void> {
     const cfg = this.#o.config;
+    if (this.#dests.some((d) => d.ssl)) this.#tls = (await import("node:tls")).default;
     const tried = new Set<Target>();
     while (!this.#stopped) {
       const now = this.#nowMs();
@@ -396,6 +463,7 @@ export class Sender implements ChartObserver {
         }
       }
     }
+    const tls = this.#tls!;
     return tls.connect({
       host: dest.host,
       port: dest.port,
@@ -449,6 +517,9 @@ export class Sender implements ChartObserver {
         const wasConnected = this.#connected;
         this.#connected = false;
         this.#socket = undefined;
+        this.#deflate?.close();
+        this.#deflate = undefined;
+        this.#codecLoading = false;
         this.#waitingDrain = false;
         this.#status.lastError = text;
         this.#status.lastErrorCode = why.code;
@@ -567,10 +638,31 @@ export class Sender implements ChartObserver {
     }
   }
 
+  /** Loads the deflate codec (only links between our agents need it), then lets the queue go. */
+  #startDeflate(socket: net.Socket): void {
+    this.#codecLoading = true;
+    import("./deflate.ts").then(({ DeflateWriter }) => {
+      if (this.#socket !== socket) return;
+      this.#codecLoading = false;
+      this.#deflate = new DeflateWriter((bytes) => {
+        this.#status.bytesSent += bytes.length;
+        if (!socket.write(bytes) && !this.#waitingDrain) {
+          this.#waitingDrain = true;
+          socket.once("drain", () => {
+            this.#waitingDrain = false;
+            this.#pump();
+          });
+        }
+      }, (e) => socket.destroy(e));
+      this.#pump();
+    }, (e) => socket.destroy(e));
+  }
+
   #startStream(socket: net.Socket, dest: Target): void {
     const host = this.#o.host;
     // What was collected while disconnected: v1 rounds carry durations, so they cannot be placed.
-    let offline = 0;
+    let offline = this.#offlineRounds;
+    this.#offlineRounds = 0;
     for (const d of this.#isData) if (d) offline++;
     if (offline > 0 && (this.#caps & CAP_REPLICATION) !== 0) {
       this.#log.info("{n} rounds of {host} collected while disconnected go to the parent by replication", {
@@ -592,6 +684,11 @@ export class Sender implements ChartObserver {
     this.#queue = [];
     this.#isData = [];
     this.#queueBytes = 0;
+    this.#lz4 = this.#caps & CAP_COMPRESSION && !(this.#caps & CAP_DEFLATE)
+      ? new Lz4StreamEncoder()
+      : undefined;
+    this.#deflate = undefined;
+    if (this.#caps & CAP_DEFLATE) this.#startDeflate(socket);
     this.#defined = new Set();
     this.#replicating = new Set();
     let head = "";

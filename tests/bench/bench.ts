@@ -21,6 +21,7 @@ import { benchDiskStore } from "./disk_bench.ts";
 import { benchExporting, benchExportingToVictoriaMetrics } from "./exporting.ts";
 import { benchIngest } from "./ingest.ts";
 import { benchHealth } from "./health_bench.ts";
+import { benchChildren } from "./footprint.ts";
 import { benchLongQuery, benchReplication, SYSTEM_CPU } from "./replication.ts";
 
 const results: Record<string, number | string> = {};
@@ -329,6 +330,7 @@ await benchQuery(config);
 benchCollection();
 await benchDashboard();
 await benchFootprint(seconds);
+await benchChildren(report, seconds);
 const disk = benchDiskStore();
 report(
   "dbengine tier-0 bytes per sample",

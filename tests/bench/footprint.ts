@@ -1,0 +1,181 @@
+/**
+ * Children as they run on a Pi, beside Netdata 1.37.1 in the same run (issue #16): RSS and CPU per
+ * collected dimension of a headless child (db none, web none) and of a ram-mode child, and the bytes
+ * per sample each codec puts on the wire, measured between snapshots of steady streaming (chart
+ * definitions and replication left out).
+ * @module
+ */
+
+import { type AgentProcess, startAgent } from "../_helpers/agent.ts";
+import { hasNetdata, type NetdataProcess, startNetdata } from "../_helpers/netdata.ts";
+
+type Report = (name: string, value: number, unit: string, note?: string) => void;
+
+function procStat(pid: number): { cpuSec: number; rssKiB: number } {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  return {
+    cpuSec: (Number(fields[11]) + Number(fields[12])) / 100,
+    rssKiB: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0),
+  };
+}
+
+/** CPU seconds per second and the last RSS of `pid` over `seconds`, and the RSS peak. */
+async function measure(pid: number, seconds: number) {
+  const a = procStat(pid);
+  const t0 = performance.now();
+  let peak = a.rssKiB;
+  while (performance.now() - t0 < seconds * 1000) {
+    await new Promise((r) => setTimeout(r, 1000));
+    peak = Math.max(peak, procStat(pid).rssKiB);
+  }
+  const b = procStat(pid);
+  const cpu = (b.cpuSec - a.cpuSec) / ((performance.now() - t0) / 1000);
+  return { cpu, rssMiB: b.rssKiB / 1024, peakMiB: peak / 1024 };
+}
+
+// deno-lint-ignore no-explicit-any
+async function json(url: string): Promise<any> {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`GET ${url}: ${r.status}`);
+  return await r.json();
+}
+
+async function conf(files: Record<string, string>): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "bench-fp-" });
+  for (const [n, t] of Object.entries(files)) await Deno.writeTextFile(`${dir}/${n}`, t);
+  return dir;
+}
+
+function pidOf(nd: NetdataProcess): number {
+  const out = new Deno.Command("pgrep", { args: ["-o", "-f", `${nd.dir}/etc/netdata.conf`] }).outputSync();
+  return Number(new TextDecoder().decode(out.stdout).trim());
+}
+
+const stream = (dest: string, key: string) =>
+  `[stream]\n    enabled = yes\n    destination = ${dest}\n    api key = ${key}\n`;
+
+/**
+ * Runs, for `seconds` after a 20 s warm-up: our parent P; into it our headless child (DEFLATE), our
+ * ram-mode child (DEFLATE), our headless child with compression off (plain), and a Netdata child in
+ * memory mode none (Netdata's LZ4); and our child into a Netdata parent (our LZ4).
+ */
+export async function benchChildren(report: Report, seconds: number): Promise<void> {
+  if (!hasNetdata()) return void report("children vs netdata", NaN, "", "netdata not installed");
+  const kZ = crypto.randomUUID(), kPlain = crypto.randomUUID(), kNd = crypto.randomUUID();
+  const agents: AgentProcess[] = [];
+  const netdatas: NetdataProcess[] = [];
+  const dirs: string[] = [];
+  const agent = async (args: string[], noWeb = false) => {
+    const a = await startAgent({ args: [...args, "--log-level", "info"], noWeb });
+    agents.push(a);
+    return a;
+  };
+  try {
+    const pConf = await conf({
+      "stream.conf":
+        `[${kZ}]\n    enabled = yes\n[${kPlain}]\n    enabled = yes\n    enable compression = no\n` +
+        `[${kNd}]\n    enabled = yes\n`,
+    });
+    dirs.push(pConf);
+    const parent = await agent(["--role", "parent", "--hostname", "fp-p", "--config", pConf]);
+    const p = new URL(parent.url).host;
+    const ndParent = await startNetdata({
+      hostname: "fp-np",
+      collect: false,
+      streamConf: `[${kNd}]\n    enabled = yes\n`,
+    });
+    netdatas.push(ndParent);
+    const headless = (k: string) => ({
+      "agent.conf": "[db]\n    mode = none\n[web]\n    mode = none\n",
+      "stream.conf": stream(p, k),
+    });
+    const hConf = await conf(headless(kZ)), plainConf = await conf(headless(kPlain));
+    const ramConf = await conf({ "stream.conf": stream(p, kZ) });
+    const lz4Conf = await conf({ "stream.conf": stream(new URL(ndParent.url).host, kNd) });
+    dirs.push(hConf, plainConf, ramConf, lz4Conf);
+    const [h, ram, _plain, lz4] = await Promise.all([
+      agent(["--config", hConf, "--hostname", "fp-headless"], true),
+      agent(["--config", ramConf, "--hostname", "fp-ram", "--memory-mode", "ram"]),
+      agent(["--config", plainConf, "--hostname", "fp-plain"], true),
+      agent(["--config", lz4Conf, "--hostname", "fp-lz4"]),
+    ]);
+    const nd = await startNetdata({ hostname: "fp-nd", memoryMode: "none", streamConf: stream(p, kNd) });
+    netdatas.push(nd);
+    await new Promise((r) => setTimeout(r, 20000));
+
+    const rx = async (host: string) =>
+      (await json(`${parent.url}/host/${host}/api/v1/info`)).streaming.receiver;
+    const tx = async () => (await json(`${lz4.url}/api/v1/info`)).streaming.sender;
+    const snap = async () => ({
+      z: await rx("fp-headless"),
+      plain: await rx("fp-plain"),
+      nd: await rx("fp-nd"),
+      lz4: await tx(),
+    });
+    const s0 = await snap();
+    const [mh, mr, mn] = await Promise.all([
+      measure(h.process.pid, seconds),
+      measure(ram.process.pid, seconds),
+      measure(pidOf(nd), seconds),
+    ]);
+    const s1 = await snap();
+    const dims = async (host: string) =>
+      (await json(`${parent.url}/host/${host}/api/v1/charts`)).dimensions_count;
+    const [dh, dn] = [await dims("fp-headless"), await dims("fp-nd")];
+    const perDim = (cpu: number, d: number) => cpu * 1e6 / d;
+    report("headless child dimensions (ours)", dh, "");
+    report("headless child RSS (ours)", mh.rssMiB, "MiB", `peak ${mh.peakMiB.toFixed(1)}; target <= 45`);
+    report(
+      "headless child CPU per dimension (ours)",
+      perDim(mh.cpu, dh),
+      "µs/dim-s",
+      "DEFLATE to our parent",
+    );
+    report("headless child dimensions (netdata)", dn, "", "memory mode none, LZ4; its web server on");
+    report("headless child RSS (netdata)", mn.rssMiB, "MiB", "main process only (+ spawn server)");
+    report("headless child CPU per dimension (netdata)", perDim(mn.cpu, dn), "µs/dim-s");
+    report(
+      "ratio CPU/dim headless ours ÷ netdata",
+      perDim(mh.cpu, dh) / perDim(mn.cpu, dn),
+      "×",
+      "target <= 1",
+    );
+    report("ram-mode child RSS (ours)", mr.rssMiB, "MiB", `peak ${mr.peakMiB.toFixed(1)}; web API on`);
+    const perSample = (a: { bytes_received: number; samples_received: number }, b: typeof a) =>
+      (b.bytes_received - a.bytes_received) / Math.max(1, b.samples_received - a.samples_received);
+    const textPerSample = (s1.plain.bytes_uncompressed - s0.plain.bytes_uncompressed) /
+      Math.max(1, s1.plain.samples_received - s0.plain.samples_received);
+    report("wire bytes per sample, plain (ours)", perSample(s0.plain, s1.plain), "B", "Netdata's text");
+    report(
+      "wire bytes per sample, LZ4 (ours)",
+      (s1.lz4.bytesSent - s0.lz4.bytesSent) / ((s1.lz4.bytesText - s0.lz4.bytesText) / textPerSample),
+      "B",
+      "our child -> netdata parent",
+    );
+    report(
+      "wire bytes per sample, LZ4 (netdata)",
+      perSample(s0.nd, s1.nd),
+      "B",
+      "netdata child -> our parent",
+    );
+    report(
+      "wire bytes per sample, DEFLATE (ours)",
+      perSample(s0.z, s1.z),
+      "B",
+      "our agents only; target <= 3",
+    );
+  } finally {
+    await Promise.all([...agents.map((a) => a.stop()), ...netdatas.map((n) => n.stop())]);
+    for (const d of dirs) await Deno.remove(d, { recursive: true }).catch(() => {});
+  }
+}
+
+if (import.meta.main) {
+  const rows: string[] = [];
+  await benchChildren((n, v, u, note = "") => {
+    rows.push(`${n.padEnd(44)} ${v.toFixed(3).padStart(10)} ${u.padEnd(8)} ${note}`);
+  }, Number(Deno.env.get("BENCH_SECONDS") ?? 30));
+  console.log(rows.join("\n"));
+}

@@ -1,0 +1,198 @@
+/**
+ * Stream compression (src/stream/PROTOCOL.md §13) between real processes on 127.0.0.1: a netdata
+ * 1.37.1 child compressing into our parent, our child compressing into a netdata parent, our own
+ * pair with compression on and off, and a damaged compressed stream. Compressed links must carry
+ * fewer bytes than their text, and every chart must be equal at both ends (compareAll).
+ * The netdata tests fail when netdata is not installed (`make test` installs it).
+ */
+import { assert } from "./_helpers/assert.ts";
+import { waitFor } from "./_helpers/agent.ts";
+import { compareAll, describe } from "./_helpers/fidelity.ts";
+import { netdataLines, receiverConf, senderConf, withLab } from "./_helpers/lab.ts";
+import { httpGet } from "./_helpers/netdata.ts";
+
+// deno-lint-ignore no-explicit-any
+async function getJson(url: string): Promise<any> {
+  const r = await httpGet(url);
+  if (r.status !== 200) throw new Error(`GET ${url}: ${r.status} ${r.text.slice(0, 300)}`);
+  return JSON.parse(r.text);
+}
+
+function hostPort(url: string): string {
+  return new URL(url).host;
+}
+
+/**
+ * Waits until `mirror` has 5 s of system.cpu, lets the first slots of every chart pass (a v1.37.1
+ * parent stores nothing in the first slot after a chart's creation; 5 s charts come later), then
+ * asserts every chart both serve is equal over the next `seconds` seconds.
+ */
+async function assertAllEqual(origin: string, mirror: string, seconds = 6): Promise<void> {
+  await waitFor(
+    async () => {
+      const r = await httpGet(`${mirror}/api/v1/chart?chart=system.cpu`);
+      if (r.status !== 200) return false;
+      const j = JSON.parse(r.text);
+      return j.last_entry - j.first_entry >= 5;
+    },
+    30000,
+    `5 s of system.cpu at ${mirror}`,
+  );
+  await new Promise((r) => setTimeout(r, 12000));
+  const from = Math.floor(Date.now() / 1000) + 1;
+  const to = from + seconds - 1;
+  await new Promise((r) => setTimeout(r, (seconds + 4) * 1000));
+  // TODO(#16): the pressure stall-time charts (2 s) are empty at our parent also without compression,
+  // on the commit this branch starts from (tests/stream_test.ts' first test fails the same way).
+  const f = await compareAll(origin, mirror, from, to, (id) => id.endsWith("_pressure_stall_time"));
+  assert.ok(f.charts >= 40 && f.cells >= f.charts * (seconds - 2), describe(f));
+  assert.equal(f.equal, f.cells, describe(f));
+}
+
+Deno.test("a netdata child with compression on streams LZ4 into our parent; every chart is equal", async () => {
+  await withLab(async (lab) => {
+    const key = crypto.randomUUID();
+    const parent = await lab.agent("parent", [
+      "--role",
+      "parent",
+      "--hostname",
+      "ours-zp",
+      "--config",
+      await lab.confDir({ "stream.conf": receiverConf(key) }),
+    ]);
+    const child = await lab.netdata({
+      hostname: "nd-zc",
+      streamConf: senderConf(hostPort(parent.url), key, "    enable compression = yes\n"),
+    });
+    await assertAllEqual(child.url, `${parent.url}/host/nd-zc`);
+    const info = await getJson(`${parent.url}/host/nd-zc/api/v1/info`);
+    const rx = info.streaming.receiver;
+    assert.match(rx.capabilities, /\bCOMPRESSION\b/);
+    assert.ok(
+      rx.bytes_received * 2 < rx.bytes_uncompressed,
+      `on the wire ${rx.bytes_received} bytes for ${rx.bytes_uncompressed} of text`,
+    );
+    assert.match(
+      child.log(),
+      /STREAM nd-zc \[send to \S+\]: established link with negotiated capabilities: .*COMPRESSION/,
+    );
+  });
+});
+
+Deno.test("our child compresses its stream into a netdata parent that grants it; every chart is equal", async () => {
+  await withLab(async (lab) => {
+    const key = crypto.randomUUID();
+    const parent = await lab.netdata({ hostname: "nd-zp", collect: false, streamConf: receiverConf(key) });
+    const child = await lab.agent("child", [
+      "--role",
+      "child",
+      "--hostname",
+      "ours-zc",
+      "--stream-to",
+      hostPort(parent.url),
+      "--api-key",
+      key,
+    ]);
+    await assertAllEqual(child.url, `${parent.url}/host/ours-zc`);
+    const info = await getJson(`${child.url}/api/v1/info`);
+    const tx = info.streaming.sender;
+    assert.match(tx.capabilities, /\bCOMPRESSION\b/);
+    assert.doesNotMatch(tx.capabilities, /DEFLATE/, "a netdata parent never grants our own codec");
+    assert.equal(info["stream-compression"], true);
+    assert.ok(
+      tx.bytesSent * 2 < tx.bytesText,
+      `on the wire ${tx.bytesSent} bytes for ${tx.bytesText} of text`,
+    );
+    const log = parent.log();
+    assert.ok(
+      /STREAM ours-zc \[receive from [^\]]*\]:\d+\]: established link with negotiated capabilities: .*COMPRESSION/
+        .test(log),
+      netdataLines(log),
+    );
+  });
+});
+
+Deno.test("our pair: DEFLATE (ours) when the parent's key allows compression, plain text when it does not", async () => {
+  await withLab(async (lab) => {
+    const key = crypto.randomUUID(), plainKey = crypto.randomUUID();
+    const parent = await lab.agent("parent", [
+      "--role",
+      "parent",
+      "--hostname",
+      "ours-p",
+      "--config",
+      await lab.confDir({
+        "stream.conf": receiverConf(key) + receiverConf(plainKey) + "    enable compression = no\n",
+      }),
+    ]);
+    const child = (name: string, k: string) =>
+      lab.agent(name, [
+        "--role",
+        "child",
+        "--hostname",
+        name,
+        "--stream-to",
+        hostPort(parent.url),
+        "--api-key",
+        k,
+      ]);
+    const [zc, pc] = await Promise.all([child("ours-z", key), child("ours-plain", plainKey)]);
+    await assertAllEqual(zc.url, `${parent.url}/host/ours-z`, 4);
+    await assertAllEqual(pc.url, `${parent.url}/host/ours-plain`, 4);
+    const z = (await getJson(`${parent.url}/host/ours-z/api/v1/info`)).streaming.receiver;
+    const p = (await getJson(`${parent.url}/host/ours-plain/api/v1/info`)).streaming.receiver;
+    assert.match(z.capabilities, /\bDEFLATE\b/);
+    assert.doesNotMatch(z.capabilities, /COMPRESSION/);
+    assert.doesNotMatch(p.capabilities, /COMPRESSION|DEFLATE/);
+    assert.equal(p.bytes_received, p.bytes_uncompressed);
+    assert.ok(z.bytes_received * 4 < z.bytes_uncompressed, JSON.stringify(z));
+  });
+});
+
+Deno.test("a stream that fails to decompress ends that connection with a reason; the next gets no compression", async () => {
+  await withLab(async (lab) => {
+    const key = crypto.randomUUID();
+    const parent = await lab.agent("parent", [
+      "--role",
+      "parent",
+      "--hostname",
+      "ours-p",
+      "--config",
+      await lab.confDir({ "stream.conf": receiverConf(key) }),
+    ]);
+    const { hostname, port } = new URL(parent.url);
+    const guid = crypto.randomUUID();
+    const connect = async (body: Uint8Array): Promise<string> => {
+      const conn = await Deno.connect({ hostname, port: Number(port) });
+      try {
+        await conn.write(
+          new TextEncoder().encode(
+            `STREAM key=${key}&hostname=bad-z&machine_guid=${guid}&ver=16376 HTTP/1.1\r\nUser-Agent: t/1\r\n\r\n`,
+          ),
+        );
+        const buf = new Uint8Array(200);
+        const n = await conn.read(buf);
+        await conn.write(body);
+        return new TextDecoder().decode(buf.subarray(0, n ?? 0));
+      } finally {
+        await new Promise((r) => setTimeout(r, 300));
+        conn.close();
+      }
+    };
+    // A valid header, then a block whose match points before the stream's start.
+    const first = await connect(new Uint8Array([0xfa, 0x85, 0x80, 0x0a, 0x10, 65, 0x09, 0x00, 0x00]));
+    assert.ok(Number(first.split("=")[1]) & 1024, first);
+    const rx = await waitFor(
+      async () => {
+        const r = (await getJson(`${parent.url}/host/bad-z/api/v1/info`)).streaming.receiver;
+        return r?.end_reason_code ? r : undefined;
+      },
+      10000,
+      "the bad stream to end",
+    );
+    assert.equal(rx.end_reason_code, "DECOMPRESSION_FAILED");
+    assert.match(rx.end_reason, /^cannot decompress the stream: block 1: LZ4 offset 9/);
+    const second = await connect(new TextEncoder().encode("END\n"));
+    assert.equal(Number(second.split("=")[1]) & 1024, 0, second);
+  });
+});
