@@ -3,7 +3,7 @@
  * @module
  */
 
-import { childHealthPolicy, createHealth, loadHealthRules } from "./health/mod.ts";
+import type { Health } from "./health/mod.ts";
 import type { Exporting } from "./exporting/mod.ts";
 import { createCollectors, Scheduler } from "./collectors/mod.ts";
 import { isUuid } from "./config/schema.ts";
@@ -211,7 +211,10 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     version: `v${VERSION}`,
     ...(sendBuffer ? { replayFrom: () => sendBuffer.buffer } : {}),
   });
-  const health = createHealth(config, hosts);
+  // Loaded in start() only where alerts can run (a store here, or children to receive), so a
+  // headless child keeps none of its code (nor the query code it reads through).
+  let health: Health | undefined;
+  let childHealthPolicy: typeof import("./health/mod.ts").childHealthPolicy | undefined;
   const receiver = new Receiver({
     hosts,
     config,
@@ -222,9 +225,9 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       // The session keeps only the key's first characters (and an ellipsis).
       const prefix = session.apiKeyShort.replace(/[^0-9a-fA-F-]/g, "");
       const key = [...config.receivers.keys()].find((k) => prefix !== "" && k.startsWith(prefix)) ?? "";
-      health.setPolicy(
+      health?.setPolicy(
         host,
-        childHealthPolicy(config.receivers, {
+        childHealthPolicy!(config.receivers, {
           apiKey: key,
           machineGuid: host.machineGuid,
           healthEnabled: config.health.enabled,
@@ -251,7 +254,9 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   const listeners: Listener[] = [];
   const urls: string[] = [];
   // SIGUSR2 reloads the health configuration, as Netdata does.
+  let loadHealthRules: typeof import("./health/mod.ts").loadHealthRules | undefined;
   const reloadHealth = () => {
+    if (health === undefined || loadHealthRules === undefined) return;
     const changes = health.reload(loadHealthRules(config).rules);
     log.info("Health configuration reloaded: {added} added, {removed} removed, {changed} changed", changes);
   };
@@ -262,7 +267,13 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     async start() {
       metaTimer = setInterval(() => flushMeta(), 5000);
       scheduler.start();
-      health.start();
+      if (g.memoryMode !== "none" || config.receivers.size > 0) {
+        const h = await import("./health/mod.ts");
+        childHealthPolicy = h.childHealthPolicy;
+        loadHealthRules = h.loadHealthRules;
+        health = h.createHealth(config, hosts);
+        health.start();
+      }
       if (Deno.build.os !== "windows") Deno.addSignalListener("SIGUSR2", reloadHealth);
       senders.start();
       const ex = config.exporting;
@@ -336,7 +347,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       clearInterval(metaTimer);
       await scheduler.stop();
       if (Deno.build.os !== "windows") Deno.removeSignalListener("SIGUSR2", reloadHealth);
-      await health.stop();
+      await health?.stop();
       flushMeta();
       await senders.stop();
       await exporting?.stop();

@@ -6,7 +6,6 @@
 
 import { createAgent } from "../agent.ts";
 import { dumpConfig, formatProblem, loadConfig } from "../config/mod.ts";
-import { EMBEDDED_RULES, loadRules } from "../health/mod.ts";
 import type { AgentConfig, ConfigProblem } from "../config/types.ts";
 import { stderrIsJournal } from "../util/journal.ts";
 import { SdNotify } from "../util/sd_notify.ts";
@@ -55,8 +54,10 @@ export function keygen(io: Output = stdio): number {
 }
 
 /** Problems of the health rule files `config` names, as warnings (a bad rule is skipped, never fatal). */
-function healthProblems(config: AgentConfig): ConfigProblem[] {
+async function healthProblems(config: AgentConfig): Promise<ConfigProblem[]> {
   if (!config.health.enabled) return [];
+  // Loaded here only: a running headless child never needs the rule parser.
+  const { EMBEDDED_RULES, loadRules } = await import("../health/mod.ts");
   return loadRules({
     ...(config.directories.healthConfig ? { userDir: config.directories.healthConfig } : {}),
     ...(config.health.enableStockConfig && config.directories.stockHealthConfig
@@ -76,7 +77,7 @@ function healthProblems(config: AgentConfig): ConfigProblem[] {
 /** `agent check-config`: validates only; prints every problem, the health rule files' too. */
 export async function checkConfig(opts: CommonOptions, io: Output = stdio): Promise<number> {
   const loaded = await load(opts);
-  const problems = [...loaded.problems, ...healthProblems(loaded.config)];
+  const problems = [...loaded.problems, ...(await healthProblems(loaded.config))];
   for (const p of problems) io.err(formatProblem(p));
   const errors = countErrors(problems);
   const warnings = problems.length - errors;
