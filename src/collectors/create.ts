@@ -28,6 +28,7 @@ import { ZramCollector } from "./zram.ts";
 import { DiskspaceCollector } from "./diskspace.ts";
 import { IdlejitterCollector } from "./idlejitter.ts";
 import { SensorsCollector } from "./sensors.ts";
+import { TimexCollector } from "./timex.ts";
 
 /** Options for {@link createCollectors}. */
 export interface CollectorsOptions {
@@ -77,6 +78,7 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
     ["proc:/sys/block/zram", () => new ZramCollector(base)],
     ["diskspace", () => new DiskspaceCollector(base)],
     ["idlejitter", () => new IdlejitterCollector(base)],
+    ["timex", () => new TimexCollector(base)],
     ["python.d:sensors", () => new SensorsCollector(base)],
   ];
   const out: Collector[] = [];

@@ -199,7 +199,7 @@ export const RECEIVER_TEMPLATES = new Set(["API_KEY", "MACHINE_GUID"]);
  * take {@link DISKSPACE_MOUNT_KEYS}.
  */
 export const COLLECTOR_KEYS: Record<string, readonly string[]> = {
-  plugins: words(`proc | diskspace | idlejitter | python.d`),
+  plugins: words(`proc | diskspace | idlejitter | timex | python.d`),
   "plugin:proc": words(`/proc/stat | /proc/uptime | /proc/loadavg | /proc/sys/kernel/random/entropy_avail |
     /proc/pressure | /proc/interrupts | /proc/softirqs | /proc/vmstat | /proc/meminfo | /sys/block/zram |
     /proc/net/dev | /proc/net/wireless | /proc/net/sockstat | /proc/net/sockstat6 | /proc/net/netstat | /proc/net/softnet_stat |
@@ -236,6 +236,7 @@ export const COLLECTOR_KEYS: Record<string, readonly string[]> = {
     netfilter connection expectations | netfilter connection searches | netfilter errors | netfilter connections`),
   "plugin:proc:ipc": words(`message queues | semaphore totals | shared memory totals`),
   "plugin:proc:diskspace": words(`space usage for all disks | inodes usage for all disks`),
+  "plugin:timex": words(`clock synchronization state | time offset`),
 };
 
 /** Keys of a `[plugin:proc:diskspace:<mount point>]` section. */
@@ -243,7 +244,7 @@ export const DISKSPACE_MOUNT_KEYS = words(`space usage | inodes usage`);
 
 /** Netdata 1.37.1's keys of those sections that the agent does not use (warnings). */
 export const COLLECTOR_UNUSED_KEYS: Record<string, readonly string[]> = {
-  plugins: words(`timex | apps | cgroups | tc | ebpf | statsd | slabinfo | perf | fping | ioping | nfacct |
+  plugins: words(`apps | cgroups | tc | ebpf | statsd | slabinfo | perf | fping | ioping | nfacct |
     go.d | charts.d | node.d | checks | freeipmi | xenstat | cups | netdata monitoring |
     enable running new plugins | check for new plugins every`),
   "plugin:proc": words(`/sys/kernel/mm/ksm | /sys/devices/system/edac/mc | /sys/devices/system/node |
@@ -267,4 +268,5 @@ export const COLLECTOR_UNUSED_KEYS: Record<string, readonly string[]> = {
   ),
   "plugin:proc:diskspace": words(`exclude space metrics on paths | exclude space metrics on filesystems |
     remove charts of unmounted disks | update every | check for new mount points every`),
+  "plugin:timex": words(`update every`),
 };

@@ -197,7 +197,8 @@ export interface AgentConfig {
   receivers: ReadonlyMap<string, ReceiverSection>;
   /**
    * netdata.conf's collector switches that a file sets: `[plugins] <plugin>`, `[plugin:proc] <module>`
-   * and `[plugin:proc:<section>] <option>` (section without the `plugin:proc:` prefix).
+   * and `[plugin:proc:<section>] <option>` (section without the `plugin:proc:` prefix), plus
+   * `[plugin:timex] <option>` (section `plugin:timex`).
    */
   collectors?: {
     plugins: Readonly<Record<string, boolean>>;
