@@ -29,6 +29,7 @@ import { DiskspaceCollector } from "./diskspace.ts";
 import { IdlejitterCollector } from "./idlejitter.ts";
 import { SensorsCollector } from "./sensors.ts";
 import { TimexCollector } from "./timex.ts";
+import { CgroupsCollector } from "./cgroups.ts";
 
 /** Options for {@link createCollectors}. */
 export interface CollectorsOptions {
@@ -79,6 +80,7 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
     ["diskspace", () => new DiskspaceCollector(base)],
     ["idlejitter", () => new IdlejitterCollector(base)],
     ["timex", () => new TimexCollector(base)],
+    ["cgroups", () => new CgroupsCollector(base)],
     ["python.d:sensors", () => new SensorsCollector(base)],
   ];
   const out: Collector[] = [];

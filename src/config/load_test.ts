@@ -226,6 +226,7 @@ Deno.test("buildConfig() resolves defaults, roles, files and overrides", async (
             "/proc/interrupts": { "interrupts per core": "auto" },
             "diskspace:/boot": { "space usage": "no" },
             "plugin:timex": { "time offset": "no" },
+            "plugin:cgroups": { "enable cpu pressure": "no" },
           },
         },
       },

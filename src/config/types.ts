@@ -198,7 +198,7 @@ export interface AgentConfig {
   /**
    * netdata.conf's collector switches that a file sets: `[plugins] <plugin>`, `[plugin:proc] <module>`
    * and `[plugin:proc:<section>] <option>` (section without the `plugin:proc:` prefix), plus
-   * `[plugin:timex] <option>` (section `plugin:timex`).
+   * `[plugin:timex]` and `[plugin:cgroups]` options (section kept whole).
    */
   collectors?: {
     plugins: Readonly<Record<string, boolean>>;
