@@ -28,6 +28,8 @@ import { ZramCollector } from "./zram.ts";
 import { DiskspaceCollector } from "./diskspace.ts";
 import { IdlejitterCollector } from "./idlejitter.ts";
 import { SensorsCollector } from "./sensors.ts";
+import { TimexCollector } from "./timex.ts";
+import { CgroupsCollector } from "./cgroups.ts";
 
 /** Options for {@link createCollectors}. */
 export interface CollectorsOptions {
@@ -77,6 +79,8 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
     ["proc:/sys/block/zram", () => new ZramCollector(base)],
     ["diskspace", () => new DiskspaceCollector(base)],
     ["idlejitter", () => new IdlejitterCollector(base)],
+    ["timex", () => new TimexCollector(base)],
+    ["cgroups", () => new CgroupsCollector(base)],
     ["python.d:sensors", () => new SensorsCollector(base)],
   ];
   const out: Collector[] = [];

@@ -32,6 +32,7 @@ Deno.test("createCollectors() skips a collector whose file is missing and keeps 
         "proc:/sys/block/zram",
         "diskspace",
         "idlejitter",
+        "timex",
         "netdata:stats",
       ]);
       // sysRoot defaults to "sys" beside procRoot: eth0 is found real, ifb0 virtual.
@@ -61,7 +62,7 @@ Deno.test("all collectors run against this machine's real /proc for a few ticks 
   try {
     // Every collector but the hardware ones (this machine has no hwmon sensors; another may).
     const names = cs.map((c) => c.name).filter((n) => n !== "python.d:sensors");
-    assert.equal(names.length, 21, names.join(" "));
+    assert.equal(names.length, 22, names.join(" "));
     for (let k = 0; k < 4; k++) {
       if (k > 0) {
         await new Promise((r) => setTimeout(r, 20));

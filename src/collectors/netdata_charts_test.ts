@@ -52,7 +52,7 @@ const OUR_MODULES = new Set([
   "/sys/block/zram",
 ]);
 /** Netdata plugins other than proc.plugin that we implement whole. */
-const OUR_PLUGINS = new Set(["diskspace.plugin", "idlejitter.plugin"]);
+const OUR_PLUGINS = new Set(["diskspace.plugin", "idlejitter.plugin", "timex.plugin"]);
 const OUR_STATS = [
   "netdata.server_cpu",
   "netdata.uptime",

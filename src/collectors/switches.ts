@@ -10,11 +10,11 @@ import type { EnableLookup } from "./_table.ts";
 
 /** The switches a config file set (the shape of the config's `collectors`); absent ones keep defaults. */
 export interface CollectorSwitches {
-  /** `[plugins]`: proc, diskspace, idlejitter, python.d. */
+  /** `[plugins]`: proc, diskspace, idlejitter, timex, cgroups, python.d. */
   readonly plugins?: Readonly<Record<string, boolean>>;
   /** `[plugin:proc]`, by Netdata's module name (`/proc/net/netstat`, `ipc`, ...). */
   readonly modules?: Readonly<Record<string, boolean>>;
-  /** `[plugin:proc:<section>] <option>`, the section without `plugin:proc:`. */
+  /** `[plugin:proc:<section>] <option>`, the section without `plugin:proc:`; `[plugin:timex]`, `[plugin:cgroups]` whole. */
   readonly options?: Readonly<Record<string, Readonly<Record<string, "yes" | "no" | "auto">>>>;
 }
 

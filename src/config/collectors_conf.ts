@@ -11,6 +11,7 @@ import { problem, type RawValue } from "./schema.ts";
 import type { AgentConfig, CollectorSwitch, ConfigProblem } from "./types.ts";
 
 const DISKSPACE_MOUNT = "plugin:proc:diskspace:";
+const PROC_OPTIONS = "plugin:proc:";
 
 /** The keys a collector section takes, or undefined when the section is not one of them. */
 function keysOf(section: string): readonly string[] | undefined {
@@ -76,7 +77,13 @@ export function readCollectors(agent: Doc, problems: ConfigProblem[]): AgentConf
       if (v === undefined) continue;
       if (section.name === "plugins") plugins[e.key] = v !== "no";
       else if (section.name === "plugin:proc") modules[e.key] = v !== "no";
-      else (options[section.name.slice("plugin:proc:".length)] ??= {})[e.key] = v;
+      else {
+        // `[plugin:proc:<module>]` by module name; other plugins' sections (`plugin:timex`) whole.
+        const name = section.name.startsWith(PROC_OPTIONS)
+          ? section.name.slice(PROC_OPTIONS.length)
+          : section.name;
+        (options[name] ??= {})[e.key] = v;
+      }
     }
   }
   return { plugins, modules, options };

@@ -211,7 +211,7 @@ export const RECEIVER_TEMPLATES = new Set(["API_KEY", "MACHINE_GUID"]);
  * take {@link DISKSPACE_MOUNT_KEYS}.
  */
 export const COLLECTOR_KEYS: Record<string, readonly string[]> = {
-  plugins: words(`proc | diskspace | idlejitter | python.d`),
+  plugins: words(`proc | diskspace | idlejitter | timex | cgroups | python.d`),
   "plugin:proc": words(`/proc/stat | /proc/uptime | /proc/loadavg | /proc/sys/kernel/random/entropy_avail |
     /proc/pressure | /proc/interrupts | /proc/softirqs | /proc/vmstat | /proc/meminfo | /sys/block/zram |
     /proc/net/dev | /proc/net/wireless | /proc/net/sockstat | /proc/net/sockstat6 | /proc/net/netstat | /proc/net/softnet_stat |
@@ -248,6 +248,11 @@ export const COLLECTOR_KEYS: Record<string, readonly string[]> = {
     netfilter connection expectations | netfilter connection searches | netfilter errors | netfilter connections`),
   "plugin:proc:ipc": words(`message queues | semaphore totals | shared memory totals`),
   "plugin:proc:diskspace": words(`space usage for all disks | inodes usage for all disks`),
+  "plugin:timex": words(`clock synchronization state | time offset`),
+  "plugin:cgroups": words(`enable cpuacct stat (total CPU) | enable cpuacct cpu throttling | enable memory |
+    enable detailed memory | enable swap memory | enable blkio bandwidth | enable blkio operations |
+    enable cpu pressure | enable io some pressure | enable io full pressure | enable memory some pressure |
+    enable memory full pressure | enable systemd services`),
 };
 
 /** Keys of a `[plugin:proc:diskspace:<mount point>]` section. */
@@ -255,7 +260,7 @@ export const DISKSPACE_MOUNT_KEYS = words(`space usage | inodes usage`);
 
 /** Netdata 1.37.1's keys of those sections that the agent does not use (warnings). */
 export const COLLECTOR_UNUSED_KEYS: Record<string, readonly string[]> = {
-  plugins: words(`timex | apps | cgroups | tc | ebpf | statsd | slabinfo | perf | fping | ioping | nfacct |
+  plugins: words(`apps | tc | ebpf | statsd | slabinfo | perf | fping | ioping | nfacct |
     go.d | charts.d | node.d | checks | freeipmi | xenstat | cups | netdata monitoring |
     enable running new plugins | check for new plugins every`),
   "plugin:proc": words(`/sys/kernel/mm/ksm | /sys/devices/system/edac/mc | /sys/devices/system/node |
@@ -279,4 +284,17 @@ export const COLLECTOR_UNUSED_KEYS: Record<string, readonly string[]> = {
   ),
   "plugin:proc:diskspace": words(`exclude space metrics on paths | exclude space metrics on filesystems |
     remove charts of unmounted disks | update every | check for new mount points every`),
+  "plugin:timex": words(`update every`),
+  "plugin:cgroups": words(
+    `update every | check for new cgroups every | use unified cgroups | containers priority |
+    enable cpuacct usage (per core CPU) | enable cpuacct cpu shares | enable memory limits fail count |
+    enable blkio throttle bandwidth | enable blkio throttle operations | enable blkio queued operations |
+    enable blkio merged operations | recheck zero blkio every iterations | recheck zero memory failcnt every iterations |
+    recheck zero detailed memory every iterations | enable systemd services detailed memory | report used memory |
+    path to /sys/fs/cgroup/cpuacct | path to /sys/fs/cgroup/cpuset | path to /sys/fs/cgroup/blkio |
+    path to /sys/fs/cgroup/memory | path to /sys/fs/cgroup/devices | path to unified cgroups | max cgroups to allow |
+    max cgroups depth to monitor | enable by default cgroups matching | enable by default cgroups names matching |
+    search for cgroups in subpaths matching | script to get cgroup names | script to get cgroup network interfaces |
+    run script to rename cgroups matching | cgroups to match as systemd services | meminfo filename to monitor`,
+  ),
 };

@@ -249,12 +249,14 @@ Deno.test("buildConfig() resolves defaults, roles, files and overrides", async (
       opts: testCase("good/collector_switches.conf"),
       want: {
         "collectors": {
-          plugins: { idlejitter: false },
+          plugins: { idlejitter: false, timex: true },
           modules: { "/proc/net/stat/conntrack": false },
           options: {
             "/proc/net/netstat": { "bandwidth": "yes", "TCP SYN cookies": "no" },
             "/proc/interrupts": { "interrupts per core": "auto" },
             "diskspace:/boot": { "space usage": "no" },
+            "plugin:timex": { "time offset": "no" },
+            "plugin:cgroups": { "enable cpu pressure": "no" },
           },
         },
       },

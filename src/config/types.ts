@@ -221,7 +221,8 @@ export interface AgentConfig {
   receivers: ReadonlyMap<string, ReceiverSection>;
   /**
    * netdata.conf's collector switches that a file sets: `[plugins] <plugin>`, `[plugin:proc] <module>`
-   * and `[plugin:proc:<section>] <option>` (section without the `plugin:proc:` prefix).
+   * and `[plugin:proc:<section>] <option>` (section without the `plugin:proc:` prefix), plus
+   * `[plugin:timex]` and `[plugin:cgroups]` options (section kept whole).
    */
   collectors?: {
     plugins: Readonly<Record<string, boolean>>;
