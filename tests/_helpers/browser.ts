@@ -108,6 +108,9 @@ export async function waitPixels(page: Page, chartId: string, min = 200, hue = "
   const h = await page.waitForFunction(
     `(${PIXELS})(${JSON.stringify(chartId)}, ${JSON.stringify(hue)}) >= ${min} ? ` +
       `(${PIXELS})(${JSON.stringify(chartId)}, ${JSON.stringify(hue)}) : 0`,
+    undefined,
+    // A liveness check, not a timing target: make test runs two files at once on two cores.
+    { timeout: 45_000 },
   );
   return await h.jsonValue() as number;
 }

@@ -66,8 +66,9 @@ async function rowsByTime(base: Base, chart: string, from: number, to: number, u
 /** Options for {@link compareAll}. */
 export interface CompareOptions {
   /**
-   * Start each chart after the second base's first point: a receiver leaves the first slot after
-   * a chart's creation empty (as v1.37.1 does), which a window right after a link may include.
+   * Compare each chart only between the second base's first and newest values: a receiver leaves
+   * the first slot after a chart's creation empty (as v1.37.1 does), and right after a link its
+   * newest slot of a slow chart may still be on the way. For short windows right after a link.
    */
   afterMirrorFirst?: boolean;
 }
@@ -95,14 +96,23 @@ export async function compareAll(
     // same seconds (Netdata derives the rows of a query from its end).
     let f = Math.ceil(from / ue) * ue;
     const l = Math.floor(to / ue) * ue;
-    if (opts.afterMirrorFirst) {
-      const c = await getJson(`${b}/api/v1/chart?chart=${encodeURIComponent(id)}`);
-      f = Math.max(f, c.first_entry + ue);
-    }
     const [ra, rb] = await Promise.all([rowsByTime(a, id, f, l, ue), rowsByTime(b, id, f, l, ue)]);
+    let last = l;
+    if (opts.afterMirrorFirst) {
+      // The mirror's leading empty slots (the first slot after the chart's creation there), and
+      // the slots it has not received yet (a 10 s chart's newest one, right after the link).
+      let first = Infinity, newest = -Infinity;
+      for (const [t, row] of rb.byT) {
+        if (!row.slice(1).some((v) => v !== null)) continue;
+        if (t < first) first = t;
+        if (t > newest) newest = t;
+      }
+      if (first !== Infinity) f = Math.max(f, first);
+      last = Math.min(l, newest);
+    }
     const times = new Set([...ra.byT.keys(), ...rb.byT.keys()]);
     for (const t of times) {
-      if (t < f || t > l) continue;
+      if (t < f || t > last) continue;
       const rowA = ra.byT.get(t) ?? [], rowB = rb.byT.get(t);
       for (let i = 1; i < ra.labels.length; i++) {
         // From 1: label 0 is "time", which a dimension may be called too.
