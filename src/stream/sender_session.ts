@@ -13,7 +13,7 @@ import { type Logger, MSGID_PARENT_CONNECTION } from "../util/log.ts";
 import { formatDuration, Repeated } from "../util/repeated.ts";
 import { buildStreamRequest, CAP_REPLICATION, capabilityNames, parseHandshakeReply } from "./protocol.ts";
 import { type Reason, reason, type ReasonCode, refusalCode } from "./reasons.ts";
-import { shortKey } from "./receiver.ts";
+import { shortKey } from "./receiver_types.ts";
 import type { SenderOptions, SenderStatus } from "./sender_types.ts";
 
 /** A destination and when it may be tried again. */
