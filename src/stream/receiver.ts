@@ -2,18 +2,20 @@
  * The receiving side of streaming: a STREAM request handed over by the listener is checked like
  * a v1.37.1 parent does and answered with the exact reply (PROTOCOL.md §2.2), and its lines are applied to
  * the child's own Host. One bad connection is closed and logged; every other child goes on.
+ *
+ * This file checks and answers requests and decides which session holds a GUID (takeover, clones);
+ * a session's stream (decompression, lines, replication requests) is in receiver_stream.ts, and the
+ * deps and session types are in receiver_types.ts.
  * @module
  */
 
 import type net from "node:net";
 import { isUuid } from "../config/schema.ts";
 import type { AgentConfig } from "../config/types.ts";
-import { type Chart, Host, type Hosts } from "../host/mod.ts";
+import { Host } from "../host/mod.ts";
 import type { PeerInfo } from "../net/listen.ts";
-import type { MemoryMode, Store } from "../store/mod.ts";
 import { getLogger, type Logger, MSGID_CHILD_CONNECTION } from "../util/log.ts";
 import { clientAllowed, compileSimplePattern, type SimplePattern } from "../util/patterns.ts";
-import { MAX_LINE_BYTES, StreamError, StreamIngest } from "./ingest.ts";
 import { policyRefusal, type ReceiverPolicy, receiverPolicy } from "./policy.ts";
 import {
   CAP_CLABELS,
@@ -38,65 +40,14 @@ import {
 } from "./protocol.ts";
 import { type Collision, Collisions, hostnameProblem, isClone, takeoverAfterSec } from "./identity.ts";
 import { type Reason, reason, type ReasonCode } from "./reasons.ts";
-import { planReplay, replayLine } from "./replication.ts";
-import { Lz4BlockReader } from "./lz4.ts";
-import type { DeflateReader } from "./deflate.ts";
+import { streamChild, type StreamContext } from "./receiver_stream.ts";
+import { type LiveSession, type ReceiverDeps, type ReceiverSession, shortKey } from "./receiver_types.ts";
+
+export { type ReceiverDeps, type ReceiverSession, shortKey } from "./receiver_types.ts";
 
 const HTTP_400 =
   "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n" +
   "Content-Length: 27\r\n\r\nI don't understand you...\r\n";
-
-/** One child connection, as the API shows it. */
-export interface ReceiverSession {
-  readonly host: Host;
-  readonly peer: string;
-  readonly apiKeyShort: string;
-  readonly sinceSec: number;
-  readonly caps: number;
-  bytesIn: number;
-  /** Bytes of protocol text those carried (more than `bytesIn` when compressed). */
-  bytesText: number;
-  /** Values received (`SET`, and replicated ones). */
-  samples: number;
-  /** Replicated points received on this connection. */
-  replayedPoints: number;
-  /** Charts with a real gap asked for and not finished (empty once every chart streams). */
-  readonly replicating: Set<Chart>;
-  /** Why it ended; undefined while connected. */
-  endReason: Reason | undefined;
-  /** Wall-clock ms of the last bytes received (for the takeover of a silent session). */
-  lastDataMs: number;
-}
-
-/** What a receiver needs. */
-export interface ReceiverDeps {
-  hosts: Hosts;
-  config: AgentConfig;
-  /** Called once a child's host is live (the proxy starts forwarding it). */
-  onConnected?(host: Host, policy: ReceiverPolicy, session: ReceiverSession): void;
-  /** Called when a child's connection ended. */
-  onDisconnected?(host: Host, session: ReceiverSession): void;
-  /** Makes the store of a new child host. */
-  createStore(mode: MemoryMode, historySec: number, machineGuid: string): Store;
-  /** Seconds a STREAM request may take to arrive complete (default 30). */
-  requestTimeoutSec?: number;
-  /**
-   * A new session of a GUID replaces a live one silent for 3 update intervals, at least this
-   * many seconds (default 5), at most 30 (Netdata 1.37.1: 30).
-   */
-  takeoverMinSec?: number;
-  /** Seconds of silence before a connection is dropped (Netdata: 600). */
-  idleTimeoutSec?: number;
-  /** Where connection events go (default: category `["agent", "stream", "receiver"]`). */
-  log?: Logger;
-  /** Wall clock in ms, for the `accept a streaming request every seconds` limit (default `Date.now`). */
-  nowMs?: () => number;
-}
-
-/** Keeps a key out of logs: the first 8 characters. */
-export function shortKey(key: string): string {
-  return key.length > 8 ? `${key.slice(0, 8)}…` : key;
-}
 
 function allowed(pattern: SimplePattern, peer: PeerInfo): boolean {
   return clientAllowed(pattern, peer.hostname);
@@ -105,10 +56,7 @@ function allowed(pattern: SimplePattern, peer: PeerInfo): boolean {
 /** Accepts children's streams into their own hosts. */
 export class Receiver {
   readonly #deps: ReceiverDeps;
-  readonly #live = new Map<
-    string,
-    { session: ReceiverSession; socket: net.Socket; key: string; peer: PeerInfo; end(why: Reason): void }
-  >();
+  readonly #live = new Map<string, LiveSession>();
   /** The configuration in force: `reload()` replaces it. */
   #config: AgentConfig;
   readonly #collisions = new Collisions();
@@ -121,6 +69,8 @@ export class Receiver {
   readonly #allowStreaming: SimplePattern;
   /** GUIDs whose compressed stream failed to decode: not granted COMPRESSION again until a restart. */
   readonly #noCompression = new Set<string>();
+  /** What each child's stream (receiver_stream.ts) sees of this receiver. */
+  readonly #streamContext: StreamContext;
 
   constructor(deps: ReceiverDeps) {
     this.#deps = deps;
@@ -128,6 +78,13 @@ export class Receiver {
     this.#log = deps.log ?? getLogger(["agent", "stream", "receiver"]);
     this.#nowMs = deps.nowMs ?? Date.now;
     this.#allowStreaming = compileSimplePattern(deps.config.web.allowStreamingFrom);
+    this.#streamContext = {
+      deps,
+      log: this.#log,
+      nowMs: this.#nowMs,
+      live: this.#live,
+      noCompression: this.#noCompression,
+    };
   }
 
   /** Sessions so far (live ones have no `endReason`), newest last. */
@@ -334,7 +291,7 @@ export class Receiver {
     socket.write(promptFor(caps));
     this.#event("connected", peer, req, "", `capabilities ${capabilityNames(caps)}`);
     this.#deps.onConnected?.(host, policy, session);
-    live.end = this.#stream(socket, session, policy);
+    live.end = streamChild(this.#streamContext, { socket, session, policy });
   }
 
   /**
@@ -418,156 +375,6 @@ export class Receiver {
       if (k.startsWith("NETDATA_")) host.systemInfo.set(k, v);
     }
     return host;
-  }
-
-  /** Streams a child in; returns what ends its session. */
-  #stream(socket: net.Socket, session: ReceiverSession, policy: ReceiverPolicy): (why: Reason) => void {
-    const host = session.host;
-    const nowSec = () => Math.floor(host.nowUs() / 1e6);
-    /** Asks the child for a chart's missing history (PROTOCOL.md §6). */
-    const askReplay = (chart: Chart, firstSec: number, lastSec: number, previousBeforeSec?: number) => {
-      const r = planReplay({
-        enabled: policy.enableReplication,
-        childFirstSec: firstSec,
-        childLastSec: lastSec,
-        parentLastSec: chart.lastEntrySec(),
-        nowSec: nowSec(),
-        dimensions: chart.dimensions.length,
-        secondsToReplicate: policy.secondsToReplicate,
-        secondsPerStep: policy.secondsPerReplicationStep,
-        previousBeforeSec,
-      });
-      // Progress counts real gaps only.
-      if (r.afterSec < r.beforeSec) session.replicating.add(chart);
-      socket.write(replayLine(chart.id, r));
-    };
-    const ingest = new StreamIngest(host, {
-      chartDefinitionEnd: (chart, first, last) => askReplay(chart, first, last),
-      replayEnd: (chart, r) => {
-        session.replayedPoints = ingest.replayedPoints;
-        if (!r.done) askReplay(chart, r.firstSec, r.lastSec, r.beforeSec);
-        else session.replicating.delete(chart);
-      },
-    });
-    const decoder = new TextDecoder();
-    let pending = "";
-    let ended = false;
-    const end = (why: Reason) => {
-      if (ended) return;
-      const live = this.#live.get(host.machineGuid);
-      ended = true;
-      session.endReason = why;
-      ingest.abort();
-      session.replicating.clear();
-      if (live?.session === session) this.#live.delete(host.machineGuid);
-      host.state.reachable = false;
-      host.state.sinceSec = nowSec();
-      this.#log.info("Child {host} disconnected from {peer}: {reason}", {
-        msg_id: MSGID_CHILD_CONNECTION,
-        host: host.hostname,
-        machine_guid: host.machineGuid,
-        peer: session.peer,
-        key: session.apiKeyShort,
-        reason: why.text,
-        reason_code: why.code,
-        bytes: session.bytesIn,
-      });
-      this.#deps.onDisconnected?.(host, session);
-    };
-    const idleMs = (this.#deps.idleTimeoutSec ?? 600) * 1000;
-    socket.setTimeout(idleMs);
-    socket.on("timeout", () => {
-      end(reason("IDLE_TIMEOUT", idleMs / 1000));
-      socket.destroy();
-    });
-    /** Applies the complete lines of `bytes` (text) and keeps the rest for the next call. */
-    const lines = (bytes: Uint8Array) => {
-      session.bytesText += bytes.length;
-      pending += decoder.decode(bytes, { stream: true });
-      let start = 0;
-      let nl: number;
-      while ((nl = pending.indexOf("\n", start)) >= 0) {
-        ingest.line(pending.slice(start, nl));
-        start = nl + 1;
-      }
-      pending = start === 0 ? pending : pending.slice(start);
-      if (pending.length > MAX_LINE_BYTES + 2) {
-        throw new StreamError(
-          "LINE_TOO_LONG",
-          `line ${ingest.lineNo + 1} has no end within ${MAX_LINE_BYTES} bytes`,
-        );
-      }
-      session.samples = ingest.samples;
-    };
-    const fail = (e: unknown) => {
-      if (ended) return;
-      const why: Reason = e instanceof StreamError
-        ? { code: e.code, text: e.message }
-        : reason("INTERNAL_ERROR", (e as Error).message);
-      this.#log.warn("Closing stream of child {host} from {peer}: {reason}", {
-        msg_id: MSGID_CHILD_CONNECTION,
-        host: host.hostname,
-        peer: session.peer,
-        key: session.apiKeyShort,
-        reason: why.text,
-        reason_code: why.code,
-      });
-      end(why);
-      socket.destroy();
-    };
-    /** Ends the link for a stream that does not decode; that GUID is then not granted compression again. */
-    const undecodable = (detail: string) => {
-      this.#noCompression.add(host.machineGuid);
-      const why = reason("DECOMPRESSION_FAILED", detail);
-      return new StreamError(why.code, why.text);
-    };
-    // With COMPRESSION granted every byte after the prompt is in LZ4 blocks (PROTOCOL.md §13); with
-    // DEFLATE it is one raw-deflate stream (§13.1), whose codec is loaded now (chunks wait meanwhile).
-    const lz4 = session.caps & CAP_COMPRESSION ? new Lz4BlockReader() : undefined;
-    let inflate: DeflateReader | undefined;
-    let early: Uint8Array[] | undefined;
-    const safeLines = (text: Uint8Array) => {
-      if (ended) return;
-      try {
-        lines(text);
-      } catch (e) {
-        fail(e);
-      }
-    };
-    if (session.caps & CAP_DEFLATE) {
-      early = [];
-      import("./deflate.ts").then(({ DeflateReader }) => {
-        if (ended) return;
-        inflate = new DeflateReader(safeLines, (e) => fail(undecodable(e.message)));
-        for (const c of early!) inflate.push(c);
-        early = undefined;
-      }, fail);
-    }
-    socket.on("data", (chunk: Uint8Array) => {
-      if (ended) return;
-      session.bytesIn += chunk.length;
-      session.lastDataMs = this.#nowMs();
-      if (early !== undefined) return void early.push(chunk);
-      if (inflate !== undefined) return inflate.push(chunk);
-      try {
-        if (lz4 === undefined) lines(chunk);
-        else {
-          try {
-            lz4.push(chunk, lines);
-          } catch (e) {
-            if (e instanceof StreamError) throw e;
-            throw undecodable(`block ${lz4.blocks + 1}: ${(e as Error).message}`);
-          }
-        }
-      } catch (e) {
-        fail(e);
-      }
-    });
-    socket.on("close", () => inflate?.close());
-    socket.on("close", () => end(reason("CHILD_CLOSED")));
-    socket.on("error", (e: Error) => end(reason("SOCKET_ERROR", e.message)));
-    socket.resume();
-    return end;
   }
 
   /** Logs an accepted request (`why` is its capabilities) or a refused one (`why` is a Reason). */

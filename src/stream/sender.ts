@@ -11,16 +11,18 @@
  *   Rounds collected while disconnected cannot be sent as rounds (BEGIN carries durations, not
  *   times): with REPLICATION negotiated the parent asks for the gap and gets it from the host's
  *   store (or a headless host's send buffer); without it they are discarded with a log line.
+ *
+ * This file keeps the queue, the pump and what is streamed; a connection attempt (connect,
+ * handshake, why it ended) is in sender_session.ts, the LZ4 and deflate framing in sender_codec.ts,
+ * and the options and status types in sender_types.ts.
  * @module
  */
 
-import net from "node:net";
+import type net from "node:net";
 import type tlsModule from "node:tls";
-import type { Destination, StreamSenderConfig } from "../config/types.ts";
-import type { Chart, ChartObserver, Host } from "../host/mod.ts";
+import type { Chart, ChartObserver } from "../host/mod.ts";
 import type { StoreReader } from "../store/mod.ts";
 import { getLogger, type Logger, MSGID_PARENT_CONNECTION } from "../util/log.ts";
-import { formatDuration, Repeated } from "../util/repeated.ts";
 import { compileSimplePattern, type SimplePattern } from "../util/patterns.ts";
 import {
   encodeChartDefinition,
@@ -31,7 +33,6 @@ import {
   formatDouble,
 } from "./encode.ts";
 import {
-  buildStreamRequest,
   CAP_CLABELS,
   CAP_CLAIM,
   CAP_COMPRESSION,
@@ -39,98 +40,24 @@ import {
   CAP_HLABELS,
   CAP_REPLICATION,
   CAP_VCAPS,
-  capabilityNames,
-  parseHandshakeReply,
   splitWords,
 } from "./protocol.ts";
-import { type Reason, reason, type ReasonCode, refusalCode } from "./reasons.ts";
 import { encodeReplay, parseReplayChart } from "./replay.ts";
-import { forEachLz4Piece, Lz4StreamEncoder } from "./lz4.ts";
+import { Lz4StreamEncoder } from "./lz4.ts";
+import { loadDeflate, lz4Frames } from "./sender_codec.ts";
 import type { DeflateWriter } from "./deflate.ts";
-import { shortKey } from "./receiver.ts";
+import {
+  attempt,
+  reportOfflineRounds,
+  type SessionLink,
+  type Target,
+  UnreachableLog,
+} from "./sender_session.ts";
+import { initialStatus, type SenderOptions, type SenderStatus } from "./sender_types.ts";
 
-/** A destination and when it may be tried again. */
-interface Target extends Destination {
-  /** Epoch ms before which this destination is skipped (after a refusal). */
-  postponedUntilMs: number;
-}
-
-/** The sender's state, as the API shows it. */
-export interface SenderStatus {
-  hostname: string;
-  destinations: string[];
-  /** Destination of the current (or last) connection. */
-  destination: string;
-  connected: boolean;
-  /** Epoch seconds of the last connect or disconnect. */
-  sinceSec: number;
-  hops: number;
-  capabilities: string;
-  connections: number;
-  failovers: number;
-  /** Bytes written to parents (compressed, when compressing). */
-  bytesSent: number;
-  /** Bytes of protocol text those carried (equal to `bytesSent` without compression). */
-  bytesText: number;
-  bufferBytes: number;
-  bufferMaxBytes: number;
-  droppedRounds: number;
-  /** Points sent in answers to REPLAY_CHART. */
-  replicatedPoints: number;
-  /** Charts of the current connection waiting for or in replication (0 when all stream). */
-  replicationPendingCharts: number;
-  /** Charts defined on the current connection. */
-  definedCharts: number;
-  discardedOfflineRounds: number;
-  /** Why the last attempt or connection ended (its text, then any postponement), "" before one did. */
-  lastError: string;
-  /** The code of `lastError` (reasons.ts), "" before one. */
-  lastErrorCode: ReasonCode | "";
-}
-
-/** What a sender needs. */
-export interface SenderOptions {
-  host: Host;
-  config: StreamSenderConfig;
-  /** The parents to try, in order, as parsed at load. */
-  destinations: readonly Destination[];
-  apiKey: string;
-  sendChartsMatching: string;
-  /** 1 for this agent's own host; a proxied host's received hops + 1. */
-  hops: number;
-  program: string;
-  version: string;
-  /** Offer REPLICATION and answer REPLAY_CHART from the host's history (none: no points). */
-  replication?: boolean;
-  /**
-   * Where replication answers come from instead of the host's store: a headless host's send
-   * buffer (see store/sendbuffer.ts).
-   */
-  replayFrom?: () => StoreReader | undefined;
-  /** Wall clock in ms (default `Date.now`). */
-  nowMs?: () => number;
-  /** Where connection events go (default: category `["agent", "stream", "sender"]`). */
-  log?: Logger;
-}
-
-/** Why an attempt ended, by the phase it was in. */
-const TIMEOUTS = {
-  connect: "CONNECT_TIMEOUT",
-  handshake: "HANDSHAKE_TIMEOUT",
-  stream: "STREAM_TIMEOUT",
-} as const;
-const CLOSED = {
-  connect: "CLOSED_DURING_CONNECT",
-  handshake: "CLOSED_DURING_HANDSHAKE",
-  stream: "PARENT_CLOSED",
-} as const;
+export type { SenderOptions, SenderStatus } from "./sender_types.ts";
 
 const OFFERED = CAP_VCAPS | CAP_HLABELS | CAP_CLAIM | CAP_CLABELS;
-const MARKERS = 0x38; // V1 | V2 | VN
-
-function sanitize(v: string): string {
-  return v.replaceAll("&", "_").replaceAll("=", "_");
-}
 
 /** Streams one host to its parents. */
 export class Sender implements ChartObserver {
@@ -171,7 +98,9 @@ export class Sender implements ChartObserver {
   #loop: Promise<void> | undefined;
   readonly #status: SenderStatus;
   /** Failed attempts since the last session (logged at growing intervals). */
-  readonly #unreachable = new Repeated();
+  readonly #unreachable: UnreachableLog;
+  /** What a connection attempt (sender_session.ts) sees of this sender. */
+  readonly #link: SessionLink;
 
   constructor(opts: SenderOptions) {
     this.#o = opts;
@@ -179,33 +108,14 @@ export class Sender implements ChartObserver {
     this.#match = compileSimplePattern(opts.sendChartsMatching || "*");
     this.#nowMs = opts.nowMs ?? Date.now;
     this.#log = opts.log ?? getLogger(["agent", "stream", "sender"]);
+    this.#unreachable = new UnreachableLog(this.#log, this.#nowMs);
     // Offered even without history (a headless proxy's child): the replies then carry no points,
     // but they end with our collector state, so the parent's timeline continues ours (as a
     // v1.37.1 node in memory mode none does).
     this.#offered = OFFERED | (opts.replication ? CAP_REPLICATION : 0) |
       (opts.config.enableCompression ? CAP_COMPRESSION | CAP_DEFLATE : 0);
-    this.#status = {
-      hostname: opts.host.hostname,
-      destinations: this.#dests.map((d) => d.text),
-      destination: "",
-      connected: false,
-      sinceSec: 0,
-      hops: opts.hops,
-      capabilities: "",
-      connections: 0,
-      failovers: 0,
-      bytesSent: 0,
-      bytesText: 0,
-      bufferBytes: 0,
-      bufferMaxBytes: opts.config.bufferSizeBytes,
-      droppedRounds: 0,
-      replicatedPoints: 0,
-      replicationPendingCharts: 0,
-      definedCharts: 0,
-      discardedOfflineRounds: 0,
-      lastError: "",
-      lastErrorCode: "",
-    };
+    this.#status = initialStatus(opts, this.#dests.map((d) => d.text));
+    this.#link = this.#makeLink();
   }
 
   /** A snapshot of the connection state. */
@@ -369,22 +279,7 @@ export class Sender implements ChartObserver {
     if (this.#lz4 !== undefined && this.#queue.length > 0) {
       // One write of every queued line, in blocks that each end at a newline.
       const text = this.#textEncoder.encode(this.#queue.join(""));
-      const lz4 = this.#lz4;
-      const framed: Uint8Array[] = [];
-      let size = 0;
-      forEachLz4Piece(text, (piece) => {
-        const block = lz4.encodeBlock(piece).slice();
-        framed.push(block);
-        size += block.length;
-      });
-      const out = framed.length === 1 ? framed[0] : new Uint8Array(size);
-      if (framed.length > 1) {
-        let at = 0;
-        for (const b of framed) {
-          out.set(b, at);
-          at += b.length;
-        }
-      }
+      const out = lz4Frames(this.#lz4, text);
       ok = s.write(out);
       this.#status.bytesSent += out.length;
       this.#status.bytesText += text.length;
@@ -438,7 +333,7 @@ export class Sender implements ChartObserver {
         continue;
       }
       tried.add(dest);
-      const result = await this.#session(dest);
+      const result = await attempt(this.#link, dest);
       if (this.#stopped) break;
       // Rotate: the destination just used goes last, so the others are tried first next time.
       this.#dests.splice(this.#dests.indexOf(dest), 1);
@@ -449,71 +344,20 @@ export class Sender implements ChartObserver {
     }
     this.#connected = false;
   }
-
-  #connect(dest: Target): net.Socket {
-    const cfg = this.#o.config;
-    if (dest.unixPath) return net.connect({ path: dest.unixPath });
-    if (!dest.ssl) return net.connect({ host: dest.host, port: dest.port });
-    const ca: string[] = [];
-    if (cfg.caFile) ca.push(Deno.readTextFileSync(cfg.caFile));
-    if (cfg.caPath) {
-      for (const e of Deno.readDirSync(cfg.caPath)) {
-        if (e.isFile && /\.(pem|crt)$/.test(e.name)) {
-          ca.push(Deno.readTextFileSync(`${cfg.caPath}/${e.name}`));
-        }
-      }
-    }
-    const tls = this.#tls!;
-    return tls.connect({
-      host: dest.host,
-      port: dest.port,
-      servername: net.isIP(dest.host) ? undefined : dest.host,
-      rejectUnauthorized: !cfg.sslSkipCertificateVerification,
-      ca: ca.length > 0 ? [...tls.rootCertificates, ...ca] : undefined,
-    });
-  }
-
-  /** One attempt: "session" when a stream was established (and has now ended), else why not. */
-  #session(dest: Target): Promise<"session" | "refused" | "failed"> {
-    const o = this.#o;
-    const host = o.host;
-    const timeoutMs = o.config.timeoutSec * 1000;
-    const destText = dest.text;
-    const fields = (text: string, code?: ReasonCode) => ({
-      msg_id: MSGID_PARENT_CONNECTION,
-      host: host.hostname,
-      machine_guid: host.machineGuid,
-      destination: destText,
-      key: shortKey(o.apiKey),
-      reason: text,
-      ...(code ? { reason_code: code } : {}),
-    });
-    return new Promise((resolve) => {
-      let settled = false;
-      let phase: "connect" | "handshake" | "stream" = "connect";
-      let socket: net.Socket;
-      try {
-        socket = this.#connect(dest);
-      } catch (e) {
-        const why = reason("CANNOT_CONNECT", (e as Error).message);
-        this.#status.lastError = why.text;
-        this.#status.lastErrorCode = why.code;
-        this.#cannot(fields(why.text, why.code));
-        resolve("failed");
-        return;
-      }
-      this.#socket = socket;
-      socket.setTimeout(timeoutMs);
-      const finish = (r: "session" | "refused" | "failed", why: Reason, postponeSec = 0) => {
-        if (settled) return;
-        settled = true;
-        // stop() closed it: this side, not the parent.
-        if (this.#stopped) why = reason("SHUTDOWN");
-        let text = why.text;
-        if (postponeSec > 0) {
-          dest.postponedUntilMs = this.#nowMs() + postponeSec * 1000;
-          text += `; postponed ${postponeSec} s`;
-        }
+  #makeLink(): SessionLink {
+    return {
+      opts: this.#o,
+      status: this.#status,
+      log: this.#log,
+      nowMs: this.#nowMs,
+      tls: () => this.#tls,
+      offered: this.#offered,
+      unreachable: this.#unreachable,
+      stopped: () => this.#stopped,
+      attached: (socket) => {
+        this.#socket = socket;
+      },
+      detached: () => {
         const wasConnected = this.#connected;
         this.#connected = false;
         this.#socket = undefined;
@@ -521,130 +365,26 @@ export class Sender implements ChartObserver {
         this.#deflate = undefined;
         this.#codecLoading = false;
         this.#waitingDrain = false;
-        this.#status.lastError = text;
-        this.#status.lastErrorCode = why.code;
-        if (wasConnected) {
-          this.#status.sinceSec = Math.floor(this.#nowMs() / 1000);
-          this.#log.warn("Stream of {host} to {destination} disconnected: {reason}", fields(text, why.code));
-        } else if (!this.#stopped) {
-          this.#cannot(fields(text, why.code));
-        }
-        socket.destroy();
-        resolve(r);
-      };
-      socket.on(
-        "timeout",
-        () =>
-          finish(
-            phase === "stream" ? "session" : "failed",
-            reason(TIMEOUTS[phase], o.config.timeoutSec),
-            // Like Netdata: a parent that does not answer the request is postponed 30 s.
-            phase === "handshake" ? 30 : 0,
-          ),
-      );
-      socket.on("error", (e: Error & { code?: string }) => {
-        const what = phase === "connect" ? "CONNECTION_FAILED" : "SOCKET_ERROR";
-        // Like Netdata: a TLS handshake or certificate failure postpones the destination 300 s.
-        const tlsFailure = dest.ssl && phase === "connect" &&
-          /CERT|SSL|TLS|SELF_SIGNED|VERIFY|certificate/i.test(`${e.code ?? ""} ${e.message}`);
-        finish(
-          phase === "stream" ? "session" : "failed",
-          reason(what, e.code ?? e.message),
-          tlsFailure ? 300 : 0,
-        );
-      });
-      socket.on(
-        "close",
-        () =>
-          finish(
-            phase === "stream" ? "session" : "failed",
-            reason(CLOSED[phase]),
-          ),
-      );
-      const onReady = () => {
-        phase = "handshake";
-        const params: [string, string][] = [
-          ["key", o.apiKey],
-          ["hostname", host.hostname],
-          ["registry_hostname", host.hostname],
-          ["machine_guid", host.machineGuid],
-          ["update_every", String(host.updateEvery)],
-          ["os", host.os],
-          ["timezone", host.timezone],
-          ["abbrev_timezone", host.abbrevTimezone],
-          ["utc_offset", String(host.utcOffset)],
-          ["hops", String(o.hops)],
-          ["ml_capable", "0"],
-          ["ml_enabled", "0"],
-          ["mc_version", "1"],
-          ["ver", String(this.#offered)],
-        ];
-        for (const [k, v] of host.systemInfo) params.push([k, v]);
-        params.push(["NETDATA_PROTOCOL_VERSION", "1.1"]);
-        socket.write(buildStreamRequest(params.map(([k, v]) => [k, sanitize(v)]), o.program, o.version));
-        socket.once("data", (chunk: Uint8Array) => {
-          const reply = parseHandshakeReply(new TextDecoder().decode(chunk));
-          if (!reply.ok) {
-            dest.postponedUntilMs = this.#nowMs() + reply.postponeSec * 1000;
-            const why = reason(refusalCode(reply.reason), JSON.stringify(reply.text.slice(0, 80)));
-            finish("refused", { code: why.code, text: `${why.text}; postponed ${reply.postponeSec} s` });
-            return;
-          }
-          phase = "stream";
-          this.#caps = reply.caps & (this.#offered | MARKERS);
-          this.#status.connections++;
-          this.#status.destination = destText;
-          this.#status.sinceSec = Math.floor(this.#nowMs() / 1000);
-          this.#status.capabilities = capabilityNames(this.#caps);
-          this.#log.info("Streaming {host} to {destination}: connected with capabilities {caps}", {
-            ...fields("connected"),
-            caps: this.#status.capabilities,
-            hops: o.hops,
-          });
-          const was = this.#unreachable.end(this.#nowMs());
-          if (was) {
-            let rounds = 0;
-            for (const d of this.#isData) if (d) rounds++;
-            const lost = rounds === 0 || (this.#caps & CAP_REPLICATION) !== 0
-              ? "nothing lost"
-              : `${rounds} rounds collected meanwhile are lost (no replication on this link)`;
-            this.#log.info(
-              "Streaming {host} again after {duration} without a parent ({attempts} failed attempts): {lost}",
-              { ...fields("reconnected"), duration: formatDuration(was.forMs), attempts: was.count, lost },
-            );
-          }
-          this.#startStream(socket, dest);
-        });
-      };
-      socket.once(dest.ssl ? "secureConnect" : "connect", onReady);
-    });
-  }
-
-  /** A failed attempt: logged when failures start, then at growing intervals (util/repeated.ts). */
-  #cannot(f: Record<string, unknown>): void {
-    const o = this.#unreachable.occur(this.#nowMs());
-    if (!o.log) return;
-    if (o.count === 1) {
-      this.#log.warn("Cannot stream {host} to {destination}: {reason}", f);
-    } else {
-      this.#log.warn(
-        "Still cannot stream {host} after {duration} ({attempts} attempts), last to {destination}: {reason}",
-        {
-          ...f,
-          duration: formatDuration(o.forMs),
-          attempts: o.count,
-        },
-      );
-    }
+        return wasConnected;
+      },
+      queuedRounds: () => {
+        let rounds = 0;
+        for (const d of this.#isData) if (d) rounds++;
+        return rounds;
+      },
+      granted: (caps) => {
+        this.#caps = caps;
+      },
+      accepted: (socket, dest) => this.#startStream(socket, dest),
+    };
   }
 
   /** Loads the deflate codec (only links between our agents need it), then lets the queue go. */
   #startDeflate(socket: net.Socket): void {
     this.#codecLoading = true;
-    import("./deflate.ts").then(({ DeflateWriter }) => {
-      if (this.#socket !== socket) return;
-      this.#codecLoading = false;
-      this.#deflate = new DeflateWriter((bytes) => {
+    loadDeflate(socket, {
+      current: () => this.#socket === socket,
+      write: (bytes) => {
         this.#status.bytesSent += bytes.length;
         if (!socket.write(bytes) && !this.#waitingDrain) {
           this.#waitingDrain = true;
@@ -653,9 +393,13 @@ export class Sender implements ChartObserver {
             this.#pump();
           });
         }
-      }, (e) => socket.destroy(e));
-      this.#pump();
-    }, (e) => socket.destroy(e));
+      },
+      ready: (make) => {
+        this.#codecLoading = false;
+        this.#deflate = make();
+        this.#pump();
+      },
+    });
   }
 
   #startStream(socket: net.Socket, dest: Target): void {
@@ -664,23 +408,7 @@ export class Sender implements ChartObserver {
     let offline = this.#offlineRounds;
     this.#offlineRounds = 0;
     for (const d of this.#isData) if (d) offline++;
-    if (offline > 0 && (this.#caps & CAP_REPLICATION) !== 0) {
-      this.#log.info("{n} rounds of {host} collected while disconnected go to the parent by replication", {
-        msg_id: MSGID_PARENT_CONNECTION,
-        host: host.hostname,
-        n: offline,
-      });
-    } else if (offline > 0) {
-      this.#status.discardedOfflineRounds += offline;
-      this.#log.info(
-        "Discarding {n} rounds of {host} collected while disconnected (no replication on this link)",
-        {
-          msg_id: MSGID_PARENT_CONNECTION,
-          host: host.hostname,
-          n: offline,
-        },
-      );
-    }
+    reportOfflineRounds(this.#link, offline, this.#caps);
     this.#queue = [];
     this.#isData = [];
     this.#queueBytes = 0;
