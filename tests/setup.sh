@@ -14,8 +14,8 @@ needs=(
   "netdata-plugins-bash /usr/lib/netdata/plugins.d/system-info.sh"    # without it a netdata child aborts
   "chromium /usr/bin/chromium"                                        # dashboard tests
   "openssl /usr/bin/openssl"                                          # TLS tests make a certificate
-  "prometheus /usr/bin/prometheus"                                    # exporting (upcoming)
-  "victoria-metrics /usr/bin/victoria-metrics"                        # exporting (upcoming)
+  "prometheus /usr/bin/prometheus"                                    # exporting tests (remote write)
+  "victoria-metrics /usr/bin/victoria-metrics"                        # exporting tests (remote write)
   "systemd /lib/systemd/systemd-journald"                             # journal and unit tests
   "qemu-user-static /usr/bin/qemu-aarch64-static"                     # the arm64 binary's smoke run
   "libc6-arm64-cross /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1" # arm64 Deno's libc under qemu
