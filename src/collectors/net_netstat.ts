@@ -10,6 +10,8 @@ import type { Host } from "../host/mod.ts";
 import { type Origin, PLUGIN_PROC, setHostVariable } from "./_helper.ts";
 import { CounterTable, type EnableLookup, KeyValueParser, PairParser } from "./_table.ts";
 import { NETSTAT_GROUPS } from "./net_netstat_table.ts";
+import { SNMP_GROUPS } from "./net_snmp_table.ts";
+import { IPV6_GROUPS } from "./net_snmp6_table.ts";
 import type { Collector } from "./collector.ts";
 import { ProcFile, Scanner } from "./proc_file.ts";
 
@@ -37,7 +39,7 @@ export class NetstatCollector implements Collector {
     // Netdata gives up on the whole module without snmp or snmp6; we keep what can be read.
     this.#snmp = openOptional(opts.procRoot + "/net/snmp");
     this.#snmp6 = openOptional(opts.procRoot + "/net/snmp6");
-    this.#table = new CounterTable(origin, NETSTAT_GROUPS, {
+    this.#table = new CounterTable(origin, [...NETSTAT_GROUPS, ...SNMP_GROUPS, ...IPV6_GROUPS], {
       enable: opts.enable,
       extraKeys: ["Tcp.MaxConn"],
     });
