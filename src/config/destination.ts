@@ -93,6 +93,12 @@ export function parseDestination(entry: string, defaultPort: number): Destinatio
 export interface DestinationsOptions {
   /** Port of entries that name none (`[stream] default port`). */
   defaultPort: number;
+  /** exporting.conf: a trailing `:https` reads as `:SSL`, and each entry keeps its text as written. */
+  https?: boolean;
+  /** exporting.conf `[TYPE:https:NAME]`: every entry uses TLS. */
+  tls?: boolean;
+  /** Why a unix socket cannot be used here (exporting connects over TCP); unset allows one. */
+  noUnix?: string;
 }
 
 /**
@@ -108,7 +114,8 @@ export function destinations(
   let ok = true;
   for (const entry of raw.value.split(/[\s,]+/)) {
     if (entry === "") continue;
-    const d = parseDestination(entry, opts.defaultPort);
+    const https = opts.https === true && /:https$/i.test(entry);
+    const d = parseDestination(https ? entry.slice(0, -6) + ":SSL" : entry, opts.defaultPort);
     if ("expected" in d) {
       ok = false;
       problems.push(problem(
@@ -117,7 +124,16 @@ export function destinations(
         `Cannot parse ${q(raw.key)} in [${raw.section}]: expected ${d.expected} in entry ${q(entry)}, ` +
           `got ${q(d.got)}`,
       ));
-    } else out.push(d);
+    } else if (opts.noUnix !== undefined && d.unixPath !== undefined) {
+      ok = false;
+      problems.push(
+        problem(
+          "error",
+          raw,
+          `Cannot use ${q(raw.key)} in [${raw.section}]: ${opts.noUnix}, got ${q(entry)}`,
+        ),
+      );
+    } else out.push(opts.https === true ? { ...d, text: entry, ssl: d.ssl || opts.tls === true } : d);
   }
   return ok ? out : undefined;
 }

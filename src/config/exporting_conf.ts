@@ -16,7 +16,7 @@
  * @module
  */
 
-import { parseDestination } from "./destination.ts";
+import { destinations } from "./destination.ts";
 import type {
   ConnectorType,
   ExportingConfig,
@@ -161,30 +161,12 @@ function readDestinations(
   defaultPort: number,
   tls: boolean,
 ): Destination[] | undefined {
-  const out: Destination[] = [];
-  let ok = true;
-  for (const entry of raw.value.split(/[\s,]+/)) {
-    if (entry === "") continue;
-    const https = /:https$/i.test(entry);
-    const d = parseDestination(https ? entry.slice(0, -6) + ":SSL" : entry, defaultPort);
-    if ("expected" in d) {
-      ok = false;
-      problems.push(problem(
-        "error",
-        raw,
-        `Cannot parse ${q(raw.key)} in [${raw.section}]: expected ${d.expected} in entry ${q(entry)}, ` +
-          `got ${q(d.got)}`,
-      ));
-    } else if (d.unixPath !== undefined) {
-      ok = false;
-      problems.push(problem(
-        "error",
-        raw,
-        `Cannot use ${q(raw.key)} in [${raw.section}]: exporting connects over TCP, got ${q(entry)}`,
-      ));
-    } else out.push({ ...d, text: entry, ssl: d.ssl || tls });
-  }
-  return ok ? out : undefined;
+  return destinations(raw, problems, {
+    defaultPort,
+    https: true,
+    tls,
+    noUnix: "exporting connects over TCP",
+  });
 }
 
 /**
