@@ -42,6 +42,36 @@ async function readPrompt(conn: Deno.TcpConn): Promise<string> {
 }
 
 /**
+ * The STREAM request parameters a v1.37.1 child sends, as our simulated children send them;
+ * `system` adds `NETDATA_SYSTEM_*` parameters beside the OS and kernel names.
+ */
+export function childRequestParams(
+  o: { apiKey: string; hostname: string; guid: string },
+  system: [string, string][] = [],
+): [string, string][] {
+  return [
+    ["key", o.apiKey],
+    ["hostname", o.hostname],
+    ["registry_hostname", o.hostname],
+    ["machine_guid", o.guid],
+    ["update_every", "1"],
+    ["os", "linux"],
+    ["timezone", "Etc/UTC"],
+    ["abbrev_timezone", "UTC"],
+    ["utc_offset", "0"],
+    ["hops", "1"],
+    ["ml_capable", "0"],
+    ["ml_enabled", "0"],
+    ["mc_version", "1"],
+    ["ver", "960"],
+    ["NETDATA_SYSTEM_OS_NAME", "Debian GNU/Linux"],
+    ["NETDATA_SYSTEM_KERNEL_NAME", "Linux"],
+    ...system,
+    ["NETDATA_PROTOCOL_VERSION", "1.1"],
+  ];
+}
+
+/**
  * Connects to `target` (`127.0.0.1:PORT`) as `hostname`/`guid` with `apiKey`, defines `sim.value`
  * and streams `value` every second.
  * @throws {Error} when the parent refuses or does not answer
@@ -59,25 +89,7 @@ export async function startSimChild(
   await writeAll(
     conn,
     buildStreamRequest(
-      [
-        ["key", o.apiKey],
-        ["hostname", o.hostname],
-        ["registry_hostname", o.hostname],
-        ["machine_guid", o.guid],
-        ["update_every", "1"],
-        ["os", "linux"],
-        ["timezone", "Etc/UTC"],
-        ["abbrev_timezone", "UTC"],
-        ["utc_offset", "0"],
-        ["hops", "1"],
-        ["ml_capable", "0"],
-        ["ml_enabled", "0"],
-        ["mc_version", "1"],
-        ["ver", "960"],
-        ["NETDATA_SYSTEM_OS_NAME", "Debian GNU/Linux"],
-        ["NETDATA_SYSTEM_KERNEL_NAME", "Linux"],
-        ["NETDATA_PROTOCOL_VERSION", "1.1"],
-      ],
+      childRequestParams(o),
       "simchild",
       "1.0",
     ),

@@ -16,6 +16,7 @@
  */
 
 import { buildStreamRequest, parseHandshakeReply, PROMPT_VN } from "../../src/stream/protocol.ts";
+import { childRequestParams } from "../_helpers/sim_child.ts";
 
 /** Options for {@link runLoad}. */
 export interface LoadOptions {
@@ -308,27 +309,10 @@ async function connectChild(
   }
   conn.setNoDelay(true);
   const request = buildStreamRequest(
-    [
-      ["key", apiKey],
-      ["hostname", ch.hostname],
-      ["registry_hostname", ch.hostname],
-      ["machine_guid", ch.guid],
-      ["update_every", "1"],
-      ["os", "linux"],
-      ["timezone", "Etc/UTC"],
-      ["abbrev_timezone", "UTC"],
-      ["utc_offset", "0"],
-      ["hops", "1"],
-      ["ml_capable", "0"],
-      ["ml_enabled", "0"],
-      ["mc_version", "1"],
-      ["ver", "960"],
-      ["NETDATA_SYSTEM_OS_NAME", "Debian GNU/Linux"],
-      ["NETDATA_SYSTEM_KERNEL_NAME", "Linux"],
+    childRequestParams({ apiKey, hostname: ch.hostname, guid: ch.guid }, [
       ["NETDATA_SYSTEM_ARCHITECTURE", "x86_64"],
       ["NETDATA_SYSTEM_CPU_LOGICAL_CPU_COUNT", "2"],
-      ["NETDATA_PROTOCOL_VERSION", "1.1"],
-    ],
+    ]),
     "loadgen",
     "1.0",
   );
