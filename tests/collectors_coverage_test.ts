@@ -9,8 +9,12 @@ import { assert } from "./_helpers/assert.ts";
 import { waitFor, withAgent } from "./_helpers/agent.ts";
 import { startNetdata } from "./_helpers/netdata.ts";
 
-/** What we reach on this machine (target 95 %): every chart id (121 to 124 here, as "auto" charts come and go). */
-const MIN_COVERAGE = 1;
+/**
+ * What we must reach on this machine (the issue's target is 95 %). We show every chart id when both
+ * look at the same moment (121 to 124 here), but "auto" charts appear once their counter moves, and
+ * two collectors sampling apart can disagree on one (e.g. a UDP socket in use for a moment).
+ */
+const MIN_COVERAGE = 0.98;
 /** Seconds both run before counting: "auto" charts appear once their counters move. */
 const SETTLE_SEC = 20;
 
