@@ -16,6 +16,8 @@ export interface CollectorSwitches {
   readonly modules?: Readonly<Record<string, boolean>>;
   /** `[plugin:proc:<section>] <option>`, the section without `plugin:proc:`; `[plugin:timex]`, `[plugin:cgroups]` whole. */
   readonly options?: Readonly<Record<string, Readonly<Record<string, "yes" | "no" | "auto">>>>;
+  /** `[plugin:cgroups]` numbers, patterns and paths, by section (checked when the config loaded). */
+  readonly settings?: Readonly<Record<string, Readonly<Record<string, string | number>>>>;
 }
 
 /** Netdata's `[plugin:proc]` name of a proc collector where it differs from its chart module. */

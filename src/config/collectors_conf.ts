@@ -5,13 +5,14 @@
  * @module
  */
 
-import { COLLECTOR_KEYS, COLLECTOR_UNUSED_KEYS, DISKSPACE_MOUNT_KEYS } from "./keys.ts";
+import { CGROUPS_SETTING_KEYS, COLLECTOR_KEYS, COLLECTOR_UNUSED_KEYS, DISKSPACE_MOUNT_KEYS } from "./keys.ts";
 import { type Doc, notUsedMessage, q, unknownKey } from "./resolver.ts";
-import { problem, type RawValue } from "./schema.ts";
+import { duration, int, problem, type RawValue } from "./schema.ts";
 import type { AgentConfig, CollectorSwitch, ConfigProblem } from "./types.ts";
 
 const DISKSPACE_MOUNT = "plugin:proc:diskspace:";
 const PROC_OPTIONS = "plugin:proc:";
+const CGROUPS = "plugin:cgroups";
 
 /** The keys a collector section takes, or undefined when the section is not one of them. */
 function keysOf(section: string): readonly string[] | undefined {
@@ -49,6 +50,28 @@ function readSwitch(raw: RawValue, problems: ConfigProblem[]): CollectorSwitch |
   return undefined;
 }
 
+/** Checks one of {@link CGROUPS_SETTING_KEYS}: a number in its range, an absolute path, or a pattern. */
+function readCgroupsSetting(raw: RawValue, problems: ConfigProblem[]): string | number | undefined {
+  const k = raw.key;
+  if (k === "update every" || k === "check for new cgroups every") {
+    return duration(raw, problems, { min: 1, max: 86400 });
+  }
+  if (k === "containers priority") return int(raw, problems, { min: 1, max: 2147483647 });
+  if (k.startsWith("recheck zero")) return int(raw, problems, { min: 0, max: 1000000, unit: "iterations" });
+  if (k === "max cgroups to allow") return int(raw, problems, { min: 1, max: 1000000 });
+  if (k === "max cgroups depth to monitor") return int(raw, problems, { min: 0, max: 1000 });
+  if (k.startsWith("path to ") || k === "meminfo filename to monitor") {
+    if (raw.value.startsWith("/")) return raw.value.replace(/\/+$/, "") || "/";
+    problems.push(problem(
+      "error",
+      raw,
+      `Cannot use ${q(k)} in [${raw.section}]: expected an absolute path, got ${q(raw.value)}`,
+    ));
+    return undefined;
+  }
+  return raw.value; // a simple pattern: any words match or not, none is malformed
+}
+
 /**
  * Reads the collector switches and reports the other keys of those sections: Netdata's that we do
  * not use as warnings, unknown ones as errors (with the nearest known key).
@@ -57,6 +80,7 @@ export function readCollectors(agent: Doc, problems: ConfigProblem[]): AgentConf
   const plugins: Record<string, boolean> = {};
   const modules: Record<string, boolean> = {};
   const options: Record<string, Record<string, CollectorSwitch>> = {};
+  const settings: Record<string, Record<string, string | number>> = {};
   const file = agent.ini.file;
   for (const section of agent.ini.sections) {
     const keys = keysOf(section.name);
@@ -73,6 +97,11 @@ export function readCollectors(agent: Doc, problems: ConfigProblem[]): AgentConf
         continue;
       }
       const raw = agent.take(section.name, e.key)!;
+      if (section.name === CGROUPS && CGROUPS_SETTING_KEYS.includes(e.key)) {
+        const v = readCgroupsSetting(raw, problems);
+        if (v !== undefined) (settings[section.name] ??= {})[e.key] = v;
+        continue;
+      }
       const v = readSwitch(raw, problems);
       if (v === undefined) continue;
       if (section.name === "plugins") plugins[e.key] = v !== "no";
@@ -86,5 +115,8 @@ export function readCollectors(agent: Doc, problems: ConfigProblem[]): AgentConf
       }
     }
   }
-  return { plugins, modules, options };
+  // `settings` only when a file has some, so that configs without them compare as before.
+  return Object.keys(settings).length > 0
+    ? { plugins, modules, options, settings }
+    : { plugins, modules, options };
 }

@@ -128,7 +128,18 @@ export function dumpConfig(config: AgentConfig, opts: DumpOptions = {}): string 
       section("plugins", Object.entries(c.plugins).map(([k, v]) => [k, yesNo(v)]));
       section("plugin:proc", Object.entries(c.modules).map(([k, v]) => [k, yesNo(v)]));
       for (const [name, opts] of Object.entries(c.options)) {
-        section(`plugin:proc:${name}`, Object.entries(opts));
+        const settings = Object.entries(c.settings?.[name] ?? {}).map((
+          [k, v],
+        ): [string, string] => [k, String(v)]);
+        section(name.startsWith("plugin:") ? name : `plugin:proc:${name}`, [
+          ...Object.entries(opts),
+          ...settings,
+        ]);
+      }
+      for (const [name, opts] of Object.entries(c.settings ?? {})) {
+        if (c.options[name] === undefined) {
+          section(name, Object.entries(opts).map(([k, v]) => [k, String(v)]));
+        }
       }
     }
   }

@@ -205,6 +205,19 @@ export const RECEIVER_UNUSED_KEYS = words(`multiple connections | host tags | is
 export const RECEIVER_TEMPLATES = new Set(["API_KEY", "MACHINE_GUID"]);
 
 /**
+ * `[plugin:cgroups]` keys that are not switches: numbers (`update every`, ...), simple patterns and
+ * paths, checked by config/collectors_conf.ts and handed to the cgroups collector as written.
+ */
+export const CGROUPS_SETTING_KEYS = words(`update every | check for new cgroups every | containers priority |
+  recheck zero blkio every iterations | recheck zero memory failcnt every iterations |
+  recheck zero detailed memory every iterations | max cgroups to allow | max cgroups depth to monitor |
+  enable by default cgroups matching | enable by default cgroups names matching |
+  search for cgroups in subpaths matching | run script to rename cgroups matching |
+  cgroups to match as systemd services | path to /sys/fs/cgroup/cpuacct | path to /sys/fs/cgroup/cpuset |
+  path to /sys/fs/cgroup/blkio | path to /sys/fs/cgroup/memory | path to /sys/fs/cgroup/devices |
+  path to unified cgroups | meminfo filename to monitor`);
+
+/**
  * netdata.conf's collector switches that the agent reads: `[plugins]` (whole plugins), `[plugin:proc]`
  * (proc modules, by Netdata's module name) and the options of `[plugin:proc:<module>]` sections
  * (yes, no or auto), as Netdata 1.37.1 names them. `[plugin:proc:diskspace:<mount point>]` sections
@@ -249,10 +262,13 @@ export const COLLECTOR_KEYS: Record<string, readonly string[]> = {
   "plugin:proc:ipc": words(`message queues | semaphore totals | shared memory totals`),
   "plugin:proc:diskspace": words(`space usage for all disks | inodes usage for all disks`),
   "plugin:timex": words(`clock synchronization state | time offset`),
-  "plugin:cgroups": words(`enable cpuacct stat (total CPU) | enable cpuacct cpu throttling | enable memory |
-    enable detailed memory | enable swap memory | enable blkio bandwidth | enable blkio operations |
-    enable cpu pressure | enable io some pressure | enable io full pressure | enable memory some pressure |
-    enable memory full pressure | enable systemd services`),
+  "plugin:cgroups": words(`enable cpuacct stat (total CPU) | enable cpuacct usage (per core CPU) |
+    enable cpuacct cpu throttling | enable cpuacct cpu shares | enable memory | enable detailed memory |
+    enable memory limits fail count | enable swap memory | enable blkio bandwidth | enable blkio operations |
+    enable blkio throttle bandwidth | enable blkio throttle operations | enable blkio queued operations |
+    enable blkio merged operations | enable cpu pressure | enable io some pressure | enable io full pressure |
+    enable memory some pressure | enable memory full pressure | enable systemd services | use unified cgroups | report used memory |
+    ${CGROUPS_SETTING_KEYS.join(" | ")}`),
 };
 
 /** Keys of a `[plugin:proc:diskspace:<mount point>]` section. */
@@ -286,15 +302,7 @@ export const COLLECTOR_UNUSED_KEYS: Record<string, readonly string[]> = {
     remove charts of unmounted disks | update every | check for new mount points every`),
   "plugin:timex": words(`update every`),
   "plugin:cgroups": words(
-    `update every | check for new cgroups every | use unified cgroups | containers priority |
-    enable cpuacct usage (per core CPU) | enable cpuacct cpu shares | enable memory limits fail count |
-    enable blkio throttle bandwidth | enable blkio throttle operations | enable blkio queued operations |
-    enable blkio merged operations | recheck zero blkio every iterations | recheck zero memory failcnt every iterations |
-    recheck zero detailed memory every iterations | enable systemd services detailed memory | report used memory |
-    path to /sys/fs/cgroup/cpuacct | path to /sys/fs/cgroup/cpuset | path to /sys/fs/cgroup/blkio |
-    path to /sys/fs/cgroup/memory | path to /sys/fs/cgroup/devices | path to unified cgroups | max cgroups to allow |
-    max cgroups depth to monitor | enable by default cgroups matching | enable by default cgroups names matching |
-    search for cgroups in subpaths matching | script to get cgroup names | script to get cgroup network interfaces |
-    run script to rename cgroups matching | cgroups to match as systemd services | meminfo filename to monitor`,
+    `enable systemd services detailed memory | script to get cgroup names |
+    script to get cgroup network interfaces`,
   ),
 };

@@ -258,6 +258,7 @@ Deno.test("buildConfig() resolves defaults, roles, files and overrides", async (
             "plugin:timex": { "time offset": "no" },
             "plugin:cgroups": { "enable cpu pressure": "no" },
           },
+          settings: { "plugin:cgroups": { "check for new cgroups every": 10 } },
         },
       },
     },

@@ -228,6 +228,8 @@ export interface AgentConfig {
     plugins: Readonly<Record<string, boolean>>;
     modules: Readonly<Record<string, boolean>>;
     options: Readonly<Record<string, Readonly<Record<string, CollectorSwitch>>>>;
+    /** `[plugin:cgroups]` numbers, patterns and paths (CGROUPS_SETTING_KEYS), checked, by section. */
+    settings?: Readonly<Record<string, Readonly<Record<string, string | number>>>>;
   };
   /**
    * Where each effective value came from, by `section/key` (canonical Netdata names, e.g.
