@@ -74,6 +74,57 @@ export const M_ANON = 0,
   M_PGMAJFAULT = 9,
   M_INACTIVE = 10;
 
+/** The cgroups v1 memory.stat keys read (hierarchical totals), in the order of {@link Cgroup.mem}. */
+export const MEM_V1_KEYS = new KeyTable([
+  "total_cache",
+  "total_rss",
+  "total_rss_huge",
+  "total_mapped_file",
+  "total_writeback",
+  "total_dirty",
+  "total_swap",
+  "total_pgpgin",
+  "total_pgpgout",
+  "total_pgfault",
+  "total_pgmajfault",
+  "total_inactive_file",
+]);
+/** Indices in {@link MEM_V1_KEYS}. */
+export const V_CACHE = 0,
+  V_RSS = 1,
+  V_RSS_HUGE = 2,
+  V_MAPPED = 3,
+  V_WRITEBACK = 4,
+  V_DIRTY = 5,
+  V_SWAP = 6,
+  V_PGPGIN = 7,
+  V_PGPGOUT = 8,
+  V_PGFAULT = 9,
+  V_PGMAJFAULT = 10,
+  V_INACTIVE = 11;
+
+/** The cgroups v1 blkio files, in the order of {@link Cgroup.blkio}. */
+export const BLKIO_FILES = [
+  "blkio.io_service_bytes",
+  "blkio.io_serviced",
+  "blkio.throttle.io_service_bytes",
+  "blkio.throttle.io_serviced",
+  "blkio.io_queued",
+  "blkio.io_merged",
+] as const;
+/** Indices in {@link BLKIO_FILES}. */
+export const B_BYTES = 0, B_OPS = 1, B_THROTTLE_BYTES = 2, B_THROTTLE_OPS = 3, B_QUEUED = 4, B_MERGED = 5;
+
+/** One cgroups v1 blkio file: `MAJ:MIN Read N` / `MAJ:MIN Write N` lines summed over the disks. */
+export class Blkio {
+  file: ProcFile | null = null;
+  on = NO;
+  delay = 0;
+  updated = false;
+  read = 0;
+  write = 0;
+}
+
 /** One cgroup directory. Every field is set here, so all cgroups share one shape. */
 export class Cgroup {
   readonly id: string;
@@ -100,10 +151,31 @@ export class Cgroup {
   swapMax: ProcFile | null = null;
   ioStat: ProcFile | null = null;
   readonly pressures: Pressure[] = [];
+  /** cgroups v1 only: cpu.stat (throttling), cpuacct.usage_percpu, cpu.shares, the limits, failcnt. */
+  throttleStat: ProcFile | null = null;
+  cpuUsage: ProcFile | null = null;
+  cpuShares: ProcFile | null = null;
+  cfsPeriod: ProcFile | null = null;
+  cfsQuota: ProcFile | null = null;
+  cpusetCpus: ProcFile | null = null;
+  memFailcnt: ProcFile | null = null;
+  readonly blkio: Blkio[] = BLKIO_FILES.map(() => new Blkio());
 
   cpuOn = NO;
   throttlingOn = NO;
   cpuUpdated = false;
+  throttleUpdated = false;
+  cpuUsageOn = NO;
+  cpuUsageUpdated = false;
+  /** cpuacct.usage_percpu, ns per CPU (v1). */
+  perCpu = new Float64Array(0);
+  sharesOn = NO;
+  sharesUpdated = false;
+  shares = 0;
+  /** v1 cpu limits as Netdata keeps them: CPUs in cpuset.cpus, cpu.cfs_period_us, cpu.cfs_quota_us. */
+  cpusetCount = 0;
+  cfsPeriodUs = 0;
+  cfsQuotaUs = 0;
   user = 0;
   system = 0;
   nrPeriods = 0;
@@ -118,18 +190,28 @@ export class Cgroup {
   memStatDelay = 0;
   memStatUpdated = false;
   hasDirty = false;
-  readonly mem = new Float64Array(MEM_KEYS.keys.length);
+  /** v1: memory.stat has total_swap (a `swap` dimension on `.mem`). */
+  hasSwap = false;
+  /** memory.stat values by {@link MEM_KEYS} (v2) or {@link MEM_V1_KEYS} (v1). */
+  readonly mem = new Float64Array(MEM_V1_KEYS.keys.length);
   usageOn = NO;
   usageUpdated = false;
   usage = 0;
   swapOn = NO;
   swapUpdated = false;
   swap = 0;
+  failcntOn = NO;
+  failcntUpdated = false;
+  failcntDelay = 0;
+  failcnt = 0;
 
   ioBytesOn = NO;
   ioOpsOn = NO;
   ioDelay = 0;
   ioUpdated = false;
+  /** Whether the bytes (io_service_bytes) and operations (io_serviced) reads worked this tick. */
+  ioBytesUpdated = false;
+  ioOpsUpdated = false;
   readBytes = 0;
   writeBytes = 0;
   readOps = 0;
@@ -147,8 +229,14 @@ export class Cgroup {
   memUtilization: ChartDims | null = null;
   io: ChartDims | null = null;
   servicedOps: ChartDims | null = null;
+  cpuPerCore: ChartDims | null = null;
+  sharesChart: ChartDims | null = null;
+  memActivity: ChartDims | null = null;
+  failcntChart: ChartDims | null = null;
+  /** v1 blkio charts by {@link BLKIO_FILES} index (`io` and `serviced_ops` are the first two). */
+  readonly blkioCharts: (ChartDims | null)[] = BLKIO_FILES.map(() => null);
   /** Its dimensions on the services.* charts, by chart index (SERVICE_CHARTS). */
-  readonly serviceDims: (Dimension | null)[] = [null, null, null, null, null, null, null];
+  readonly serviceDims: (Dimension | null)[] = new Array(16).fill(null);
 
   constructor(id: string) {
     this.id = id;
@@ -167,6 +255,7 @@ export function openFile(path: string): ProcFile | null {
   }
 }
 
+/** Closes every file of a cgroup (it went away, or the collector closes). */
 export function closeFiles(cg: Cgroup): void {
   for (
     const f of [
@@ -178,10 +267,18 @@ export function closeFiles(cg: Cgroup): void {
       cg.swapCurrent,
       cg.swapMax,
       cg.ioStat,
+      cg.throttleStat,
+      cg.cpuUsage,
+      cg.cpuShares,
+      cg.cfsPeriod,
+      cg.cfsQuota,
+      cg.cpusetCpus,
+      cg.memFailcnt,
     ]
   ) {
     f?.close();
   }
+  for (const b of cg.blkio) b.file?.close();
   for (const p of cg.pressures) p.file.close();
 }
 
@@ -202,6 +299,11 @@ export function chartsOf(cg: Cgroup): Chart[] {
       cg.memUtilization,
       cg.io,
       cg.servicedOps,
+      cg.cpuPerCore,
+      cg.sharesChart,
+      cg.memActivity,
+      cg.failcntChart,
+      ...cg.blkioCharts,
     ]
   ) if (c !== null) out.push(c.chart);
   for (const p of cg.pressures) {

@@ -1,82 +1,86 @@
 /**
- * The per-container charts of the cgroups collector (`cgroup_<name>.cpu`, `.mem_usage`, `.io`,
- * pressure, ...), with the `$cpu_limit`, `$memory_limit` and `$memory_and_swap_limit` variables.
- * Kept apart from discovery and reading: this is Netdata 1.37.1's chart table for one cgroup.
+ * The per-container charts of the cgroups collector that v1 and v2 share (`cgroup_<name>.cpu`,
+ * `.cpu_limit`, `.throttled`, `.mem`, `.writeback`, `.pgfaults`, `.mem_usage`, its limits, v2's
+ * `.io` and `.serviced_ops`), with the `$cpu_limit`, `$memory_limit` and `$memory_and_swap_limit`
+ * variables; then the v1-only charts (cgroups_v1_charts.ts) and v2's pressure (cgroups_pressure.ts).
+ * The differences are Netdata 1.37.1's: v1 counts CPU in USER_HZ ticks, not microseconds, and names
+ * other memory.stat fields.
  * @module
  */
 
 import type { Host } from "../host/mod.ts";
-import { defineChart, type DimSpec, type Origin, YES } from "./_helper.ts";
+import { type Origin, YES } from "./_helper.ts";
 import {
   type Cgroup,
-  type ChartDims,
   M_ANON,
   M_DIRTY,
   M_PGFAULT,
   M_PGMAJFAULT,
   M_WRITEBACK,
   MIB,
-  type Pressure,
-  PRESSURES,
-  U64_MAX,
+  V_CACHE,
+  V_DIRTY,
+  V_MAPPED,
+  V_PGFAULT,
+  V_PGMAJFAULT,
+  V_RSS,
+  V_RSS_HUGE,
+  V_SWAP,
+  V_WRITEBACK,
 } from "./cgroups_cgroup.ts";
+import { CgroupDefiner, mib, put1, put2 } from "./cgroups_define.ts";
+import { PressureCharts } from "./cgroups_pressure.ts";
 import type { CgroupReader } from "./cgroups_read.ts";
-
-/** NETDATA_CHART_PRIO_CGROUPS_CONTAINERS. */
-const PRIO = 40000;
+import { V1Charts } from "./cgroups_v1_charts.ts";
 
 /** Netdata 1.37.1's page size for the pgfaults charts is sysconf(_SC_PAGESIZE); 4 KiB on x86_64 and a Pi. */
-const PAGE = 4096;
+export const PAGE = 4096;
+
+/** sysconf(_SC_CLK_TCK): the unit of cpuacct.stat (v1); 100 on Linux. */
+export const USER_HZ = 100;
+
+/** Options of {@link CgroupCharts}. */
+export interface CgroupChartsOptions {
+  /** CPUs of the system, and RAM in bytes (0 for unknown): they bound the limit charts. */
+  cpus: number;
+  ramTotal: number;
+  updateEvery: number;
+  /** "containers priority" (default 40000). */
+  priority?: number;
+  /** Whether the cgroups are v1's (default false: the unified hierarchy). */
+  v1?: boolean;
+}
 
 /** Charts container cgroups; limit files are read through the collector's reader. */
 export class CgroupCharts {
-  readonly #origin: Origin;
+  readonly #d: CgroupDefiner;
   readonly #reader: CgroupReader;
   readonly #cpus: number;
   readonly #ramTotal: number;
   readonly #updateEvery: number;
+  readonly #v1: boolean;
+  /** The divisor of CPU counters: USER_HZ ticks (v1) or microseconds (v2). */
+  readonly #cpuDiv: number;
+  readonly #pressure: PressureCharts;
+  readonly #v1Charts: V1Charts;
 
-  /** `cpus` and `ramTotal` (bytes, 0 for unknown) bound the limit charts. */
-  constructor(
-    origin: Origin,
-    reader: CgroupReader,
-    opts: { cpus: number; ramTotal: number; updateEvery: number },
-  ) {
-    this.#origin = origin;
+  constructor(origin: Origin, reader: CgroupReader, opts: CgroupChartsOptions) {
+    this.#d = new CgroupDefiner(origin, opts.priority);
     this.#reader = reader;
     this.#cpus = opts.cpus;
     this.#ramTotal = opts.ramTotal;
     this.#updateEvery = opts.updateEvery;
-  }
-
-  #define(
-    host: Host,
-    cg: Cgroup,
-    id: string,
-    title: string,
-    units: string,
-    family: string,
-    context: string,
-    chartType: "line" | "area" | "stacked",
-    prio: number,
-    dims: readonly DimSpec[],
-  ): ChartDims {
-    const { chart, dims: d } = defineChart(host, this.#origin, {
-      id: `${cg.type}.${id}`,
-      title,
-      units,
-      family,
-      context: `cgroup.${context}`,
-      chartType,
-      priority: PRIO + prio,
-    }, dims);
-    return { chart, dims: d };
+    this.#v1 = opts.v1 ?? false;
+    this.#cpuDiv = this.#v1 ? USER_HZ : 1000000;
+    this.#pressure = new PressureCharts(this.#d, reader);
+    this.#v1Charts = new V1Charts(this.#d);
   }
 
   /** Defines (once) and updates the charts of one container cgroup. */
   chart(host: Host, cg: Cgroup, deltaUs: number): void {
+    const d = this.#d;
     if (cg.cpuUpdated && cg.cpuOn === YES) {
-      cg.cpu ??= this.#define(
+      cg.cpu ??= d.define(
         host,
         cg,
         "cpu",
@@ -87,17 +91,18 @@ export class CgroupCharts {
         "stacked",
         0,
         [
-          ["user", null, "incremental", 100, 1000000],
-          ["system", null, "incremental", 100, 1000000],
+          ["user", null, "incremental", 100, this.#cpuDiv],
+          ["system", null, "incremental", 100, this.#cpuDiv],
         ],
       );
       put2(cg.cpu, deltaUs, cg.user, cg.system);
-      if (cg.cpuMax !== null) this.#cpuLimit(host, cg, deltaUs);
+      if (this.#v1) this.#cpuLimitV1(host, cg, deltaUs);
+      else if (cg.cpuMax !== null) this.#cpuLimitV2(host, cg, deltaUs);
     }
-    if (cg.cpuUpdated && cg.throttlingOn === YES) {
+    if (cg.throttleUpdated && cg.throttlingOn === YES) {
       // Netdata makes these two on their first round and fills them from the second.
       if (cg.throttled === null) {
-        cg.throttled = this.#define(
+        cg.throttled = d.define(
           host,
           cg,
           "throttled",
@@ -111,7 +116,7 @@ export class CgroupCharts {
         );
       } else put1(cg.throttled, deltaUs, cg.throttledPerc);
       if (cg.throttledDuration === null) {
-        cg.throttledDuration = this.#define(
+        cg.throttledDuration = d.define(
           host,
           cg,
           "throttled_duration",
@@ -125,62 +130,10 @@ export class CgroupCharts {
         );
       } else put1(cg.throttledDuration, deltaUs, cg.throttledNs);
     }
-    if (cg.memStatUpdated && cg.memStatOn === YES) {
-      const m = cg.mem;
-      if (cg.memChart === null) {
-        cg.memChart = this.#define(host, cg, "mem", "Memory Usage", "MiB", "mem", "mem", "stacked", 220, [
-          ["anon", null, "absolute", 1, MIB],
-          ["kernel_stack", null, "absolute", 1, MIB],
-          ["slab", null, "absolute", 1, MIB],
-          ["sock", null, "absolute", 1, MIB],
-          ["anon_thp", null, "absolute", 1, MIB],
-          ["file", null, "absolute", 1, MIB],
-        ]);
-      }
-      const c = cg.memChart;
-      c.chart.begin(deltaUs);
-      for (let i = 0; i < 6; i++) c.chart.set(c.dims[i], m[M_ANON + i]);
-      c.chart.end();
-      if (cg.writeback === null) {
-        const dims: DimSpec[] = cg.hasDirty ? [["dirty", null, "absolute", 1, MIB]] : [];
-        dims.push(["writeback", null, "absolute", 1, MIB]);
-        cg.writeback = this.#define(
-          host,
-          cg,
-          "writeback",
-          "Writeback Memory",
-          "MiB",
-          "mem",
-          "writeback",
-          "area",
-          300,
-          dims,
-        );
-      }
-      const w = cg.writeback;
-      w.chart.begin(deltaUs);
-      if (w.dims.length === 2) w.chart.set(w.dims[0], m[M_DIRTY]);
-      w.chart.set(w.dims[w.dims.length - 1], m[M_WRITEBACK]);
-      w.chart.end();
-      cg.pgfaults ??= this.#define(
-        host,
-        cg,
-        "pgfaults",
-        "Memory Page Faults",
-        "MiB/s",
-        "mem",
-        "pgfaults",
-        "line",
-        500,
-        [
-          ["pgfault", null, "incremental", PAGE, MIB],
-          ["pgmajfault", "swap", "incremental", -PAGE, MIB],
-        ],
-      );
-      put2(cg.pgfaults, deltaUs, m[M_PGFAULT], m[M_PGMAJFAULT]);
-    }
+    if (this.#v1) this.#v1Charts.cpu(host, cg, deltaUs);
+    if (cg.memStatUpdated && cg.memStatOn === YES) this.#memStat(host, cg, deltaUs);
     if (cg.usageUpdated && cg.usageOn === YES) {
-      cg.memUsage ??= this.#define(
+      cg.memUsage ??= d.define(
         host,
         cg,
         "mem_usage",
@@ -198,26 +151,19 @@ export class CgroupCharts {
       put2(cg.memUsage, deltaUs, cg.usage, cg.swap);
       this.#memLimit(host, cg, deltaUs);
     }
+    if (this.#v1) {
+      this.#v1Charts.failcntAndBlkio(host, cg, deltaUs);
+      return;
+    }
     if (cg.ioUpdated && cg.ioBytesOn === YES) {
-      cg.io ??= this.#define(
-        host,
-        cg,
-        "io",
-        "I/O Bandwidth (all disks)",
-        "KiB/s",
-        "disk",
-        "io",
-        "area",
-        1200,
-        [
-          ["read", null, "incremental", 1, 1024],
-          ["write", null, "incremental", -1, 1024],
-        ],
-      );
+      cg.io ??= d.define(host, cg, "io", "I/O Bandwidth (all disks)", "KiB/s", "disk", "io", "area", 1200, [
+        ["read", null, "incremental", 1, 1024],
+        ["write", null, "incremental", -1, 1024],
+      ]);
       put2(cg.io, deltaUs, cg.readBytes, cg.writeBytes);
     }
     if (cg.ioUpdated && cg.ioOpsOn === YES) {
-      cg.servicedOps ??= this.#define(
+      cg.servicedOps ??= d.define(
         host,
         cg,
         "serviced_ops",
@@ -234,19 +180,117 @@ export class CgroupCharts {
       );
       put2(cg.servicedOps, deltaUs, cg.readOps, cg.writeOps);
     }
-    // Netdata charts pressure in the order cpu, memory, io.
-    for (let k = 0; k < PRESSURES.length; k++) {
-      for (const p of cg.pressures) if (p.kind === k) this.#pressure(host, cg, p, deltaUs);
-    }
+    this.#pressure.chart(host, cg, deltaUs);
   }
 
-  /** update_cpu_limits2() and the cpu_limit chart, `$cpu_limit` on `.cpu`. */
-  #cpuLimit(host: Host, cg: Cgroup, deltaUs: number): void {
+  /** `.mem`, `.writeback`, (v1) `.mem_activity` and `.pgfaults` from memory.stat. */
+  #memStat(host: Host, cg: Cgroup, deltaUs: number): void {
+    const d = this.#d, m = cg.mem, v1 = this.#v1;
+    if (cg.memChart === null) {
+      const dims: [string, null, "absolute", number, number][] = [];
+      const ids = v1
+        ? ["cache", "rss", ...(cg.hasSwap ? ["swap"] : []), "rss_huge", "mapped_file"]
+        : ["anon", "kernel_stack", "slab", "sock", "anon_thp", "file"];
+      for (const id of ids) dims.push([id, null, "absolute", 1, MIB]);
+      cg.memChart = d.define(host, cg, "mem", "Memory Usage", "MiB", "mem", "mem", "stacked", 220, dims);
+    }
+    const c = cg.memChart;
+    c.chart.begin(deltaUs);
+    if (v1) {
+      let i = 0;
+      c.chart.set(c.dims[i++], m[V_CACHE]);
+      c.chart.set(c.dims[i++], m[V_RSS] > m[V_RSS_HUGE] ? m[V_RSS] - m[V_RSS_HUGE] : 0);
+      if (c.dims.length === 5) c.chart.set(c.dims[i++], m[V_SWAP]);
+      c.chart.set(c.dims[i++], m[V_RSS_HUGE]);
+      c.chart.set(c.dims[i++], m[V_MAPPED]);
+    } else {
+      for (let i = 0; i < 6; i++) c.chart.set(c.dims[i], m[M_ANON + i]);
+    }
+    c.chart.end();
+    if (cg.writeback === null) {
+      const dims: [string, null, "absolute", number, number][] = cg.hasDirty
+        ? [["dirty", null, "absolute", 1, MIB]]
+        : [];
+      dims.push(["writeback", null, "absolute", 1, MIB]);
+      cg.writeback = d.define(
+        host,
+        cg,
+        "writeback",
+        "Writeback Memory",
+        "MiB",
+        "mem",
+        "writeback",
+        "area",
+        300,
+        dims,
+      );
+    }
+    const w = cg.writeback;
+    w.chart.begin(deltaUs);
+    if (w.dims.length === 2) w.chart.set(w.dims[0], m[v1 ? V_DIRTY : M_DIRTY]);
+    w.chart.set(w.dims[w.dims.length - 1], m[v1 ? V_WRITEBACK : M_WRITEBACK]);
+    w.chart.end();
+    if (v1) this.#v1Charts.memActivity(host, cg, deltaUs);
+    cg.pgfaults ??= d.define(
+      host,
+      cg,
+      "pgfaults",
+      "Memory Page Faults",
+      "MiB/s",
+      "mem",
+      "pgfaults",
+      "line",
+      500,
+      [
+        ["pgfault", null, "incremental", PAGE, MIB],
+        ["pgmajfault", "swap", "incremental", -PAGE, MIB],
+      ],
+    );
+    put2(
+      cg.pgfaults,
+      deltaUs,
+      m[v1 ? V_PGFAULT : M_PGFAULT],
+      m[v1 ? V_PGMAJFAULT : M_PGMAJFAULT],
+    );
+  }
+
+  /** update_cpu_limits() for v1: cpuset.cpus, cpu.cfs_period_us and cpu.cfs_quota_us, every tick. */
+  #cpuLimitV1(host: Host, cg: Cgroup, deltaUs: number): void {
+    const r = this.#reader;
+    if (cg.cpusetCpus !== null) {
+      const n = r.readFile(cg.cpusetCpus);
+      if (n < 0) cg.cpusetCpus = drop(cg.cpusetCpus);
+      else {
+        const count = cpusetCount(cg.cpusetCpus.bytes, n);
+        if (count) cg.cpusetCount = count;
+      }
+    }
+    if (cg.cfsPeriod !== null) {
+      const v = r.readNumber(cg.cfsPeriod);
+      if (v < 0) cg.cfsPeriod = drop(cg.cfsPeriod);
+      else cg.cfsPeriodUs = v;
+    }
+    if (cg.cfsQuota !== null) {
+      const v = r.readNumber(cg.cfsQuota);
+      if (v < 0) cg.cfsQuota = drop(cg.cfsQuota);
+      else cg.cfsQuotaUs = v; // "-1" (no quota) reads as 0, as Netdata's str2ull()
+    }
+    if (cg.cpusetCpus === null && (cg.cfsPeriod === null || cg.cfsQuota === null)) return;
+    if (!cg.cpuLimitVar) {
+      cg.cpuLimitVar = true; // Netdata creates the variable on the first round and sets it from the second
+      return;
+    }
+    const quota = cg.cfsQuotaUs > 0 ? cg.cfsQuotaUs / cg.cfsPeriodUs : 0;
+    const value = quota > 0 && quota < cg.cpusetCount ? quota * 100 : cg.cpusetCount * 100;
+    this.#cpuLimitChart(host, cg, deltaUs, value);
+  }
+
+  /** update_cpu_limits2() for v2: cpu.max. */
+  #cpuLimitV2(host: Host, cg: Cgroup, deltaUs: number): void {
     const f = cg.cpuMax!;
     const n = this.#reader.readFile(f);
     if (n < 0) {
-      cg.cpuMax = null; // Netdata stops updating the limit
-      f.close();
+      cg.cpuMax = drop(f); // Netdata stops updating the limit
       return;
     }
     const s = this.#reader.scan;
@@ -259,33 +303,40 @@ export class CgroupCharts {
     const cpus = this.#cpus;
     const quotaUs = isMax ? period * cpus : quotaRaw;
     if (!cg.cpuLimitVar) {
-      cg.cpuLimitVar = true; // Netdata creates the variable on the first round and sets it from the second
+      cg.cpuLimitVar = true;
       return;
     }
     const quota = quotaUs > 0 ? quotaUs / period : 0;
-    const value = quota > 0 && quota < cpus ? quota * 100 : cpus * 100;
-    const usage = (cg.user + cg.system) * 100;
-    if (value) {
-      if (cg.cpuLimit === null) {
-        cg.cpuLimit = this.#define(
-          host,
-          cg,
-          "cpu_limit",
-          "CPU Usage within the limits",
-          "percentage",
-          "cpu",
-          "cpu_limit",
-          "line",
-          -1,
-          [["used", null, "absolute", 1, 1000000]],
-        );
-        cg.prevCpuUsage = usage;
-      }
-      const used = 100 * (usage - cg.prevCpuUsage) / (value * this.#updateEvery);
-      put1(cg.cpuLimit, deltaUs, used > 0 ? Math.trunc(used) : 0);
-      cg.prevCpuUsage = usage;
-      cg.cpu!.chart.variables.set("cpu_limit", value);
+    this.#cpuLimitChart(host, cg, deltaUs, quota > 0 && quota < cpus ? quota * 100 : cpus * 100);
+  }
+
+  /** The cpu_limit chart and `$cpu_limit` for a limit of `value` % (0: none, the variable is NaN). */
+  #cpuLimitChart(host: Host, cg: Cgroup, deltaUs: number, value: number): void {
+    const vars = cg.cpu!.chart.variables;
+    if (!value) {
+      vars.set("cpu_limit", NaN);
+      return;
     }
+    const usage = (cg.user + cg.system) * 100;
+    if (cg.cpuLimit === null) {
+      cg.cpuLimit = this.#d.define(
+        host,
+        cg,
+        "cpu_limit",
+        "CPU Usage within the limits",
+        "percentage",
+        "cpu",
+        "cpu_limit",
+        "line",
+        -1,
+        [["used", null, "absolute", 1, this.#cpuDiv]],
+      );
+      cg.prevCpuUsage = usage;
+    }
+    const used = 100 * (usage - cg.prevCpuUsage) / (value * this.#updateEvery);
+    put1(cg.cpuLimit, deltaUs, used > 0 ? Math.trunc(used) : 0);
+    cg.prevCpuUsage = usage;
+    vars.set("cpu_limit", value);
   }
 
   /** update_memory_limits(): `$memory_limit`, `$memory_and_swap_limit`, mem_usage_limit, mem_utilization. */
@@ -293,15 +344,13 @@ export class CgroupCharts {
     const vars = cg.memUsage!.chart.variables;
     if (cg.memMax !== null) {
       const limit = this.#reader.readNumber(cg.memMax);
-      if (limit < 0) {
-        cg.memMax.close();
-        cg.memMax = null;
-      } else {
+      if (limit < 0) cg.memMax = drop(cg.memMax);
+      else {
         vars.set("memory_limit", mib(limit));
         const ram = this.#ramTotal;
         if (ram > 0) {
           const memoryLimit = limit < ram ? limit : ram;
-          cg.memUsageLimit ??= this.#define(
+          cg.memUsageLimit ??= this.#d.define(
             host,
             cg,
             "mem_usage_limit",
@@ -317,7 +366,7 @@ export class CgroupCharts {
             ],
           );
           put2(cg.memUsageLimit, deltaUs, memoryLimit - cg.usage, cg.usage);
-          cg.memUtilization ??= this.#define(
+          cg.memUtilization ??= this.#d.define(
             host,
             cg,
             "mem_utilization",
@@ -335,113 +384,41 @@ export class CgroupCharts {
     }
     if (cg.swapMax !== null) {
       const limit = this.#reader.readNumber(cg.swapMax);
-      if (limit < 0) {
-        cg.swapMax.close();
-        cg.swapMax = null;
-      } else vars.set("memory_and_swap_limit", mib(limit));
+      if (limit < 0) cg.swapMax = drop(cg.swapMax);
+      else vars.set("memory_and_swap_limit", mib(limit));
     }
   }
+}
 
-  /** cgroup2_read_pressure() and its charts. */
-  #pressure(host: Host, cg: Cgroup, p: Pressure, deltaUs: number): void {
-    const n = this.#reader.readFile(p.file);
-    if (n < 0) return;
-    const s = this.#reader.scan;
-    s.reset(p.file.bytes, n);
-    if (s.done) return;
-    // `some avg10=A avg60=B avg300=C total=T` (and a `full` line on newer kernels); Netdata reads
-    // the full total from the first line too.
-    s.word();
-    s.word();
-    const s10 = s.decimal();
-    s.word();
-    const s60 = s.decimal();
-    s.word();
-    const s300 = s.decimal();
-    s.word();
-    const total = Math.floor(s.uint() / 1000);
-    const hasFull = s.nextLine();
-    const r = PRESSURES[p.kind];
-    if (p.someOn) {
-      p.someShare ??= this.#pressureShare(host, cg, r, "some", 0);
-      p.someTime ??= this.#pressureTime(host, cg, r, "some", 20);
-      put3(p.someShare, deltaUs, Math.trunc(s10 * 100), Math.trunc(s60 * 100), Math.trunc(s300 * 100));
-      put1(p.someTime, deltaUs, total);
+/** Closes a limit file that failed to read: Netdata stops reading it. */
+function drop(f: { close(): void }): null {
+  f.close();
+  return null;
+}
+
+/**
+ * The number of CPUs in a cpuset list such as `0-3,6` counted Netdata's way: `a-b` counts
+ * b - a + 1, and an empty list (just its newline) counts 1.
+ */
+export function cpusetCount(b: Uint8Array, n: number): number {
+  let count = 0, p = 0;
+  const num = () => {
+    let v = 0;
+    while (p < n && b[p] >= 48 && b[p] <= 57) v = v * 10 + b[p++] - 48;
+    return v;
+  };
+  while (p < n) {
+    const first = num();
+    count++;
+    if (b[p] === 44) { // ","
+      p++;
+      continue;
     }
-    if (p.fullOn && hasFull) {
-      s.word();
-      s.word();
-      const f10 = s.decimal();
-      s.word();
-      const f60 = s.decimal();
-      s.word();
-      const f300 = s.decimal();
-      p.fullShare ??= this.#pressureShare(host, cg, r, "full", 40);
-      p.fullTime ??= this.#pressureTime(host, cg, r, "full", 60);
-      put3(p.fullShare, deltaUs, Math.trunc(f10 * 100), Math.trunc(f60 * 100), Math.trunc(f300 * 100));
-      put1(p.fullTime, deltaUs, total);
+    if (b[p] === 45) { // "-"
+      p++;
+      count += num() - first;
     }
+    p++;
   }
-
-  #pressureShare(host: Host, cg: Cgroup, r: (typeof PRESSURES)[number], kind: string, at: number): ChartDims {
-    return this.#define(
-      host,
-      cg,
-      `${r.share}_${kind}_pressure`,
-      `${r.title} ${kind} pressure`,
-      "percentage",
-      r.family,
-      `${r.ctx}_${kind}_pressure`,
-      "line",
-      r.prio + at,
-      [
-        [`${kind} 10`, null, "absolute", 1, 100],
-        [`${kind} 60`, null, "absolute", 1, 100],
-        [`${kind} 300`, null, "absolute", 1, 100],
-      ],
-    );
-  }
-
-  #pressureTime(host: Host, cg: Cgroup, r: (typeof PRESSURES)[number], kind: string, at: number): ChartDims {
-    return this.#define(
-      host,
-      cg,
-      `${r.time}_${kind}_pressure_stall_time`,
-      `${r.title} ${kind} pressure stall time`,
-      "ms",
-      r.family,
-      `${r.ctx}_${kind}_pressure_stall_time`,
-      "line",
-      r.prio + at,
-      [
-        ["time", null, "incremental", 1, 1],
-      ],
-    );
-  }
-}
-
-/** A limit in whole MiB as Netdata's unsigned division gives it ("max" is 2^64 - 1, not 2^64). */
-function mib(bytes: number): number {
-  return bytes === U64_MAX ? 17592186044415 : Math.floor(bytes / MIB);
-}
-
-function put1(c: ChartDims, deltaUs: number, a: number): void {
-  c.chart.begin(deltaUs);
-  c.chart.set(c.dims[0], a);
-  c.chart.end();
-}
-
-function put2(c: ChartDims, deltaUs: number, a: number, b: number): void {
-  c.chart.begin(deltaUs);
-  c.chart.set(c.dims[0], a);
-  c.chart.set(c.dims[1], b);
-  c.chart.end();
-}
-
-function put3(c: ChartDims, deltaUs: number, a: number, b: number, d: number): void {
-  c.chart.begin(deltaUs);
-  c.chart.set(c.dims[0], a);
-  c.chart.set(c.dims[1], b);
-  c.chart.set(c.dims[2], d);
-  c.chart.end();
+  return count;
 }

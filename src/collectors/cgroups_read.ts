@@ -1,16 +1,24 @@
 /**
  * The per-tick readers of the cgroups collector: io.stat, cpu.stat, memory.stat, memory.current and
  * memory.swap.current of one cgroup into its {@link Cgroup} record, and the one-number files (limits).
- * Kept apart from discovery and charting: this is the parsing of the cgroup v2 file formats.
+ * Kept apart from discovery and charting: this is the parsing of the cgroup v2 file formats (and
+ * which of them a cgroup has, {@link openFilesV2}).
  * @module
  */
 
-import { AUTO, YES } from "./_helper.ts";
-import { type Cgroup, M_DIRTY, M_FILE, M_INACTIVE, MEM_KEYS, U64_MAX } from "./cgroups_cgroup.ts";
+import { AUTO, NO, YES } from "./_helper.ts";
+import {
+  type Cgroup,
+  M_DIRTY,
+  M_FILE,
+  M_INACTIVE,
+  MEM_KEYS,
+  openFile as open,
+  PRESSURES,
+  U64_MAX,
+} from "./cgroups_cgroup.ts";
+import type { CgroupsSwitches } from "./cgroups_config.ts";
 import { KeyTable, type ProcFile, Scanner } from "./proc_file.ts";
-
-/** Netdata's default "recheck zero ... every iterations". */
-const RECHECK_ZERO = 10;
 
 const CPU_KEYS = new KeyTable(["user_usec", "system_usec", "nr_periods", "nr_throttled", "throttled_usec"]);
 
@@ -20,6 +28,16 @@ export class CgroupReader {
   readonly scan = new Scanner("=|");
   /** Set when a file failed to read (the cgroup went away): the collector walks at the next tick. */
   walkSoon = false;
+  /** "recheck zero blkio every iterations" and "recheck zero detailed memory every iterations". */
+  readonly recheckBlkio: number;
+  readonly recheckDetailed: number;
+
+  constructor(
+    opts: { recheckBlkio: number; recheckDetailed: number } = { recheckBlkio: 10, recheckDetailed: 10 },
+  ) {
+    this.recheckBlkio = opts.recheckBlkio;
+    this.recheckDetailed = opts.recheckDetailed;
+  }
 
   /** Reads `f` whole; -1 (and a walk at the next tick) when the cgroup is gone. */
   readFile(f: ProcFile): number {
@@ -60,12 +78,13 @@ export class CgroupReader {
         cg.writeOps = wo;
         if (cg.ioBytesOn === AUTO && (rb || wb)) cg.ioBytesOn = YES;
         if (cg.ioOpsOn === AUTO && (ro || wo)) cg.ioOpsOn = YES;
-        if (cg.ioBytesOn === AUTO && cg.ioOpsOn === AUTO) cg.ioDelay = RECHECK_ZERO;
+        if (cg.ioBytesOn === AUTO && cg.ioOpsOn === AUTO) cg.ioDelay = this.recheckBlkio;
       }
+      cg.ioBytesUpdated = cg.ioOpsUpdated = cg.ioUpdated;
     }
     if (cg.cpuStat !== null) {
       const n = this.readFile(cg.cpuStat);
-      cg.cpuUpdated = n >= 0;
+      cg.cpuUpdated = cg.throttleUpdated = n >= 0;
       if (n >= 0) {
         const lastPeriods = cg.nrPeriods, lastThrottled = cg.nrThrottled;
         s.reset(cg.cpuStat.bytes, n);
@@ -108,7 +127,7 @@ export class CgroupReader {
         if (cg.memStatOn === AUTO) {
           // Netdata's test leaves "file" out.
           if (anyBut(m, M_FILE)) cg.memStatOn = YES;
-          else cg.memStatDelay = RECHECK_ZERO;
+          else cg.memStatDelay = this.recheckDetailed;
         }
       }
     }
@@ -148,4 +167,58 @@ export class CgroupReader {
 function anyBut(m: Float64Array, skip: number): boolean {
   for (let i = 0; i < m.length; i++) if (i !== skip && m[i] !== 0) return true;
   return false;
+}
+
+/** Netdata's discovery_update_filenames() for the unified hierarchy under `root`: opens what exists. */
+export function openFilesV2(cg: Cgroup, root: string, sw: CgroupsSwitches): void {
+  const dir = root + (cg.id === "/" ? "" : cg.id);
+  if ((sw.ioBytes !== NO || sw.ioOps !== NO) && cg.ioStat === null) {
+    cg.ioStat = open(dir + "/io.stat");
+    cg.ioBytesOn = sw.ioBytes;
+    cg.ioOpsOn = sw.ioOps;
+  }
+  if ((sw.cpu !== NO || sw.throttling !== NO) && cg.cpuStat === null) {
+    cg.cpuStat = open(dir + "/cpu.stat");
+    if (cg.cpuStat !== null) {
+      cg.cpuOn = sw.cpu;
+      cg.throttlingOn = sw.throttling;
+      cg.cpuMax = open(dir + "/cpu.max");
+    }
+  }
+  // memory.stat: containers only (Netdata's "report used memory" is off for v2).
+  if (sw.detailed !== NO && !cg.service && cg.memStat === null) {
+    cg.memStat = open(dir + "/memory.stat");
+    cg.memStatOn = sw.detailed === YES ? YES : AUTO;
+  }
+  if (sw.memory !== NO && cg.memCurrent === null) {
+    cg.memCurrent = open(dir + "/memory.current");
+    if (cg.memCurrent !== null) {
+      cg.usageOn = sw.memory;
+      cg.memMax = open(dir + "/memory.max");
+    }
+  }
+  if (sw.swap !== NO && cg.swapCurrent === null) {
+    cg.swapCurrent = open(dir + "/memory.swap.current");
+    if (cg.swapCurrent !== null) {
+      cg.swapOn = sw.swap;
+      cg.swapMax = open(dir + "/memory.swap.max");
+    }
+  }
+  if (cg.service) return; // no pressure charts for services
+  for (let k = 0; k < PRESSURES.length; k++) {
+    const someSw = sw.pressure[2 * k], fullSw = k === 0 ? someSw : sw.pressure[2 * k + 1];
+    if ((someSw === NO && fullSw === NO) || cg.pressures.some((p) => p.kind === k)) continue;
+    const file = open(`${dir}/${PRESSURES[k].file}`);
+    if (file === null) continue;
+    cg.pressures.push({
+      file,
+      kind: k,
+      someOn: someSw !== NO,
+      fullOn: fullSw !== NO,
+      someShare: null,
+      someTime: null,
+      fullShare: null,
+      fullTime: null,
+    });
+  }
 }

@@ -6,7 +6,15 @@
 
 import type { Host } from "../host/mod.ts";
 import { defineChart, type Origin } from "./_helper.ts";
-import { type Cgroup, type ChartDims, MIB } from "./cgroups_cgroup.ts";
+import {
+  B_MERGED,
+  B_QUEUED,
+  B_THROTTLE_BYTES,
+  B_THROTTLE_OPS,
+  type Cgroup,
+  type ChartDims,
+  MIB,
+} from "./cgroups_cgroup.ts";
 
 /** NETDATA_CHART_PRIO_CGROUPS_SYSTEMD. */
 const PRIO_SYSTEMD = 19000;
@@ -38,9 +46,100 @@ const SERVICE_CHARTS = [
     1,
     "incremental",
   ],
+  // cgroups v1 only
+  ["mem_failcnt", "Systemd Services Memory Limit Failures", "failures", "mem", 110, 1, 1, "incremental"],
+  [
+    "throttle_io_read",
+    "Systemd Services Throttle Disk Read Bandwidth",
+    "KiB/s",
+    "disk",
+    160,
+    1,
+    1024,
+    "incremental",
+  ],
+  [
+    "throttle_io_write",
+    "Systemd Services Throttle Disk Write Bandwidth",
+    "KiB/s",
+    "disk",
+    170,
+    1,
+    1024,
+    "incremental",
+  ],
+  [
+    "throttle_io_ops_read",
+    "Systemd Services Throttle Disk Read Operations",
+    "operations/s",
+    "disk",
+    180,
+    1,
+    1,
+    "incremental",
+  ],
+  [
+    "throttle_io_ops_write",
+    "Systemd Services Throttle Disk Write Operations",
+    "operations/s",
+    "disk",
+    190,
+    1,
+    1,
+    "incremental",
+  ],
+  [
+    "queued_io_ops_read",
+    "Systemd Services Queued Disk Read Operations",
+    "operations/s",
+    "disk",
+    200,
+    1,
+    1,
+    "incremental",
+  ],
+  [
+    "queued_io_ops_write",
+    "Systemd Services Queued Disk Write Operations",
+    "operations/s",
+    "disk",
+    210,
+    1,
+    1,
+    "incremental",
+  ],
+  [
+    "merged_io_ops_read",
+    "Systemd Services Merged Disk Read Operations",
+    "operations/s",
+    "disk",
+    220,
+    1,
+    1,
+    "incremental",
+  ],
+  [
+    "merged_io_ops_write",
+    "Systemd Services Merged Disk Write Operations",
+    "operations/s",
+    "disk",
+    230,
+    1,
+    1,
+    "incremental",
+  ],
 ] as const;
 /** Indices in SERVICE_CHARTS (and {@link ServiceCharts.counts}). */
 export const S_CPU = 0, S_MEM = 1, S_SWAP = 2, S_IO_READ = 3, S_IO_WRITE = 4, S_OPS_READ = 5, S_OPS_WRITE = 6;
+/** v1 only: a read chart's index; its write chart follows it. */
+export const S_FAILCNT = 7, S_THROTTLE_IO = 8, S_THROTTLE_OPS = 10, S_QUEUED = 12, S_MERGED = 14;
+/** The blkio record behind each v1 read/write pair. */
+const BLKIO_PAIRS = [
+  [S_THROTTLE_IO, B_THROTTLE_BYTES],
+  [S_THROTTLE_OPS, B_THROTTLE_OPS],
+  [S_QUEUED, B_QUEUED],
+  [S_MERGED, B_MERGED],
+] as const;
 
 /** Charts systemd services. */
 export class ServiceCharts {
@@ -48,9 +147,12 @@ export class ServiceCharts {
   readonly counts = new Int32Array(SERVICE_CHARTS.length);
   readonly #origin: Origin;
   readonly #charts: (ChartDims | null)[] = SERVICE_CHARTS.map(() => null);
+  /** The divisor of the CPU dimensions: USER_HZ (v1) or microseconds (v2). */
+  readonly #cpuDiv: number;
 
-  constructor(origin: Origin) {
+  constructor(origin: Origin, opts: { cpuDivisor?: number } = {}) {
     this.#origin = origin;
+    this.#cpuDiv = opts.cpuDivisor ?? 1000000;
   }
 
   /** update_systemd_services_charts(): one dimension per service on each services.* chart. */
@@ -59,6 +161,7 @@ export class ServiceCharts {
     // io_write and io_ops_write follow their read charts.
     counts[S_IO_WRITE] = counts[S_IO_READ];
     counts[S_OPS_WRITE] = counts[S_OPS_READ];
+    for (const [i] of BLKIO_PAIRS) counts[i + 1] = counts[i];
     const charts = this.#charts;
     for (let i = 0; i < SERVICE_CHARTS.length; i++) {
       if (counts[i] === 0) continue;
@@ -82,13 +185,20 @@ export class ServiceCharts {
       if (counts[S_CPU] && cg.cpuUpdated) this.#set(cg, S_CPU, cg.user + cg.system);
       if (counts[S_MEM] && cg.usageUpdated) this.#set(cg, S_MEM, cg.usage);
       if (counts[S_SWAP] && cg.swapUpdated) this.#set(cg, S_SWAP, cg.swap);
-      if (counts[S_IO_READ] && cg.ioUpdated) {
+      if (counts[S_FAILCNT] && cg.failcntUpdated) this.#set(cg, S_FAILCNT, cg.failcnt);
+      if (counts[S_IO_READ] && cg.ioBytesUpdated) {
         this.#set(cg, S_IO_READ, cg.readBytes);
         this.#set(cg, S_IO_WRITE, cg.writeBytes);
       }
-      if (counts[S_OPS_READ] && cg.ioUpdated) {
+      if (counts[S_OPS_READ] && cg.ioOpsUpdated) {
         this.#set(cg, S_OPS_READ, cg.readOps);
         this.#set(cg, S_OPS_WRITE, cg.writeOps);
+      }
+      for (const [i, b] of BLKIO_PAIRS) {
+        const io = cg.blkio[b];
+        if (!counts[i] || !io.updated) continue;
+        this.#set(cg, i, io.read);
+        this.#set(cg, i + 1, io.write);
       }
     }
     for (let i = 0; i < SERVICE_CHARTS.length; i++) {
@@ -106,7 +216,7 @@ export class ServiceCharts {
         name: cg.title,
         algorithm,
         multiplier: mul,
-        divisor: div,
+        divisor: i === S_CPU ? this.#cpuDiv : div,
         hidden: false,
       });
       cg.serviceDims[i] = d;
