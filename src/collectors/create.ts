@@ -80,7 +80,10 @@ export function createCollectors(opts: CollectorsOptions): Collector[] {
     ["diskspace", () => new DiskspaceCollector(base)],
     ["idlejitter", () => new IdlejitterCollector(base)],
     ["timex", () => new TimexCollector(base)],
-    ["cgroups", () => new CgroupsCollector(base)],
+    [
+      "cgroups",
+      () => new CgroupsCollector({ ...base, settings: opts.switches?.settings?.["plugin:cgroups"] }),
+    ],
     ["python.d:sensors", () => new SensorsCollector(base)],
   ];
   const out: Collector[] = [];
