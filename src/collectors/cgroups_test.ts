@@ -1,7 +1,11 @@
 import { assert } from "../../tests/_helpers/assert.ts";
 import { checkExpected, copyTree, type Expected, makeHost, snapshots, T0, TESTDATA } from "./_fixture.ts";
+import { AUTO, NO, YES } from "./_helper.ts";
+import { cpusetCount } from "./cgroups_charts.ts";
+import { cgroupsSettings } from "./cgroups_config.ts";
 import {
   CgroupsCollector,
+  type CgroupsOptions,
   type ContainerNames,
   ENABLED_PATHS,
   fixId,
@@ -17,6 +21,7 @@ const DOCKER: ContainerNames = (id) =>
     ({
       "3f4e5d6c7b8a99881122334455667788aabbccddeeff00112233445566778899": "pihole",
       "b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2": "homeassistant",
+      "5a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9": "nginx",
     } as Record<string, string>)[id] ?? null,
   );
 
@@ -27,7 +32,8 @@ const DOCKER: ContainerNames = (id) =>
  */
 async function run(
   path: string,
-  opts: { between?: (k: number, sysRoot: string) => void; check?: boolean } = {},
+  opts: { between?: (k: number, sysRoot: string) => void; check?: boolean; extra?: Partial<CgroupsOptions> } =
+    {},
 ): Promise<{ collector: CgroupsCollector; host: ReturnType<typeof makeHost> }> {
   const dir = TESTDATA + path;
   const n = snapshots(dir);
@@ -39,7 +45,14 @@ async function run(
   try {
     copyTree(`${dir}/proc0`, procRoot);
     copyTree(`${dir}/sys0`, sysRoot);
-    collector = new CgroupsCollector({ procRoot, sysRoot, updateEvery: 1, checkEverySec: 1, names: DOCKER });
+    collector = new CgroupsCollector({
+      procRoot,
+      sysRoot,
+      updateEvery: 1,
+      checkEverySec: 1,
+      names: DOCKER,
+      ...opts.extra,
+    });
     for (let k = 0; k < n; k++) {
       if (k > 0) {
         copyTree(`${dir}/proc${k}`, procRoot);
@@ -155,4 +168,125 @@ Deno.test("cgroups: Netdata's default patterns and names", () => {
   assert.deepEqual(scriptName("machine.slice_systemd-nspawn_web.service"), { name: "systemd-nspawn_web" });
   assert.deepEqual(scriptName("lxc.payload.web"), { name: "web" });
   assert.deepEqual(scriptName("system.slice_foo.scope"), { name: "system.slice_foo.scope" });
+});
+
+/** This test machine's answers, whatever runs the tests: no systemd (v1 unless /sys/fs/cgroup is cgroup2). */
+const NO_SYSTEMD = () => null;
+
+Deno.test("CgroupsCollector: cgroups v1, a docker host with the cgroupfs driver (container, ssh service)", async () => {
+  const { collector, host } = await run("cgroups/v1_docker_cgroupfs", {
+    extra: {
+      systemdVersion: NO_SYSTEMD,
+      // cpu shares are off by default, as in Netdata: switched on here to check the chart.
+      enable: (s, o, d) => s === "plugin:cgroups" && o === "enable cpuacct cpu shares" ? YES : d,
+    },
+  });
+  assert.equal(collector.settings.unified, false);
+  const cpu = host.charts.get("cgroup_nginx.cpu")!;
+  assert.deepEqual(
+    cpu.dimensions.map((d) => [d.id, d.algorithm, d.multiplier, d.divisor]),
+    [["user", "incremental", 100, 100], ["system", "incremental", 100, 100]],
+    "USER_HZ ticks",
+  );
+  assert.equal(cpu.variables.get("cpu_limit"), 50, "cfs quota 50000 / period 100000, cpuset 0-1");
+  const usage = host.charts.get("cgroup_nginx.mem_usage")!;
+  assert.equal(usage.variables.get("memory_limit"), 512);
+  assert.equal(usage.variables.get("memory_and_swap_limit"), 1024);
+  const rows: [string, string, string, string, number, string][] = [
+    // chart, title, units, context, priority, chart type
+    [
+      "cpu_per_core",
+      "CPU Usage (100% = 1 core) Per Core",
+      "percentage",
+      "cgroup.cpu_per_core",
+      40100,
+      "stacked",
+    ],
+    ["cpu_shares", "CPU Time Relative Share", "shares", "cgroup.cpu_shares", 40020, "line"],
+    ["mem_activity", "Memory Activity", "MiB/s", "cgroup.mem_activity", 40400, "line"],
+    ["mem_failcnt", "Memory Limit Failures", "count", "cgroup.mem_failcnt", 40250, "line"],
+    ["throttle_io", "Throttle I/O Bandwidth (all disks)", "KiB/s", "cgroup.throttle_io", 41200, "area"],
+    ["queued_ops", "Queued I/O Operations (all disks)", "operations", "cgroup.queued_ops", 42000, "line"],
+    ["merged_ops", "Merged I/O Operations (all disks)", "operations/s", "cgroup.merged_ops", 42100, "line"],
+  ];
+  for (const [id, title, units, context, priority, chartType] of rows) {
+    const c = host.charts.get(`cgroup_nginx.${id}`)!;
+    assert.deepEqual([c.title, c.units, c.context, c.priority, c.chartType], [
+      title,
+      units,
+      context,
+      priority,
+      chartType,
+    ], id);
+  }
+  assert.deepEqual(
+    host.charts.get("cgroup_nginx.mem_activity")!.dimensions.map((
+      d,
+    ) => [d.id, d.name, d.multiplier, d.divisor]),
+    [["pgpgin", "in", 4096, 1048576], ["pgpgout", "out", -4096, 1048576]],
+  );
+  assert.equal(host.charts.get("services.cpu")!.dimension("system-slice_ssh-service")?.divisor, 100);
+});
+
+Deno.test("cgroupsSettings(): [plugin:cgroups] values and switches, the hierarchy and Netdata's v1/v2 switch-offs", () => {
+  const tmp = Deno.makeTempDirSync();
+  try {
+    const sysRoot = `${tmp}/sys`, procRoot = `${tmp}/proc`;
+    Deno.mkdirSync(procRoot, { recursive: true });
+    const v1 = cgroupsSettings({
+      updateEvery: 2,
+      procRoot,
+      sysRoot,
+      systemdVersion: NO_SYSTEMD,
+      values: {
+        "update every": 1,
+        "max cgroups to allow": 5,
+        "enable by default cgroups names matching": "web*",
+      },
+    });
+    assert.equal(v1.unified, false);
+    assert.equal(v1.updateEvery, 2, "never below the agent's");
+    assert.equal(v1.checkEverySec, 20, "10 x update every");
+    assert.equal(v1.maxCgroups, 5);
+    assert.equal(v1.enabledNames, "web*");
+    assert.equal(v1.paths.memory, `${sysRoot}/fs/cgroup/memory`);
+    assert.deepEqual(v1.sw.pressure, [NO, NO, NO, NO, NO, NO], "no pressure files in v1");
+    assert.equal(v1.sw.cpuPerCore, AUTO);
+    // systemd with the unified default: v2, unless the kernel command line turns it off.
+    Deno.writeTextFileSync(`${procRoot}/cmdline`, "quiet\n");
+    const unified = () => "systemd 252\n+PAM default-hierarchy=unified\n";
+    const v2 = cgroupsSettings({ updateEvery: 1, procRoot, sysRoot, systemdVersion: unified });
+    assert.equal(v2.unified, true);
+    assert.equal(v2.unifiedPath, `${sysRoot}/fs/cgroup`);
+    assert.deepEqual([v2.sw.cpuPerCore, v2.sw.failcnt, v2.sw.queued, v2.sw.usedMemory], [NO, NO, NO, false]);
+    Deno.writeTextFileSync(`${procRoot}/cmdline`, "quiet systemd.unified_cgroup_hierarchy=0\n");
+    assert.equal(
+      cgroupsSettings({ updateEvery: 1, procRoot, sysRoot, systemdVersion: unified }).unified,
+      false,
+    );
+    const hybrid = () => "systemd 247\ndefault-hierarchy=hybrid\n";
+    assert.equal(
+      cgroupsSettings({ updateEvery: 1, procRoot, sysRoot, systemdVersion: hybrid }).unified,
+      false,
+    );
+    // "use unified cgroups" overrides the detection.
+    const forced = cgroupsSettings({
+      updateEvery: 1,
+      procRoot,
+      sysRoot,
+      systemdVersion: hybrid,
+      enable: (_s, o, d) => o === "use unified cgroups" ? YES : d,
+    });
+    assert.equal(forced.unified, true);
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
+Deno.test("cpusetCount() counts cpuset lists as Netdata does", () => {
+  const rows: [string, number][] = [["0-3\n", 4], ["0,2\n", 2], ["0-1,4-5,7\n", 5], ["\n", 1], ["", 0]];
+  for (const [text, want] of rows) {
+    const b = new TextEncoder().encode(text);
+    assert.equal(cpusetCount(b, b.length), want, JSON.stringify(text));
+  }
 });
