@@ -89,7 +89,7 @@ export function cgroupsSettings(input: SettingsInput): CgroupsSettings {
   const updateEvery = Math.max(num("update every", input.updateEvery), input.updateEvery);
   const checkEverySec = Math.max(num("check for new cgroups every", 10 * updateEvery), updateEvery);
   const useUnified = on("use unified cgroups", AUTO);
-  const mounts = cgroupMounts(input.procRoot);
+  const mounts = cgroupMounts(input.procRoot, input.sysRoot);
   const unified = useUnified === AUTO
     ? detectUnified(input.procRoot, input.sysRoot, input.systemdVersion ?? systemdVersion)
     : useUnified === YES;
@@ -177,9 +177,13 @@ export interface V1Paths {
 /**
  * The cgroup mounts in `/proc/self/mountinfo`: v1's by super option (controller name; the first
  * mount naming it, as Netdata's mountinfo_find_by_filesystem_super_option()) and the first cgroup2
- * mount point. Empty when mountinfo cannot be read (fixtures).
+ * mount point. Mount points under /sys are taken under `sysRoot` (as Netdata prefixes its host
+ * prefix), so a test's /proc and /sys stay together. Empty when mountinfo cannot be read.
  */
-export function cgroupMounts(procRoot: string): { v1: Map<string, string>; unified: string | null } {
+export function cgroupMounts(
+  procRoot: string,
+  sysRoot: string,
+): { v1: Map<string, string>; unified: string | null } {
   const v1 = new Map<string, string>();
   let unified: string | null = null;
   let text: string;
@@ -193,7 +197,8 @@ export function cgroupMounts(procRoot: string): { v1: Map<string, string>; unifi
     const dash = line.indexOf(" - ");
     if (dash < 0) continue;
     const [fstype, , superOpts = ""] = line.slice(dash + 3).split(" ");
-    const mountPoint = unescapeMount(line.slice(0, dash).split(" ")[4] ?? "");
+    let mountPoint = unescapeMount(line.slice(0, dash).split(" ")[4] ?? "");
+    if (mountPoint === "/sys" || mountPoint.startsWith("/sys/")) mountPoint = sysRoot + mountPoint.slice(4);
     if (fstype === "cgroup2") unified ??= mountPoint;
     if (fstype !== "cgroup") continue;
     for (const o of superOpts.split(",")) if (!v1.has(o)) v1.set(o, mountPoint);
