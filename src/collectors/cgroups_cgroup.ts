@@ -9,7 +9,8 @@
 import type { Chart, Dimension } from "../host/mod.ts";
 import { NO } from "./_helper.ts";
 import { chartIdOf, fixId, fixName, skipSlash } from "./cgroups_naming.ts";
-import { KeyTable, ProcFile } from "./proc_file.ts";
+import { CgroupFile } from "./cgroups_file.ts";
+import { KeyTable } from "./proc_file.ts";
 
 /** Bytes in a MiB. */
 export const MIB = 1048576;
@@ -25,7 +26,7 @@ export interface ChartDims {
 
 /** A pressure file (cpu, memory or io) of one cgroup. */
 export interface Pressure {
-  file: ProcFile;
+  file: CgroupFile;
   /** Index in PRESSURES. */
   kind: number;
   someOn: boolean;
@@ -117,7 +118,7 @@ export const B_BYTES = 0, B_OPS = 1, B_THROTTLE_BYTES = 2, B_THROTTLE_OPS = 3, B
 
 /** One cgroups v1 blkio file: `MAJ:MIN Read N` / `MAJ:MIN Write N` lines summed over the disks. */
 export class Blkio {
-  file: ProcFile | null = null;
+  file: CgroupFile | null = null;
   on = NO;
   delay = 0;
   updated = false;
@@ -142,23 +143,23 @@ export class Cgroup {
   /** The chart type, `cgroup_<chartId>`. */
   type = "";
 
-  cpuStat: ProcFile | null = null;
-  cpuMax: ProcFile | null = null;
-  memStat: ProcFile | null = null;
-  memCurrent: ProcFile | null = null;
-  memMax: ProcFile | null = null;
-  swapCurrent: ProcFile | null = null;
-  swapMax: ProcFile | null = null;
-  ioStat: ProcFile | null = null;
+  cpuStat: CgroupFile | null = null;
+  cpuMax: CgroupFile | null = null;
+  memStat: CgroupFile | null = null;
+  memCurrent: CgroupFile | null = null;
+  memMax: CgroupFile | null = null;
+  swapCurrent: CgroupFile | null = null;
+  swapMax: CgroupFile | null = null;
+  ioStat: CgroupFile | null = null;
   readonly pressures: Pressure[] = [];
   /** cgroups v1 only: cpu.stat (throttling), cpuacct.usage_percpu, cpu.shares, the limits, failcnt. */
-  throttleStat: ProcFile | null = null;
-  cpuUsage: ProcFile | null = null;
-  cpuShares: ProcFile | null = null;
-  cfsPeriod: ProcFile | null = null;
-  cfsQuota: ProcFile | null = null;
-  cpusetCpus: ProcFile | null = null;
-  memFailcnt: ProcFile | null = null;
+  throttleStat: CgroupFile | null = null;
+  cpuUsage: CgroupFile | null = null;
+  cpuShares: CgroupFile | null = null;
+  cfsPeriod: CgroupFile | null = null;
+  cfsQuota: CgroupFile | null = null;
+  cpusetCpus: CgroupFile | null = null;
+  memFailcnt: CgroupFile | null = null;
   readonly blkio: Blkio[] = BLKIO_FILES.map(() => new Blkio());
 
   cpuOn = NO;
@@ -247,9 +248,9 @@ export class Cgroup {
 }
 
 /** Opens a cgroup file for re-reading; null when it does not exist. */
-export function openFile(path: string): ProcFile | null {
+export function openFile(path: string): CgroupFile | null {
   try {
-    return new ProcFile(path, 512);
+    return new CgroupFile(path);
   } catch {
     return null;
   }

@@ -18,7 +18,8 @@ import {
   U64_MAX,
 } from "./cgroups_cgroup.ts";
 import type { CgroupsSwitches } from "./cgroups_config.ts";
-import { KeyTable, type ProcFile, Scanner } from "./proc_file.ts";
+import type { CgroupFile } from "./cgroups_file.ts";
+import { KeyTable, Scanner } from "./proc_file.ts";
 
 const CPU_KEYS = new KeyTable(["user_usec", "system_usec", "nr_periods", "nr_throttled", "throttled_usec"]);
 
@@ -40,7 +41,7 @@ export class CgroupReader {
   }
 
   /** Reads `f` whole; -1 (and a walk at the next tick) when the cgroup is gone. */
-  readFile(f: ProcFile): number {
+  readFile(f: CgroupFile): number {
     try {
       return f.read();
     } catch {
@@ -154,7 +155,7 @@ export class CgroupReader {
   }
 
   /** A file holding one number; "max" is 2^64 - 1; -1 when it cannot be read. */
-  readNumber(f: ProcFile): number {
+  readNumber(f: CgroupFile): number {
     const n = this.readFile(f);
     if (n < 0) return -1;
     const b = f.bytes;

@@ -2,6 +2,7 @@ import { assert } from "../../tests/_helpers/assert.ts";
 import { checkExpected, copyTree, type Expected, makeHost, snapshots, T0, TESTDATA } from "./_fixture.ts";
 import { AUTO, NO, YES } from "./_helper.ts";
 import { cpusetCount } from "./cgroups_charts.ts";
+import { CgroupFile } from "./cgroups_file.ts";
 import { cgroupsSettings } from "./cgroups_config.ts";
 import {
   CgroupsCollector,
@@ -288,5 +289,35 @@ Deno.test("cpusetCount() counts cpuset lists as Netdata does", () => {
   for (const [text, want] of rows) {
     const b = new TextEncoder().encode(text);
     assert.equal(cpusetCount(b, b.length), want, JSON.stringify(text));
+  }
+});
+
+Deno.test("CgroupFile reads a file whole from offset 0 each time, growing past its first buffer", () => {
+  const tmp = Deno.makeTempDirSync();
+  try {
+    const rows: [string, string][] = [["empty", ""], ["small", "max 100000\n"], [
+      "16 exactly",
+      "0123456789abcde\n",
+    ], [
+      "large",
+      "x".repeat(3000) + "\n",
+    ]];
+    for (const [name, text] of rows) {
+      Deno.writeTextFileSync(`${tmp}/f`, text);
+      const f = new CgroupFile(`${tmp}/f`, 16);
+      try {
+        for (let k = 0; k < 2; k++) {
+          const n = f.read();
+          assert.equal(new TextDecoder().decode(f.bytes.subarray(0, n)), text, `${name}, read ${k}`);
+        }
+      } finally {
+        f.close();
+      }
+    }
+    const f = new CgroupFile(`${tmp}/f`);
+    f.close();
+    assert.throws(() => f.read(), Error, "closed");
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
   }
 });
