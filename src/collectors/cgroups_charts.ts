@@ -28,6 +28,7 @@ import {
   V_SWAP,
   V_WRITEBACK,
 } from "./cgroups_cgroup.ts";
+import { CpuLimits } from "./cgroups_cpu_limit.ts";
 import { CgroupDefiner, mib, put1, put2 } from "./cgroups_define.ts";
 import { PressureCharts } from "./cgroups_pressure.ts";
 import type { CgroupReader } from "./cgroups_read.ts";
@@ -55,25 +56,27 @@ export interface CgroupChartsOptions {
 export class CgroupCharts {
   readonly #d: CgroupDefiner;
   readonly #reader: CgroupReader;
-  readonly #cpus: number;
   readonly #ramTotal: number;
-  readonly #updateEvery: number;
   readonly #v1: boolean;
   /** The divisor of CPU counters: USER_HZ ticks (v1) or microseconds (v2). */
   readonly #cpuDiv: number;
   readonly #pressure: PressureCharts;
   readonly #v1Charts: V1Charts;
+  readonly #cpuLimits: CpuLimits;
 
   constructor(origin: Origin, reader: CgroupReader, opts: CgroupChartsOptions) {
     this.#d = new CgroupDefiner(origin, opts.priority);
     this.#reader = reader;
-    this.#cpus = opts.cpus;
     this.#ramTotal = opts.ramTotal;
-    this.#updateEvery = opts.updateEvery;
     this.#v1 = opts.v1 ?? false;
     this.#cpuDiv = this.#v1 ? USER_HZ : 1000000;
     this.#pressure = new PressureCharts(this.#d, reader);
     this.#v1Charts = new V1Charts(this.#d);
+    this.#cpuLimits = new CpuLimits(this.#d, reader, {
+      cpus: opts.cpus,
+      updateEvery: opts.updateEvery,
+      cpuDiv: this.#cpuDiv,
+    });
   }
 
   /** Defines (once) and updates the charts of one container cgroup. */
@@ -96,8 +99,8 @@ export class CgroupCharts {
         ],
       );
       put2(cg.cpu, deltaUs, cg.user, cg.system);
-      if (this.#v1) this.#cpuLimitV1(host, cg, deltaUs);
-      else if (cg.cpuMax !== null) this.#cpuLimitV2(host, cg, deltaUs);
+      if (this.#v1) this.#cpuLimits.v1(host, cg, deltaUs);
+      else if (cg.cpuMax !== null) this.#cpuLimits.v2(host, cg, deltaUs);
     }
     if (cg.throttleUpdated && cg.throttlingOn === YES) {
       // Netdata makes these two on their first round and fills them from the second.
@@ -254,91 +257,6 @@ export class CgroupCharts {
     );
   }
 
-  /** update_cpu_limits() for v1: cpuset.cpus, cpu.cfs_period_us and cpu.cfs_quota_us, every tick. */
-  #cpuLimitV1(host: Host, cg: Cgroup, deltaUs: number): void {
-    const r = this.#reader;
-    if (cg.cpusetCpus !== null) {
-      const n = r.readFile(cg.cpusetCpus);
-      if (n < 0) cg.cpusetCpus = drop(cg.cpusetCpus);
-      else {
-        const count = cpusetCount(cg.cpusetCpus.bytes, n);
-        if (count) cg.cpusetCount = count;
-      }
-    }
-    if (cg.cfsPeriod !== null) {
-      const v = r.readNumber(cg.cfsPeriod);
-      if (v < 0) cg.cfsPeriod = drop(cg.cfsPeriod);
-      else cg.cfsPeriodUs = v;
-    }
-    if (cg.cfsQuota !== null) {
-      const v = r.readNumber(cg.cfsQuota);
-      if (v < 0) cg.cfsQuota = drop(cg.cfsQuota);
-      else cg.cfsQuotaUs = v; // "-1" (no quota) reads as 0, as Netdata's str2ull()
-    }
-    if (cg.cpusetCpus === null && (cg.cfsPeriod === null || cg.cfsQuota === null)) return;
-    if (!cg.cpuLimitVar) {
-      cg.cpuLimitVar = true; // Netdata creates the variable on the first round and sets it from the second
-      return;
-    }
-    const quota = cg.cfsQuotaUs > 0 ? cg.cfsQuotaUs / cg.cfsPeriodUs : 0;
-    const value = quota > 0 && quota < cg.cpusetCount ? quota * 100 : cg.cpusetCount * 100;
-    this.#cpuLimitChart(host, cg, deltaUs, value);
-  }
-
-  /** update_cpu_limits2() for v2: cpu.max. */
-  #cpuLimitV2(host: Host, cg: Cgroup, deltaUs: number): void {
-    const f = cg.cpuMax!;
-    const n = this.#reader.readFile(f);
-    if (n < 0) {
-      cg.cpuMax = drop(f); // Netdata stops updating the limit
-      return;
-    }
-    const s = this.#reader.scan;
-    s.reset(f.bytes, n);
-    s.word();
-    const isMax = s.we - s.ws === 3 && s.buf[s.ws] === 109 && s.buf[s.ws + 1] === 97 &&
-      s.buf[s.ws + 2] === 120;
-    const quotaRaw = isMax ? 0 : s.wordUint();
-    const period = s.uint();
-    const cpus = this.#cpus;
-    const quotaUs = isMax ? period * cpus : quotaRaw;
-    if (!cg.cpuLimitVar) {
-      cg.cpuLimitVar = true;
-      return;
-    }
-    const quota = quotaUs > 0 ? quotaUs / period : 0;
-    this.#cpuLimitChart(host, cg, deltaUs, quota > 0 && quota < cpus ? quota * 100 : cpus * 100);
-  }
-
-  /** The cpu_limit chart and `$cpu_limit` for a limit of `value` % (0: none, the variable is NaN). */
-  #cpuLimitChart(host: Host, cg: Cgroup, deltaUs: number, value: number): void {
-    const vars = cg.cpu!.chart.variables;
-    if (!value) {
-      vars.set("cpu_limit", NaN);
-      return;
-    }
-    const usage = (cg.user + cg.system) * 100;
-    if (cg.cpuLimit === null) {
-      cg.cpuLimit = this.#d.define(
-        host,
-        cg,
-        "cpu_limit",
-        "CPU Usage within the limits",
-        "percentage",
-        "cpu",
-        "cpu_limit",
-        "line",
-        -1,
-        [["used", null, "absolute", 1, this.#cpuDiv]],
-      );
-      cg.prevCpuUsage = usage;
-    }
-    const used = 100 * (usage - cg.prevCpuUsage) / (value * this.#updateEvery);
-    put1(cg.cpuLimit, deltaUs, used > 0 ? Math.trunc(used) : 0);
-    cg.prevCpuUsage = usage;
-    vars.set("cpu_limit", value);
-  }
-
   /** update_memory_limits(): `$memory_limit`, `$memory_and_swap_limit`, mem_usage_limit, mem_utilization. */
   #memLimit(host: Host, cg: Cgroup, deltaUs: number): void {
     const vars = cg.memUsage!.chart.variables;
@@ -394,31 +312,4 @@ export class CgroupCharts {
 function drop(f: { close(): void }): null {
   f.close();
   return null;
-}
-
-/**
- * The number of CPUs in a cpuset list such as `0-3,6` counted Netdata's way: `a-b` counts
- * b - a + 1, and an empty list (just its newline) counts 1.
- */
-export function cpusetCount(b: Uint8Array, n: number): number {
-  let count = 0, p = 0;
-  const num = () => {
-    let v = 0;
-    while (p < n && b[p] >= 48 && b[p] <= 57) v = v * 10 + b[p++] - 48;
-    return v;
-  };
-  while (p < n) {
-    const first = num();
-    count++;
-    if (b[p] === 44) { // ","
-      p++;
-      continue;
-    }
-    if (b[p] === 45) { // "-"
-      p++;
-      count += num() - first;
-    }
-    p++;
-  }
-  return count;
 }

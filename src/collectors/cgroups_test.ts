@@ -1,7 +1,7 @@
 import { assert } from "../../tests/_helpers/assert.ts";
 import { checkExpected, copyTree, type Expected, makeHost, snapshots, T0, TESTDATA } from "./_fixture.ts";
 import { AUTO, NO, YES } from "./_helper.ts";
-import { cpusetCount } from "./cgroups_charts.ts";
+import { cpusetCount } from "./cgroups_cpu_limit.ts";
 import { CgroupFile } from "./cgroups_file.ts";
 import { cgroupsSettings } from "./cgroups_config.ts";
 import {
