@@ -6,6 +6,7 @@
  */
 
 import type { Host } from "../host/mod.ts";
+import { obsoleteChart } from "./_helper.ts";
 import type { Cgroup } from "./cgroups_cgroup.ts";
 import { type CgroupDefiner, put1 } from "./cgroups_define.ts";
 import type { CgroupReader } from "./cgroups_read.ts";
@@ -52,13 +53,16 @@ export class CpuLimits {
       if (v < 0) cg.cfsQuota = drop(cg.cfsQuota);
       else cg.cfsQuotaUs = v; // "-1" (no quota) reads as 0, as Netdata's str2ull()
     }
-    if (cg.cpusetCpus === null && (cg.cfsPeriod === null || cg.cfsQuota === null)) return;
+    if (cg.cpusetCpus === null && cg.cfsPeriod === null && cg.cfsQuota === null) return;
     if (!cg.cpuLimitVar) {
       cg.cpuLimitVar = true; // Netdata creates the variable on the first round and sets it from the second
       return;
     }
-    const quota = cg.cfsQuotaUs > 0 ? cg.cfsQuotaUs / cg.cfsPeriodUs : 0;
-    const value = quota > 0 && quota < cg.cpusetCount ? quota * 100 : cg.cpusetCount * 100;
+    let value = 0;
+    if (cg.cpusetCpus !== null || (cg.cfsPeriod !== null && cg.cfsQuota !== null)) {
+      const quota = cg.cfsQuotaUs > 0 ? cg.cfsQuotaUs / cg.cfsPeriodUs : 0;
+      value = quota > 0 && quota < cg.cpusetCount ? quota * 100 : cg.cpusetCount * 100;
+    }
     this.#chart(host, cg, deltaUs, value);
   }
 
@@ -91,6 +95,11 @@ export class CpuLimits {
   #chart(host: Host, cg: Cgroup, deltaUs: number, value: number): void {
     const vars = cg.cpu!.chart.variables;
     if (!value) {
+      // No limit (any more): the chart goes, the variable stays as NaN, as Netdata's.
+      if (cg.cpuLimit !== null) {
+        obsoleteChart(cg.cpuLimit.chart);
+        cg.cpuLimit = null;
+      }
       vars.set("cpu_limit", NaN);
       return;
     }

@@ -229,6 +229,23 @@ Deno.test("CgroupsCollector: cgroups v1, a docker host with the cgroupfs driver 
   assert.equal(host.charts.get("services.cpu")!.dimension("system-slice_ssh-service")?.divisor, 100);
 });
 
+Deno.test("CgroupsCollector: v1 with cpu.cfs_period_us alone (no cpuset.cpus, no quota file): $cpu_limit is NaN, no chart", async () => {
+  const id = "5a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
+  const { host } = await run("cgroups/v1_docker_cgroupfs", {
+    check: false,
+    extra: { systemdVersion: NO_SYSTEMD },
+    between: (_k, sys) => {
+      // Before the container's files are opened (at its second walk, once named).
+      for (const f of [`cpuset/docker/${id}/cpuset.cpus`, `cpuacct/docker/${id}/cpu.cfs_quota_us`]) {
+        Deno.removeSync(`${sys}/fs/cgroup/${f}`);
+      }
+    },
+  });
+  assert.ok(host.charts.has("cgroup_nginx.cpu"));
+  assert.ok(!host.charts.has("cgroup_nginx.cpu_limit"));
+  assert.ok(Number.isNaN(host.charts.get("cgroup_nginx.cpu")!.variables.get("cpu_limit")));
+});
+
 Deno.test("cgroupsSettings(): [plugin:cgroups] values and switches, the hierarchy and Netdata's v1/v2 switch-offs", () => {
   const tmp = Deno.makeTempDirSync();
   try {
