@@ -52,6 +52,7 @@ import {
   S_FAILCNT,
   S_IO_READ,
   S_MEM,
+  S_MEM_DETAILED,
   S_MERGED,
   S_OPS_READ,
   S_QUEUED,
@@ -197,7 +198,7 @@ export class CgroupsCollector implements Collector {
       if (v1) readV1(cg, this.#reader, this.#set);
       else this.#reader.read(cg);
     }
-    const services = this.#set.sw.services;
+    const sw = this.#set.sw, services = sw.services;
     const counts = this.#services.counts;
     counts.fill(0);
     for (const cg of this.#cgroups.values()) {
@@ -207,6 +208,7 @@ export class CgroupsCollector implements Collector {
         if (cg.cpuUpdated && cg.cpuOn === YES) counts[S_CPU]++;
         if (cg.usageUpdated && cg.usageOn === YES) counts[S_MEM]++;
         if (cg.failcntUpdated && cg.failcntOn === YES) counts[S_FAILCNT]++;
+        if (sw.servicesDetailed && cg.memStatUpdated && cg.memStatOn !== NO) counts[S_MEM_DETAILED]++;
         if (cg.swapUpdated && cg.swapOn === YES) counts[S_SWAP]++;
         if (cg.ioBytesUpdated && cg.ioBytesOn === YES) counts[S_IO_READ]++;
         if (cg.ioOpsUpdated && cg.ioOpsOn === YES) counts[S_OPS_READ]++;

@@ -237,7 +237,7 @@ export class Cgroup {
   /** v1 blkio charts by {@link BLKIO_FILES} index (`io` and `serviced_ops` are the first two). */
   readonly blkioCharts: (ChartDims | null)[] = BLKIO_FILES.map(() => null);
   /** Its dimensions on the services.* charts, by chart index (SERVICE_CHARTS). */
-  readonly serviceDims: (Dimension | null)[] = new Array(16).fill(null);
+  readonly serviceDims: (Dimension | null)[] = new Array(24).fill(null);
 
   constructor(id: string) {
     this.id = id;

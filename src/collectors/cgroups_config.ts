@@ -34,6 +34,8 @@ export interface CgroupsSwitches {
   services: boolean;
   /** "report used memory": memory.stat also for services (v1), so their usage leaves out inactive file. */
   usedMemory: boolean;
+  /** "enable systemd services detailed memory" (v1): the services.mem_rss ... mem_pgpgout charts. */
+  servicesDetailed: boolean;
 }
 
 /** Everything the collector reads from `[plugin:cgroups]`, defaults filled in. */
@@ -120,6 +122,7 @@ export function cgroupsSettings(input: SettingsInput): CgroupsSettings {
     ],
     services: on("enable systemd services", YES) !== NO,
     usedMemory: on("report used memory", YES) !== NO,
+    servicesDetailed: on("enable systemd services detailed memory", NO) !== NO,
   };
   if (unified) {
     // What the unified hierarchy has no file for, and its memory.stat is not used for services.
@@ -130,7 +133,7 @@ export function cgroupsSettings(input: SettingsInput): CgroupsSettings {
       sw.queued =
       sw.merged =
         NO;
-    sw.usedMemory = false;
+    sw.usedMemory = sw.servicesDetailed = false;
   } else {
     sw.pressure.fill(NO); // cgroups v1 has no pressure files
   }

@@ -14,7 +14,18 @@ import {
   type Cgroup,
   type ChartDims,
   MIB,
+  V_CACHE,
+  V_MAPPED,
+  V_PGFAULT,
+  V_PGMAJFAULT,
+  V_PGPGIN,
+  V_PGPGOUT,
+  V_RSS,
+  V_WRITEBACK,
 } from "./cgroups_cgroup.ts";
+
+/** sysconf(_SC_PAGESIZE) as Netdata 1.37.1 multiplies page counts: 4 KiB on x86_64 and a Pi. */
+const PAGE = 4096;
 
 /** NETDATA_CHART_PRIO_CGROUPS_SYSTEMD. */
 const PRIO_SYSTEMD = 19000;
@@ -128,11 +139,42 @@ const SERVICE_CHARTS = [
     1,
     "incremental",
   ],
+  // cgroups v1 with "enable systemd services detailed memory": memory.stat's totals
+  ["mem_rss", "Systemd Services RSS Memory", "MiB", "mem", 20, 1, MIB, "absolute"],
+  ["mem_mapped", "Systemd Services Mapped Memory", "MiB", "mem", 30, 1, MIB, "absolute"],
+  ["mem_cache", "Systemd Services Cache Memory", "MiB", "mem", 40, 1, MIB, "absolute"],
+  ["mem_writeback", "Systemd Services Writeback Memory", "MiB", "mem", 50, 1, MIB, "absolute"],
+  ["mem_pgfault", "Systemd Services Memory Minor Page Faults", "MiB/s", "mem", 60, PAGE, MIB, "incremental"],
+  [
+    "mem_pgmajfault",
+    "Systemd Services Memory Major Page Faults",
+    "MiB/s",
+    "mem",
+    70,
+    PAGE,
+    MIB,
+    "incremental",
+  ],
+  ["mem_pgpgin", "Systemd Services Memory Charging Activity", "MiB/s", "mem", 80, PAGE, MIB, "incremental"],
+  [
+    "mem_pgpgout",
+    "Systemd Services Memory Uncharging Activity",
+    "MiB/s",
+    "mem",
+    90,
+    PAGE,
+    MIB,
+    "incremental",
+  ],
 ] as const;
 /** Indices in SERVICE_CHARTS (and {@link ServiceCharts.counts}). */
 export const S_CPU = 0, S_MEM = 1, S_SWAP = 2, S_IO_READ = 3, S_IO_WRITE = 4, S_OPS_READ = 5, S_OPS_WRITE = 6;
 /** v1 only: a read chart's index; its write chart follows it. */
 export const S_FAILCNT = 7, S_THROTTLE_IO = 8, S_THROTTLE_OPS = 10, S_QUEUED = 12, S_MERGED = 14;
+/** v1 only: the first of the eight detailed memory charts (the collector counts services there). */
+export const S_MEM_DETAILED = 16;
+/** memory.stat (v1) index of each detailed memory chart, in SERVICE_CHARTS order. */
+const DETAILED = [V_RSS, V_MAPPED, V_CACHE, V_WRITEBACK, V_PGFAULT, V_PGMAJFAULT, V_PGPGIN, V_PGPGOUT];
 /** The blkio record behind each v1 read/write pair. */
 const BLKIO_PAIRS = [
   [S_THROTTLE_IO, B_THROTTLE_BYTES],
@@ -162,6 +204,7 @@ export class ServiceCharts {
     counts[S_IO_WRITE] = counts[S_IO_READ];
     counts[S_OPS_WRITE] = counts[S_OPS_READ];
     for (const [i] of BLKIO_PAIRS) counts[i + 1] = counts[i];
+    for (let i = 1; i < DETAILED.length; i++) counts[S_MEM_DETAILED + i] = counts[S_MEM_DETAILED];
     const charts = this.#charts;
     for (let i = 0; i < SERVICE_CHARTS.length; i++) {
       if (counts[i] === 0) continue;
@@ -193,6 +236,9 @@ export class ServiceCharts {
       if (counts[S_OPS_READ] && cg.ioOpsUpdated) {
         this.#set(cg, S_OPS_READ, cg.readOps);
         this.#set(cg, S_OPS_WRITE, cg.writeOps);
+      }
+      if (counts[S_MEM_DETAILED] && cg.memStatUpdated) {
+        for (let i = 0; i < DETAILED.length; i++) this.#set(cg, S_MEM_DETAILED + i, cg.mem[DETAILED[i]]);
       }
       for (const [i, b] of BLKIO_PAIRS) {
         const io = cg.blkio[b];

@@ -179,9 +179,29 @@ Deno.test("CgroupsCollector: cgroups v1, a docker host with the cgroupfs driver 
     extra: {
       systemdVersion: NO_SYSTEMD,
       // cpu shares are off by default, as in Netdata: switched on here to check the chart.
-      enable: (s, o, d) => s === "plugin:cgroups" && o === "enable cpuacct cpu shares" ? YES : d,
+      enable: (s, o, d) =>
+        s === "plugin:cgroups" &&
+          (o === "enable cpuacct cpu shares" || o === "enable systemd services detailed memory")
+          ? YES
+          : d,
     },
   });
+  // Services' detailed memory (off by default, as in Netdata): ssh's memory.stat totals.
+  checkExpected(
+    host,
+    {
+      values: {
+        "services.mem_rss": { "system-slice_ssh-service": 30 },
+        "services.mem_cache": { "system-slice_ssh-service": 5 },
+        "services.mem_mapped": { "system-slice_ssh-service": 0 },
+        "services.mem_pgpgout": { "system-slice_ssh-service": 0 },
+      },
+    },
+    T0 + 3,
+    "services detailed memory",
+  );
+  assert.equal(host.charts.get("services.mem_pgfault")!.priority, 19060);
+  assert.equal(host.charts.get("services.mem_pgfault")!.dimensions[0].multiplier, 4096);
   assert.equal(collector.settings.unified, false);
   const cpu = host.charts.get("cgroup_nginx.cpu")!;
   assert.deepEqual(
@@ -243,6 +263,7 @@ Deno.test("CgroupsCollector: v1 with cpu.cfs_period_us alone (no cpuset.cpus, no
   });
   assert.ok(host.charts.has("cgroup_nginx.cpu"));
   assert.ok(!host.charts.has("cgroup_nginx.cpu_limit"));
+  assert.ok(!host.charts.has("services.mem_rss"), "services' detailed memory is off by default");
   assert.ok(Number.isNaN(host.charts.get("cgroup_nginx.cpu")!.variables.get("cpu_limit")));
 });
 

@@ -50,7 +50,10 @@ export function openFilesV1(cg: Cgroup, b: V1Paths, sw: CgroupsSwitches): void {
     cg.cpuShares = open(cpu + "/cpu.shares");
     if (cg.cpuShares !== null) cg.sharesOn = sw.shares;
   }
-  if ((sw.detailed !== NO || sw.usedMemory) && (sw.usedMemory || !cg.service) && cg.memStat === null) {
+  if (
+    (sw.detailed !== NO || sw.usedMemory) && (sw.usedMemory || sw.servicesDetailed || !cg.service) &&
+    cg.memStat === null
+  ) {
     cg.memStat = open(mem + "/memory.stat");
     if (cg.memStat !== null) cg.memStatOn = sw.detailed === YES ? YES : AUTO;
   }

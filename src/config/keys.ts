@@ -268,6 +268,7 @@ export const COLLECTOR_KEYS: Record<string, readonly string[]> = {
     enable blkio throttle bandwidth | enable blkio throttle operations | enable blkio queued operations |
     enable blkio merged operations | enable cpu pressure | enable io some pressure | enable io full pressure |
     enable memory some pressure | enable memory full pressure | enable systemd services | use unified cgroups | report used memory |
+    enable systemd services detailed memory |
     ${CGROUPS_SETTING_KEYS.join(" | ")}`),
 };
 
@@ -302,7 +303,7 @@ export const COLLECTOR_UNUSED_KEYS: Record<string, readonly string[]> = {
     remove charts of unmounted disks | update every | check for new mount points every`),
   "plugin:timex": words(`update every`),
   "plugin:cgroups": words(
-    `enable systemd services detailed memory | script to get cgroup names |
+    `script to get cgroup names |
     script to get cgroup network interfaces`,
   ),
 };
