@@ -1,6 +1,7 @@
 /**
- * cgroups v1: where each controller's hierarchy is mounted, which files a cgroup has (Netdata 1.37.1's
- * discovery_update_filenames() for v1) and the per-tick readers of cpuacct.stat, cpuacct.usage_percpu,
+ * cgroups v1: which files a cgroup has in the controllers' hierarchies (Netdata 1.37.1's
+ * discovery_update_filenames() for v1; where the hierarchies are is cgroups_config.ts's) and the
+ * per-tick readers of cpuacct.stat, cpuacct.usage_percpu,
  * cpu.stat, cpu.shares, memory.stat, memory.usage_in_bytes, memory.memsw.usage_in_bytes,
  * memory.failcnt and the blkio files. Kept apart from the v2 readers (cgroups_read.ts): the formats
  * differ, the record ({@link Cgroup}) and the charts are shared.
