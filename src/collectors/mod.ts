@@ -8,7 +8,7 @@
  * (interrupts.ts), /proc/diskstats, /proc/net/dev, /proc/net/netstat (+ snmp, snmp6: net_netstat.ts),
  * /proc/net/wireless, /proc/net/sockstat(6) (sockstat.ts), /proc/net/softnet_stat (softnet.ts), /proc/net/stat/nf_conntrack
  * (conntrack.ts), entropy, ipc, /sys/block/zram, diskspace, idlejitter, timex (adjtimex(2) by FFI),
- * cgroups v2 (containers and systemd services),
+ * cgroups v1 and v2 (containers and systemd services),
  * python.d's sensors, plus the
  * agent's own statistics (self.ts). Table-driven counter files share _table.ts; netdata.conf's
  * switches reach them through switches.ts.
