@@ -8,8 +8,11 @@
 
 import { type Chart, type ChartType, type Host, type Label, parseAlgorithm } from "../host/mod.ts";
 import { isUuid } from "../config/schema.ts";
-import { splitWords } from "./protocol.ts";
+import { MAX_LINE_BYTES, parseCollected, splitWords } from "./protocol.ts";
 import { type ReasonCode, REASONS } from "./reasons.ts";
+
+// Their home was here; importers keep finding them here.
+export { MAX_LINE_BYTES, parseCollected };
 
 /** Why a stream ended, as logged and shown per node: a named reason and the line at fault. */
 export class StreamError extends Error {
@@ -27,13 +30,7 @@ export class StreamError extends Error {
   }
 }
 
-/** Longest line a v1.37.1 parent accepts (bytes). */
-export const MAX_LINE_BYTES = 15360;
-
 const CHART_TYPES = new Set(["line", "area", "stacked"]);
-/** strtoll's limits, both 2^63 as doubles. */
-const INT64_LIMIT = 2 ** 63;
-
 /** Largest `update every` taken from a child (a day, like our own setting's range). */
 const MAX_UPDATE_EVERY = 86400;
 
@@ -67,30 +64,6 @@ function utf8Length(s: string): number {
     } else n += 3;
   }
   return n;
-}
-
-/**
- * Parses a SET value like Netdata's strtoll(…, 0): 0x hex, leading-zero octal, decimal; values
- * beyond int64 saturate.
- */
-export function parseCollected(text: string): number {
-  let s = text;
-  let neg = false;
-  if (s.charCodeAt(0) === 0x2d /* - */) {
-    neg = true;
-    s = s.slice(1);
-  } else if (s.charCodeAt(0) === 0x2b /* + */) s = s.slice(1);
-  let v: number;
-  if (/^0[xX][0-9a-fA-F]+$/.test(s)) v = parseInt(s.slice(2), 16);
-  else if (/^0[0-7]+$/.test(s)) v = parseInt(s, 8);
-  else if (/^\d+$/.test(s)) v = Number(s);
-  else {
-    // strtoll stops at the first bad character; a number with a fraction keeps its integer part.
-    const m = /^\d+/.exec(s);
-    v = m ? Number(m[0]) : NaN;
-  }
-  if (v > INT64_LIMIT) v = INT64_LIMIT;
-  return neg ? -v : v;
 }
 
 /** Hooks the ingest calls; all optional. */
