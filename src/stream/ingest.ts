@@ -8,6 +8,7 @@
 
 import { type Chart, type ChartType, type Host, type Label, parseAlgorithm } from "../host/mod.ts";
 import { isUuid } from "../config/schema.ts";
+import { COMPACT_MARK, CompactDecoder } from "./compact.ts";
 import { MAX_LINE_BYTES, parseCollected, splitWords } from "./protocol.ts";
 import { type ReasonCode, REASONS } from "./reasons.ts";
 
@@ -106,10 +107,14 @@ export class StreamIngest {
   #hooks: IngestHooks;
   /** Charts whose definitions were announced to observers on this connection. */
   #announced = new Set<Chart>();
+  /** With COMPACT negotiated: the state that compact records refer to (PROTOCOL.md §13.2). */
+  readonly #compact: CompactDecoder | undefined;
 
-  constructor(host: Host, hooks: IngestHooks = {}) {
+  /** `opts.compact`: the link negotiated COMPACT, so `@` lines are compact rounds. */
+  constructor(host: Host, hooks: IngestHooks = {}, opts: { compact?: boolean } = {}) {
     this.host = host;
     this.#hooks = hooks;
+    this.#compact = opts.compact ? new CompactDecoder() : undefined;
   }
 
   /**
@@ -131,9 +136,11 @@ export class StreamIngest {
     }
     // Most lines are `SET "id" = 123`: take them without splitting into words.
     if (this.#inRound !== undefined && text.startsWith("SET ") && this.#fastSet(text)) return;
+    if (this.#compact !== undefined && text.startsWith(COMPACT_MARK)) return this.#compactRound(text);
     const w = this.#words;
     const n = splitWords(text, w);
     if (n === 0) return;
+    this.#compact?.seen(w, n);
     switch (w[0]) {
       case "SET":
         return this.#set(n, text);
@@ -380,6 +387,35 @@ export class StreamIngest {
     if (!Number.isFinite(v)) this.#bad(`SET value is not a number`, text);
     chart.set(d, v);
     this.samples++;
+  }
+
+  /** A compact round (PROTOCOL.md §13.2): the same calls as its BEGIN, SETs and END would make. */
+  #compactRound(text: string): void {
+    if (this.#inRound !== undefined) this.#bad(`compact round before the END of "${this.#inRound.id}"`, text);
+    let r;
+    try {
+      r = this.#compact!.decode(text);
+    } catch (e) {
+      this.#bad((e as Error).message, text);
+    }
+    const chart = this.host.charts.get(r.chartId);
+    if (chart === undefined) this.#bad(`compact round of undefined chart "${r.chartId}"`, text);
+    this.#announce(chart);
+    this.#chart = chart;
+    this.#inRound = chart; // a failure below drops the round (abort), as in a text round
+    chart.begin(r.us);
+    for (let i = 0; i < r.ids.length; i++) {
+      const v = r.values[i];
+      if (v !== v) continue; // NaN: not collected in this round
+      const d = chart.dimension(r.ids[i]);
+      if (d === undefined) {
+        this.#bad(`compact round of undefined dimension "${r.ids[i]}" in "${chart.id}"`, text);
+      }
+      chart.set(d, v);
+      this.samples++;
+    }
+    this.#inRound = undefined;
+    chart.end();
   }
 
   #end(): void {

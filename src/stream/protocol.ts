@@ -25,6 +25,11 @@ export const CAP_IEEE754 = 1 << 15;
  * with the bits it knows), so only our agents ever negotiate it.
  */
 export const CAP_DEFLATE = 1 << 30;
+/**
+ * Ours, not Netdata's: collection rounds go as compact records of value changes (PROTOCOL.md §13.2);
+ * everything else stays Netdata's text. Masked away by Netdata like {@link CAP_DEFLATE}.
+ */
+export const CAP_COMPACT = 1 << 29;
 
 const CAP_NAMES: [number, string][] = [
   [CAP_V1, "V1"],
@@ -41,6 +46,7 @@ const CAP_NAMES: [number, string][] = [
   [CAP_INTERPOLATED, "INTERPOLATED"],
   [CAP_IEEE754, "IEEE754"],
   [CAP_DEFLATE, "DEFLATE"],
+  [CAP_COMPACT, "COMPACT"],
 ];
 
 /** Names of the bits in `caps`, space separated, as Netdata logs them. */
