@@ -296,3 +296,40 @@ Deno.test("without COMPACT negotiated an @ line is an unknown keyword", () => {
   const ingest = new StreamIngest(testHost({ guid: GUID }));
   assert.throws(() => ingest.line("@0 0 =1"), StreamError, 'unknown keyword "@0"');
 });
+
+Deno.test("random compact records never crash the ingest: each is applied or refused with a StreamError", () => {
+  const ingest = compactParent();
+  let seed = 12345;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const tokens = [
+    "0",
+    "1",
+    "-1",
+    "_",
+    "=5",
+    "=-9223372036854775808",
+    "=0x1f",
+    "99999999999999999",
+    "u1",
+    "=",
+    "-",
+    "",
+    "x",
+  ];
+  let applied = 0, refused = 0;
+  for (let i = 0; i < 5000; i++) {
+    const parts = [`@${rnd(3)}`, ["0", "-1000", "u5", "3"][rnd(4)]];
+    for (let k = rnd(5); k > 0; k--) parts.push(tokens[rnd(tokens.length)]);
+    try {
+      ingest.line(parts.join(rnd(10) === 0 ? "  " : " "));
+      applied++;
+    } catch (e) {
+      assert.ok(e instanceof StreamError, String(e));
+      refused++;
+    }
+  }
+  assert.ok(applied > 100 && refused > 100, `${applied} applied, ${refused} refused`);
+});
