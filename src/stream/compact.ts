@@ -202,34 +202,53 @@ export class CompactDecoder {
       this.#values = new Float64Array(Math.max(count, this.#values.length * 2));
     }
     const values = this.#values;
+    const prev = st.prev;
+    const known = st.known;
+    // Per value, one pass over its characters: no string for "_" or a change (the common cases).
     for (let k = 0; k < count; k++) {
-      const t = word();
-      if (t === "") {
+      while (i < len && text.charCodeAt(i) === 0x20) i++;
+      if (i === len) {
         throw new SyntaxError(`compact record has ${k} values, the chart has ${count} dimensions`);
       }
-      const c = t.charCodeAt(0);
-      if (c === 0x5f /* _ */ && t.length === 1) {
+      const start = i;
+      const c = text.charCodeAt(i);
+      if (c === 0x5f /* _ */ && (i + 1 === len || text.charCodeAt(i + 1) === 0x20)) {
+        i++;
         values[k] = NaN;
         continue;
       }
       if (c === 0x3d /* = */) {
-        const v = parseCollected(t.slice(1));
+        while (i < len && text.charCodeAt(i) !== 0x20) i++;
+        const v = parseCollected(text.slice(start + 1, i));
         if (!Number.isFinite(v)) throw new SyntaxError(`compact record value ${k + 1} is not a number`);
         values[k] = v;
-        st.prev[k] = v;
-        st.known[k] = Number.isSafeInteger(v) ? 1 : 0;
+        prev[k] = v;
+        known[k] = Number.isSafeInteger(v) ? 1 : 0;
         continue;
       }
-      if (!/^-?\d{1,16}$/.test(t)) {
-        throw new SyntaxError(`compact record value ${k + 1} is not a change: "${t.slice(0, 20)}"`);
+      if (c === 0x2d /* - */) i++;
+      const digitsAt = i;
+      let change = 0;
+      while (i < len) {
+        const x = text.charCodeAt(i) - 0x30;
+        if (x < 0 || x > 9) break;
+        change = change * 10 + x;
+        i++;
       }
-      if (st.known[k] !== 1) {
+      if (i === digitsAt || i - digitsAt > 16 || (i < len && text.charCodeAt(i) !== 0x20)) {
+        while (i < len && text.charCodeAt(i) !== 0x20) i++;
+        const t = text.slice(start, Math.min(i, start + 20));
+        throw new SyntaxError(`compact record value ${k + 1} is not a change: "${t}"`);
+      }
+      if (known[k] !== 1) {
         throw new SyntaxError(`compact record changes value ${k + 1}, which was not sent whole before`);
       }
-      const v = st.prev[k] + Number(t);
-      if (!Number.isSafeInteger(v)) throw new SyntaxError(`compact record value ${k + 1} is beyond 2^53`);
+      const v = prev[k] + (c === 0x2d ? -change : change);
+      if (change > Number.MAX_SAFE_INTEGER || !Number.isSafeInteger(v)) {
+        throw new SyntaxError(`compact record value ${k + 1} is beyond 2^53`);
+      }
       values[k] = v;
-      st.prev[k] = v;
+      prev[k] = v;
     }
     if (word() !== "") {
       throw new SyntaxError(`compact record has more values than the chart's ${count} dimensions`);
