@@ -66,6 +66,7 @@ Deno.test("a netdata child with compression on streams LZ4 into our parent; ever
     const info = await getJson(`${parent.url}/host/nd-zc/api/v1/info`);
     const rx = info.streaming.receiver;
     assert.match(rx.capabilities, /\bCOMPRESSION\b/);
+    assert.doesNotMatch(rx.capabilities, /DEFLATE|COMPACT/, "a netdata child never offers our own codecs");
     assert.ok(
       rx.bytes_received * 2 < rx.bytes_uncompressed,
       `on the wire ${rx.bytes_received} bytes for ${rx.bytes_uncompressed} of text`,
@@ -95,7 +96,7 @@ Deno.test("our child compresses its stream into a netdata parent that grants it;
     const info = await getJson(`${child.url}/api/v1/info`);
     const tx = info.streaming.sender;
     assert.match(tx.capabilities, /\bCOMPRESSION\b/);
-    assert.doesNotMatch(tx.capabilities, /DEFLATE/, "a netdata parent never grants our own codec");
+    assert.doesNotMatch(tx.capabilities, /DEFLATE|COMPACT/, "a netdata parent never grants our own codecs");
     assert.equal(info["stream-compression"], true);
     assert.ok(
       tx.bytesSent * 2 < tx.bytesText,

@@ -74,6 +74,7 @@ export function testConfig(): AgentConfig {
       reconnectDelaySec: 5,
       initialClockResyncIterations: 60,
       enableCompression: true,
+      enableCompactRounds: true,
       sslSkipCertificateVerification: true,
       caPath: "",
       caFile: "",

@@ -157,6 +157,7 @@ export function dumpConfig(config: AgentConfig, opts: DumpOptions = {}): string 
     put("stream", "reconnect delay seconds", String(s.reconnectDelaySec));
     put("stream", "initial clock resync iterations", String(s.initialClockResyncIterations));
     put("stream", "enable compression", yesNo(s.enableCompression));
+    put("stream", "enable compact rounds", yesNo(s.enableCompactRounds));
     put("stream", "ssl skip certificate verification", yesNo(s.sslSkipCertificateVerification));
     put("stream", "CApath", s.caPath);
     put("stream", "CAfile", s.caFile);

@@ -122,7 +122,7 @@ export const NETDATA_SECTIONS = new Set(
 /** Keys of `[stream]` in stream.conf (all used). */
 export const STREAM_KEYS = words(
   `enabled | destination | api key | timeout seconds | default port | send charts matching |
-  buffer size bytes | reconnect delay seconds | initial clock resync iterations | enable compression |
+  buffer size bytes | reconnect delay seconds | initial clock resync iterations | enable compression | enable compact rounds |
   ssl skip certificate verification | CApath | CAfile`,
 );
 

@@ -86,6 +86,7 @@ export function readStreamSender(stream: Doc, r: Resolver, role: Role): StreamSe
       60,
     ),
     enableCompression: r.file(stream, "stream/enable compression", r.bool, true),
+    enableCompactRounds: r.file(stream, "stream/enable compact rounds", r.bool, true),
     sslSkipCertificateVerification: r.file(stream, "stream/ssl skip certificate verification", r.bool, false),
     caPath: r.file(stream, "stream/CApath", r.text, ""),
     caFile: r.file(stream, "stream/CAfile", r.text, ""),

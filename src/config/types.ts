@@ -64,6 +64,8 @@ export interface StreamSenderConfig {
   initialClockResyncIterations: number;
   /** `enable compression`. */
   enableCompression: boolean;
+  /** `enable compact rounds` (ours): offer and grant COMPACT between our agents (stream/PROTOCOL.md §13.2). */
+  enableCompactRounds: boolean;
   /** `ssl skip certificate verification`. */
   sslSkipCertificateVerification: boolean;
   /** `CApath`: directory of trusted CAs, "" for the system's. */

@@ -52,3 +52,41 @@ Deno.test("DeflateReader reports a corrupt stream through onError", async () => 
   });
   assert.match(err.message, /invalid/i);
 });
+
+Deno.test("DeflateWriter gives the rounds of one tick one flush: fewer bytes than a flush per round", async () => {
+  const rounds = Array.from(
+    { length: 100 },
+    (_, i) => `BEGIN "c${i % 7}" 1000000\nSET "a" = ${i * 37}\nEND\n`,
+  );
+  const wireOf = async (sameTick: boolean) => {
+    let text = "";
+    let wire = 0;
+    const dec = new TextDecoder();
+    const r = new DeflateReader((t) => void (text += dec.decode(t, { stream: true })), (e) => {
+      throw e;
+    });
+    const w = new DeflateWriter((b) => {
+      wire += b.length;
+      r.push(b);
+    }, (e) => {
+      throw e;
+    });
+    try {
+      for (const round of rounds) {
+        w.write(round);
+        if (!sameTick) await new Promise((res) => setTimeout(res, 25));
+      }
+      for (let i = 0; i < 200 && text.length < rounds.join("").length; i++) {
+        await new Promise((res) => setTimeout(res, 2));
+      }
+      assert.equal(text, rounds.join(""));
+      return wire;
+    } finally {
+      w.close();
+      r.close();
+    }
+  };
+  const one = await wireOf(true);
+  const each = await wireOf(false);
+  assert.ok(one * 3 < each, `one flush ${one} bytes, a flush per round ${each} bytes`);
+});

@@ -8,8 +8,12 @@
 
 import { type Chart, type ChartType, type Host, type Label, parseAlgorithm } from "../host/mod.ts";
 import { isUuid } from "../config/schema.ts";
-import { splitWords } from "./protocol.ts";
+import { COMPACT_MARK, CompactDecoder } from "./compact.ts";
+import { MAX_LINE_BYTES, parseCollected, splitWords } from "./protocol.ts";
 import { type ReasonCode, REASONS } from "./reasons.ts";
+
+// Their home was here; importers keep finding them here.
+export { MAX_LINE_BYTES, parseCollected };
 
 /** Why a stream ended, as logged and shown per node: a named reason and the line at fault. */
 export class StreamError extends Error {
@@ -27,13 +31,7 @@ export class StreamError extends Error {
   }
 }
 
-/** Longest line a v1.37.1 parent accepts (bytes). */
-export const MAX_LINE_BYTES = 15360;
-
 const CHART_TYPES = new Set(["line", "area", "stacked"]);
-/** strtoll's limits, both 2^63 as doubles. */
-const INT64_LIMIT = 2 ** 63;
-
 /** Largest `update every` taken from a child (a day, like our own setting's range). */
 const MAX_UPDATE_EVERY = 86400;
 
@@ -67,30 +65,6 @@ function utf8Length(s: string): number {
     } else n += 3;
   }
   return n;
-}
-
-/**
- * Parses a SET value like Netdata's strtoll(…, 0): 0x hex, leading-zero octal, decimal; values
- * beyond int64 saturate.
- */
-export function parseCollected(text: string): number {
-  let s = text;
-  let neg = false;
-  if (s.charCodeAt(0) === 0x2d /* - */) {
-    neg = true;
-    s = s.slice(1);
-  } else if (s.charCodeAt(0) === 0x2b /* + */) s = s.slice(1);
-  let v: number;
-  if (/^0[xX][0-9a-fA-F]+$/.test(s)) v = parseInt(s.slice(2), 16);
-  else if (/^0[0-7]+$/.test(s)) v = parseInt(s, 8);
-  else if (/^\d+$/.test(s)) v = Number(s);
-  else {
-    // strtoll stops at the first bad character; a number with a fraction keeps its integer part.
-    const m = /^\d+/.exec(s);
-    v = m ? Number(m[0]) : NaN;
-  }
-  if (v > INT64_LIMIT) v = INT64_LIMIT;
-  return neg ? -v : v;
 }
 
 /** Hooks the ingest calls; all optional. */
@@ -133,10 +107,14 @@ export class StreamIngest {
   #hooks: IngestHooks;
   /** Charts whose definitions were announced to observers on this connection. */
   #announced = new Set<Chart>();
+  /** With COMPACT negotiated: the state that compact records refer to (PROTOCOL.md §13.2). */
+  readonly #compact: CompactDecoder | undefined;
 
-  constructor(host: Host, hooks: IngestHooks = {}) {
+  /** `opts.compact`: the link negotiated COMPACT, so `@` lines are compact rounds. */
+  constructor(host: Host, hooks: IngestHooks = {}, opts: { compact?: boolean } = {}) {
     this.host = host;
     this.#hooks = hooks;
+    this.#compact = opts.compact ? new CompactDecoder() : undefined;
   }
 
   /**
@@ -158,9 +136,11 @@ export class StreamIngest {
     }
     // Most lines are `SET "id" = 123`: take them without splitting into words.
     if (this.#inRound !== undefined && text.startsWith("SET ") && this.#fastSet(text)) return;
+    if (this.#compact !== undefined && text.startsWith(COMPACT_MARK)) return this.#compactRound(text);
     const w = this.#words;
     const n = splitWords(text, w);
     if (n === 0) return;
+    this.#compact?.seen(w, n);
     switch (w[0]) {
       case "SET":
         return this.#set(n, text);
@@ -407,6 +387,35 @@ export class StreamIngest {
     if (!Number.isFinite(v)) this.#bad(`SET value is not a number`, text);
     chart.set(d, v);
     this.samples++;
+  }
+
+  /** A compact round (PROTOCOL.md §13.2): the same calls as its BEGIN, SETs and END would make. */
+  #compactRound(text: string): void {
+    if (this.#inRound !== undefined) this.#bad(`compact round before the END of "${this.#inRound.id}"`, text);
+    let r;
+    try {
+      r = this.#compact!.decode(text);
+    } catch (e) {
+      this.#bad((e as Error).message, text);
+    }
+    const chart = this.host.charts.get(r.chartId);
+    if (chart === undefined) this.#bad(`compact round of undefined chart "${r.chartId}"`, text);
+    this.#announce(chart);
+    this.#chart = chart;
+    this.#inRound = chart; // a failure below drops the round (abort), as in a text round
+    chart.begin(r.us);
+    for (let i = 0; i < r.ids.length; i++) {
+      const v = r.values[i];
+      if (v !== v) continue; // NaN: not collected in this round
+      const d = chart.dimension(r.ids[i]);
+      if (d === undefined) {
+        this.#bad(`compact round of undefined dimension "${r.ids[i]}" in "${chart.id}"`, text);
+      }
+      chart.set(d, v);
+      this.samples++;
+    }
+    this.#inRound = undefined;
+    chart.end();
   }
 
   #end(): void {

@@ -9,12 +9,16 @@
  *   (16384) and must be complete within `[web] timeout for first request` (at most 30 s); a protocol line is at most `MAX_LINE_BYTES` (15360);
  *   one replication answer covers at most `MAX_REPLAY_POINTS` (86400) time slots; a
  *   sender's queue is at most `[stream] buffer size bytes`, and over it drops the oldest data
- *   rounds first (never definitions), counted in `droppedRounds` and logged. A compressed stream's
+ *   rounds first (never definitions), counted in `droppedRounds` and logged; with COMPACT, every
+ *   queued round (a compact record refers to the round before it). A compressed stream's
  *   LZ4 block is at most 16383 bytes on the wire (checked from its header before it is gathered) and
  *   decodes to at most 64 KiB; inflated DEFLATE text reaches the parser in pieces of at most 16 KiB.
  * - Codecs (PROTOCOL.md §13): one per connection, chosen at the handshake (DEFLATE between our
  *   agents, else Netdata's LZ4, else plain) with a fresh history; a stream that does not decode ends
- *   its connection (`DECOMPRESSION_FAILED`) and that child is then granted no compression.
+ *   its connection (`DECOMPRESSION_FAILED`) and that child is then granted no compression. COMPACT
+ *   (§13.2, our agents only) is negotiated on its own; both ends forget a chart's last values at its
+ *   definition, a text round, a replication and a new connection, so a record never refers to
+ *   values the other end does not hold.
  * - Ordering: a connection's lines are applied in the order received; a chart is sent only once
  *   it has been collected, and defined before its rounds. With REPLICATION, a chart's live rounds
  *   are held back until the parent's replay of it is done, so the parent's copy has neither a hole

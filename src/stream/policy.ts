@@ -27,6 +27,8 @@ export interface ReceiverPolicy {
    * is off (as Netdata 1.37.1's receiver decides).
    */
   enableCompression: boolean;
+  /** `[stream] enable compact rounds`: grant COMPACT to a child that offers it (PROTOCOL.md §13.2). */
+  enableCompactRounds: boolean;
   secondsToReplicate: number;
   secondsPerReplicationStep: number;
   proxy: {
@@ -66,6 +68,7 @@ export function receiverPolicy(config: AgentConfig, apiKey: string, machineGuid:
     enableReplication: guid?.enableReplication ?? key?.enableReplication ?? config.db.enableReplication,
     enableCompression: (guid?.enableCompression ?? key?.enableCompression ?? stream.enableCompression) &&
       stream.enableCompression,
+    enableCompactRounds: stream.enableCompactRounds,
     secondsToReplicate: guid?.secondsToReplicate ?? key?.secondsToReplicate ?? config.db.secondsToReplicate,
     secondsPerReplicationStep: guid?.secondsPerReplicationStep ?? key?.secondsPerReplicationStep ??
       config.db.secondsPerReplicationStep,

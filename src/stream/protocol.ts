@@ -1,7 +1,7 @@
 /**
  * Netdata's agent-to-agent streaming protocol (v1.37.1 wire format), the pure parts: capability
- * bits and their negotiation, the handshake request and reply strings, and the word splitter for
- * protocol lines. No I/O here; see docs in PROTOCOL.md.
+ * bits and their negotiation, the handshake request and reply strings, the word splitter for
+ * protocol lines and the reading of collected numbers. No I/O here; see docs in PROTOCOL.md.
  * @module
  */
 
@@ -25,6 +25,11 @@ export const CAP_IEEE754 = 1 << 15;
  * with the bits it knows), so only our agents ever negotiate it.
  */
 export const CAP_DEFLATE = 1 << 30;
+/**
+ * Ours, not Netdata's: collection rounds go as compact records of value changes (PROTOCOL.md §13.2);
+ * everything else stays Netdata's text. Masked away by Netdata like {@link CAP_DEFLATE}.
+ */
+export const CAP_COMPACT = 1 << 29;
 
 const CAP_NAMES: [number, string][] = [
   [CAP_V1, "V1"],
@@ -41,6 +46,7 @@ const CAP_NAMES: [number, string][] = [
   [CAP_INTERPOLATED, "INTERPOLATED"],
   [CAP_IEEE754, "IEEE754"],
   [CAP_DEFLATE, "DEFLATE"],
+  [CAP_COMPACT, "COMPACT"],
 ];
 
 /** Names of the bits in `caps`, space separated, as Netdata logs them. */
@@ -290,4 +296,34 @@ export function splitWords(line: string, words: string[], max = MAX_WORDS): numb
     words[n++] = line.slice(start, i);
   }
   return n;
+}
+
+/** Longest line a v1.37.1 parent accepts (bytes). */
+export const MAX_LINE_BYTES = 15360;
+
+/** strtoll's limits, both 2^63 as doubles. */
+const INT64_LIMIT = 2 ** 63;
+
+/**
+ * Parses a SET value like Netdata's strtoll(…, 0): 0x hex, leading-zero octal, decimal; values
+ * beyond int64 saturate.
+ */
+export function parseCollected(text: string): number {
+  let s = text;
+  let neg = false;
+  if (s.charCodeAt(0) === 0x2d /* - */) {
+    neg = true;
+    s = s.slice(1);
+  } else if (s.charCodeAt(0) === 0x2b /* + */) s = s.slice(1);
+  let v: number;
+  if (/^0[xX][0-9a-fA-F]+$/.test(s)) v = parseInt(s.slice(2), 16);
+  else if (/^0[0-7]+$/.test(s)) v = parseInt(s, 8);
+  else if (/^\d+$/.test(s)) v = Number(s);
+  else {
+    // strtoll stops at the first bad character; a number with a fraction keeps its integer part.
+    const m = /^\d+/.exec(s);
+    v = m ? Number(m[0]) : NaN;
+  }
+  if (v > INT64_LIMIT) v = INT64_LIMIT;
+  return neg ? -v : v;
 }

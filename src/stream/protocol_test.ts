@@ -1,7 +1,9 @@
 import { assert } from "../../tests/_helpers/assert.ts";
 import {
   buildStreamRequest,
+  CAP_COMPACT,
   CAP_COMPRESSION,
+  CAP_DEFLATE,
   CAP_REPLICATION,
   capabilityNames,
   decodeCapabilities,
@@ -60,6 +62,18 @@ Deno.test("negotiate() never grants a bit the child did not offer", () => {
   const ours = 960 | CAP_REPLICATION | CAP_COMPRESSION;
   assert.equal(negotiate(15352, ours) & CAP_COMPRESSION, 0);
   assert.equal(negotiate(960, ours), 960);
+});
+
+Deno.test("negotiate(): a v1.37.1 child's offers never get our own bits; ours get them", () => {
+  const ours = 960 | CAP_REPLICATION | CAP_COMPRESSION | CAP_DEFLATE | CAP_COMPACT;
+  // What v1.37.1 children offer (with and without compression, replication).
+  for (const ver of [960, 1984, 5056, 6080, 15352, 16376]) {
+    assert.equal(negotiate(ver, ours) & (CAP_DEFLATE | CAP_COMPACT), 0, `ver=${ver}`);
+  }
+  const ourChild = 6080 | CAP_DEFLATE | CAP_COMPACT;
+  assert.equal(negotiate(ourChild, ours) & CAP_COMPACT, CAP_COMPACT);
+  assert.match(promptFor(negotiate(ourChild, ours)), /version=\d+$/);
+  assert.equal(capabilityNames(CAP_COMPACT), "COMPACT");
 });
 
 Deno.test("parseVersionParam() reads digits like atoi", () => {

@@ -20,6 +20,7 @@ import { policyRefusal, type ReceiverPolicy, receiverPolicy } from "./policy.ts"
 import {
   CAP_CLABELS,
   CAP_CLAIM,
+  CAP_COMPACT,
   CAP_COMPRESSION,
   CAP_DEFLATE,
   CAP_HLABELS,
@@ -260,7 +261,8 @@ export class Receiver {
       return this.#refuse(socket, REPLY_INTERNAL_ERROR, peer, req, "STORE_UNAVAILABLE", String(e));
     }
     const ours = CAP_HLABELS | CAP_CLAIM | CAP_CLABELS | (policy.enableReplication ? CAP_REPLICATION : 0) |
-      (policy.enableCompression && !this.#noCompression.has(guid) ? CAP_COMPRESSION | CAP_DEFLATE : 0);
+      (policy.enableCompression && !this.#noCompression.has(guid) ? CAP_COMPRESSION | CAP_DEFLATE : 0) |
+      (policy.enableCompactRounds ? CAP_COMPACT : 0);
     let caps = negotiate(
       parseVersionParam(p.get("ver") ?? (p.has("NETDATA_PROTOCOL_VERSION") ? "1" : "0")),
       ours,

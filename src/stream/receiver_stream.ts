@@ -13,7 +13,7 @@ import type { DeflateReader } from "./deflate.ts";
 import { MAX_LINE_BYTES, StreamError, StreamIngest } from "./ingest.ts";
 import { Lz4BlockReader } from "./lz4.ts";
 import type { ReceiverPolicy } from "./policy.ts";
-import { CAP_COMPRESSION, CAP_DEFLATE } from "./protocol.ts";
+import { CAP_COMPACT, CAP_COMPRESSION, CAP_DEFLATE } from "./protocol.ts";
 import { type Reason, reason } from "./reasons.ts";
 import { planReplay, replayLine } from "./replication.ts";
 import type { LiveSession, ReceiverDeps, ReceiverSession } from "./receiver_types.ts";
@@ -60,7 +60,7 @@ export function streamChild(
       if (!r.done) askReplay(chart, r.firstSec, r.lastSec, r.beforeSec);
       else session.replicating.delete(chart);
     },
-  });
+  }, { compact: (session.caps & CAP_COMPACT) !== 0 });
   const decoder = new TextDecoder();
   let pending = "";
   let ended = false;

@@ -32,9 +32,11 @@ import {
   encodeRound,
   formatDouble,
 } from "./encode.ts";
+import { CompactEncoder } from "./compact.ts";
 import {
   CAP_CLABELS,
   CAP_CLAIM,
+  CAP_COMPACT,
   CAP_COMPRESSION,
   CAP_DEFLATE,
   CAP_HLABELS,
@@ -90,6 +92,8 @@ export class Sender implements ChartObserver {
   #lz4: Lz4StreamEncoder | undefined;
   /** This connection's deflate stream when the parent (one of ours) granted DEFLATE (§13.1). */
   #deflate: DeflateWriter | undefined;
+  /** This connection's compact round state when the parent (one of ours) granted COMPACT (§13.2). */
+  #compact: CompactEncoder | undefined;
   /** The deflate module is being loaded: lines wait in the queue. */
   #codecLoading = false;
   readonly #textEncoder = new TextEncoder();
@@ -113,7 +117,8 @@ export class Sender implements ChartObserver {
     // but they end with our collector state, so the parent's timeline continues ours (as a
     // v1.37.1 node in memory mode none does).
     this.#offered = OFFERED | (opts.replication ? CAP_REPLICATION : 0) |
-      (opts.config.enableCompression ? CAP_COMPRESSION | CAP_DEFLATE : 0);
+      (opts.config.enableCompression ? CAP_COMPRESSION | CAP_DEFLATE : 0) |
+      (opts.config.enableCompactRounds ? CAP_COMPACT : 0);
     this.#status = initialStatus(opts, this.#dests.map((d) => d.text));
     this.#link = this.#makeLink();
   }
@@ -172,8 +177,11 @@ export class Sender implements ChartObserver {
     if (!this.#matches(chart)) return;
     if (this.#connected && !this.#defined.has(chart)) this.#define(chart);
     // While the parent replicates a chart, its points reach the parent through the replay.
-    if (this.#replicating.has(chart)) return;
+    if (this.#replicating.has(chart)) return this.#compact?.forget(chart);
+    const record = this.#compact?.round(chart, deltaUs);
+    if (record !== undefined) return this.#enqueue(record, true);
     this.#enqueue(encodeRound(chart, deltaUs), true);
+    this.#compact?.forget(chart); // the parent forgets its compact values at a text round
   }
 
   /**
@@ -189,6 +197,7 @@ export class Sender implements ChartObserver {
     }
     const history = this.#history();
     this.#enqueue(encodeChartDefinition(chart, this.#caps, Math.floor(this.#nowMs() / 1000), history), false);
+    this.#compact?.defined(chart);
     this.#defined.add(chart);
     if ((this.#caps & CAP_REPLICATION) !== 0) this.#replicating.add(chart);
   }
@@ -206,6 +215,7 @@ export class Sender implements ChartObserver {
     }
     const reply = encodeReplay(chart, this.#history(), req, Math.floor(this.#nowMs() / 1000));
     this.#enqueue(reply.text, false);
+    this.#compact?.forget(chart); // the parent forgets its compact values at RBEGIN
     this.#status.replicatedPoints += reply.points;
     if (reply.done) this.#replicating.delete(chart);
   }
@@ -247,6 +257,17 @@ export class Sender implements ChartObserver {
         this.#isData.splice(i, 1);
         i--;
         dropped++;
+      }
+      // Compact records change the records before them: drop every queued round, start whole again.
+      if (dropped > 0 && this.#compact !== undefined) {
+        for (let i = this.#queue.length - 1; i >= 0; i--) {
+          if (!this.#isData[i]) continue;
+          this.#queueBytes -= this.#queue[i].length;
+          this.#queue.splice(i, 1);
+          this.#isData.splice(i, 1);
+          dropped++;
+        }
+        this.#compact.forgetAll();
       }
       if (dropped > 0) {
         if (this.#status.droppedRounds === 0 || this.#status.droppedRounds % 1000 < dropped) {
@@ -417,6 +438,7 @@ export class Sender implements ChartObserver {
       : undefined;
     this.#deflate = undefined;
     if (this.#caps & CAP_DEFLATE) this.#startDeflate(socket);
+    this.#compact = this.#caps & CAP_COMPACT ? new CompactEncoder() : undefined;
     this.#defined = new Set();
     this.#replicating = new Set();
     let head = "";

@@ -57,9 +57,10 @@ const stream = (dest: string, key: string) =>
   `[stream]\n    enabled = yes\n    destination = ${dest}\n    api key = ${key}\n`;
 
 /**
- * Runs, for `seconds` after a 20 s warm-up: our parent P; into it our headless child (DEFLATE), our
- * ram-mode child (DEFLATE), our headless child with compression off (plain), and a Netdata child in
- * memory mode none (Netdata's LZ4); and our child into a Netdata parent (our LZ4).
+ * Runs, for `seconds` after a 20 s warm-up: our parent P; into it our headless child (COMPACT+DEFLATE),
+ * our ram-mode child (the same), our headless child with compression and compact rounds off (plain), one with
+ * only compact rounds (COMPACT), one with only compression (DEFLATE), and a Netdata child in memory mode none (Netdata's LZ4); and our child into a Netdata
+ * parent (our LZ4).
  */
 export async function benchChildren(report: Report, seconds: number): Promise<void> {
   if (!hasNetdata()) return void report("children vs netdata", NaN, "", "netdata not installed");
@@ -91,7 +92,14 @@ export async function benchChildren(report: Report, seconds: number): Promise<vo
       "agent.conf": "[db]\n    mode = none\n[web]\n    mode = none\n",
       "stream.conf": stream(p, k),
     });
-    const hConf = await conf(headless(kZ)), plainConf = await conf(headless(kPlain));
+    // Compact rounds (PROTOCOL.md §13.2) are on by default; `off` turns them off for one child.
+    const off = (files: Record<string, string>) => ({
+      ...files,
+      "stream.conf": files["stream.conf"] + "    enable compact rounds = no\n",
+    });
+    const hConf = await conf(headless(kZ)), plainConf = await conf(off(headless(kPlain)));
+    const dConf = await conf(off(headless(kZ))), cConf = await conf(headless(kPlain));
+    dirs.push(dConf, cConf);
     const ramConf = await conf({ "stream.conf": stream(p, kZ) });
     const lz4Conf = await conf({ "stream.conf": stream(new URL(ndParent.url).host, kNd) });
     dirs.push(hConf, plainConf, ramConf, lz4Conf);
@@ -100,6 +108,8 @@ export async function benchChildren(report: Report, seconds: number): Promise<vo
       agent(["--config", ramConf, "--hostname", "fp-ram", "--memory-mode", "ram"]),
       agent(["--config", plainConf, "--hostname", "fp-plain"], true),
       agent(["--config", lz4Conf, "--hostname", "fp-lz4"]),
+      agent(["--config", dConf, "--hostname", "fp-deflate"], true),
+      agent(["--config", cConf, "--hostname", "fp-compact"], true),
     ]);
     const nd = await startNetdata({ hostname: "fp-nd", memoryMode: "none", streamConf: stream(p, kNd) });
     netdatas.push(nd);
@@ -112,6 +122,8 @@ export async function benchChildren(report: Report, seconds: number): Promise<vo
       z: await rx("fp-headless"),
       plain: await rx("fp-plain"),
       nd: await rx("fp-nd"),
+      deflate: await rx("fp-deflate"),
+      compact: await rx("fp-compact"),
       lz4: await tx(),
     });
     const s0 = await snap();
@@ -161,10 +173,22 @@ export async function benchChildren(report: Report, seconds: number): Promise<vo
       "netdata child -> our parent",
     );
     report(
+      "wire bytes per sample, COMPACT (ours)",
+      perSample(s0.compact, s1.compact),
+      "B",
+      "compression off",
+    );
+    report(
       "wire bytes per sample, DEFLATE (ours)",
+      perSample(s0.deflate, s1.deflate),
+      "B",
+      "compact rounds off",
+    );
+    report(
+      "wire bytes per sample, COMPACT+DEFLATE (ours)",
       perSample(s0.z, s1.z),
       "B",
-      "our agents only; target <= 3",
+      "our agents only (the default); target <= 3",
     );
   } finally {
     await Promise.all([...agents.map((a) => a.stop()), ...netdatas.map((n) => n.stop())]);
