@@ -265,12 +265,11 @@ export class DiskspaceCollector implements Collector {
     const favail = fs.ffree, ftotal = fs.files;
     const freserved = 0;
     const fused = ftotal - favail;
-    const id = fixChartId(m.mountPoint);
     let rendered = false;
     if (st.doSpace === YES || (st.doSpace === AUTO && (bavail || breserved || bused))) {
       st.doSpace = YES;
       st.space ??= defineChart(host, this.#origin, {
-        id: `disk_space.${id}`,
+        id: `disk_space.${fixChartId(m.mountPoint)}`,
         title: "Disk Space Usage",
         units: "GiB",
         family: m.mountPoint,
@@ -288,7 +287,7 @@ export class DiskspaceCollector implements Collector {
     if (st.doInodes === YES || (st.doInodes === AUTO && (favail || freserved || fused))) {
       st.doInodes = YES;
       st.inodes ??= defineChart(host, this.#origin, {
-        id: `disk_inodes.${id}`,
+        id: `disk_inodes.${fixChartId(m.mountPoint)}`,
         title: "Disk Files (inodes) Usage",
         units: "inodes",
         family: m.mountPoint,
