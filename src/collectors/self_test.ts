@@ -1,7 +1,7 @@
 import { assert } from "../../tests/_helpers/assert.ts";
 import { checkExpected, makeHost, T0 } from "./_fixture.ts";
 import type { CollectorTiming } from "./mod.ts";
-import { SelfCollector } from "./self.ts";
+import { processStats, SelfCollector } from "./self.ts";
 
 Deno.test("SelfCollector charts CPU (getrusage µs -> ms/s), uptime, memory and per-collector busy time", () => {
   const clock = { us: T0 * 1e6 };
@@ -55,4 +55,18 @@ Deno.test("SelfCollector charts CPU (getrusage µs -> ms/s), uptime, memory and 
     "meminfo",
   ]);
   assert.equal(host.charts.get("netdata.server_cpu")!.labels.get("_collect_plugin")?.value, "netdata");
+});
+
+Deno.test("processStats.memory() gives the figures of Deno.memoryUsage(), field for field", () => {
+  const ours = processStats.memory();
+  const deno = Deno.memoryUsage();
+  assert.equal(ours.heapTotal, deno.heapTotal);
+  assert.equal(ours.external, deno.external);
+  // Both move a little between two calls (the calls allocate); a swapped field would be far off.
+  assert.ok(
+    Math.abs(ours.heapUsed - deno.heapUsed) < 1 << 20,
+    `heapUsed ${ours.heapUsed} vs ${deno.heapUsed}`,
+  );
+  assert.ok(Math.abs(ours.rss - deno.rss) < deno.rss / 10, `rss ${ours.rss} vs ${deno.rss}`);
+  assert.ok(ours.heapUsed < ours.heapTotal && ours.heapTotal < ours.rss);
 });
