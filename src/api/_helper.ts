@@ -35,6 +35,8 @@ export function testConfig(): AgentConfig {
       acceptStreamingEverySec: 0,
       timeoutForFirstRequestSec: 60,
       disconnectIdleClientsAfterSec: 60,
+      maxQueryValues: 2_000_000,
+      maxLargeAnswers: 4,
     },
     directories: {
       config: "/etc/agent",
