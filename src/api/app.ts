@@ -16,6 +16,7 @@ import { QueryScratch } from "./query/mod.ts";
 import type { ApiState, Reply, RouteContext } from "./reply.ts";
 import { busyReply, textReply } from "./reply.ts";
 import { AnswerGate, BUSY_MESSAGE, LARGE_ANSWER_BYTES } from "./gate.ts";
+import { TextSink } from "./sink.ts";
 import {
   alarmCountRoute,
   alarmLogRoute,
@@ -103,6 +104,7 @@ export function createApi(deps: ApiDeps): Hono {
     prometheusLastAccess: new Map(),
     scratch: new QueryScratch(),
     gate: new AnswerGate(deps.config.web.maxLargeAnswers),
+    sink: new TextSink(),
   };
   const app = new Hono();
   app.use("*", compress());
@@ -158,7 +160,7 @@ function handle(deps: ApiDeps, state: ApiState, req: Request, clientIp: string):
   } else {
     reply = route(deps, state, req, nowMs, clientIp);
   }
-  let bytes = new TextEncoder().encode(reply.body);
+  let bytes = reply.bytes ?? new TextEncoder().encode(reply.body);
   let large = reply.large === true;
   if (!large && bytes.length > LARGE_ANSWER_BYTES) {
     // Computed already, but not yet held while a slow client reads it: over the limit, drop it.

@@ -55,7 +55,7 @@ export class AnswerGate {
    * cancelled (the client went away), or after a deadline. The bytes are not copied: each chunk
    * is a `subarray` view, valid as long as the stream holds `bytes`.
    */
-  body(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  body(bytes: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array<ArrayBuffer>> {
     let pos = 0;
     let released = false;
     const done = () => {
@@ -66,7 +66,7 @@ export class AnswerGate {
     };
     const timer = setTimeout(done, SLOT_DEADLINE_MS);
     Deno.unrefTimer(timer);
-    return new ReadableStream<Uint8Array>({
+    return new ReadableStream<Uint8Array<ArrayBuffer>>({
       pull(controller) {
         if (pos >= bytes.length) {
           controller.close();

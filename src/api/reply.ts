@@ -9,6 +9,7 @@ import type { HostHealth, ManageReply } from "../health/mod.ts";
 import type { Host, Hosts } from "../host/mod.ts";
 import { CT_JSON, CT_TEXT } from "./format.ts";
 import type { AnswerGate } from "./gate.ts";
+import type { TextSink } from "./sink.ts";
 import type { QueryScratch } from "./query/mod.ts";
 import type { QueryParams } from "./url.ts";
 
@@ -18,6 +19,8 @@ export interface Reply {
   /** Content-Type as sent. */
   type: string;
   body: string;
+  /** The body already encoded (UTF-8); when set, `body` is ignored. */
+  bytes?: Uint8Array<ArrayBuffer>;
   /** `Cache-Control: public` (+1 day) instead of no-cache; only honoured for 200. */
   cacheable?: boolean;
   /** Extra headers (Content-Disposition, Location, …). */
@@ -34,6 +37,8 @@ export interface ApiState {
   readonly scratch: QueryScratch;
   /** Admission of large answers (`[web] max large answers at once`). */
   readonly gate: AnswerGate;
+  /** The reused output buffer of data answers. */
+  readonly sink: TextSink;
 }
 
 /** Everything a route needs for one request. */

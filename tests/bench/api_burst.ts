@@ -53,6 +53,8 @@ export interface BurstResult {
   /** Whether `/api/v1/info` answered 200 after the burst. */
   infoOk: boolean;
   seconds: number;
+  /** Why the burst was cut short ("" when every request was sent). */
+  why: string;
 }
 
 /** Options of {@link burst}. */
@@ -61,27 +63,42 @@ export interface BurstOptions {
   concurrency: number;
   /** How long to wait after the burst before the "after" RSS, ms. */
   settleMs: number;
+  /** Stop sending (and abort what is pending) after this long, ms; default 120 s. */
+  deadlineMs?: number;
+  /** Stop (and abort) once the RSS passes this, MiB, to spare a shared machine; default 3072. */
+  capMiB?: number;
 }
 
 /** Runs the burst against `url` while sampling the RSS of `pid`. */
 export async function burst(url: string, pid: number, opts: BurstOptions): Promise<BurstResult> {
   const beforeMiB = rssMiB(pid);
   let peakMiB = beforeMiB;
+  const stop = new AbortController();
+  const capMiB = opts.capMiB ?? 3072;
+  let why = "";
   const sampler = setInterval(() => {
     try {
       peakMiB = Math.max(peakMiB, rssMiB(pid));
     } catch { /* exited */ }
+    if (peakMiB > capMiB && !stop.signal.aborted) {
+      why = `stopped at ${capMiB} MiB`;
+      stop.abort();
+    }
   }, 50);
+  const deadline = setTimeout(() => {
+    why = `stopped after ${(opts.deadlineMs ?? 120_000) / 1000} s`;
+    stop.abort();
+  }, opts.deadlineMs ?? 120_000);
   const statuses: Record<number, number> = {};
   let firstError: string | undefined;
   let next = 0;
   const t0 = performance.now();
   const worker = async () => {
-    while (next < opts.requests) {
+    while (next < opts.requests && !stop.signal.aborted) {
       const path = HEAVY_REQUESTS[next++ % HEAVY_REQUESTS.length];
       let status = 0;
       try {
-        const r = await fetch(url + path, { signal: AbortSignal.timeout(120_000) });
+        const r = await fetch(url + path, { signal: stop.signal });
         await r.arrayBuffer();
         status = r.status;
       } catch (e) {
@@ -92,20 +109,24 @@ export async function burst(url: string, pid: number, opts: BurstOptions): Promi
   };
   try {
     await Promise.all(Array.from({ length: opts.concurrency }, worker));
+    clearTimeout(deadline);
     const seconds = (performance.now() - t0) / 1000;
     await new Promise((r) => setTimeout(r, opts.settleMs));
     const info = await fetch(url + "/api/v1/info", { signal: AbortSignal.timeout(10_000) })
       .then(async (r) => (await r.arrayBuffer(), r.status === 200)).catch(() => false);
     if (firstError !== undefined) console.error(`API burst: first failed request: ${firstError}`);
-    return { beforeMiB, peakMiB, afterMiB: rssMiB(pid), statuses, infoOk: info, seconds };
+    return { beforeMiB, peakMiB, afterMiB: rssMiB(pid), statuses, infoOk: info, seconds, why };
   } finally {
     clearInterval(sampler);
+    clearTimeout(deadline);
   }
 }
 
 function statusNote(r: BurstResult): string {
   const s = Object.entries(r.statuses).map(([k, v]) => `${k === "0" ? "failed" : k}×${v}`).join(" ");
-  return `${s}; ${r.seconds.toFixed(1)} s; info ${r.infoOk ? "answers" : "DOES NOT answer"}`;
+  return `${s}; ${r.seconds.toFixed(1)} s${r.why ? ` (${r.why})` : ""}; info ${
+    r.infoOk ? "answers" : "DOES NOT answer"
+  }`;
 }
 
 function reportBurst(report: ReportFn, who: string, r: BurstResult, note: string): void {

@@ -29,7 +29,7 @@ export function dataRoute(ctx: RouteContext): Reply {
   const q = outcome.query;
   let body;
   try {
-    body = formatData(q, scratch);
+    body = formatData(q, scratch, ctx.state.sink);
   } catch (e) {
     if (large) gate.release();
     throw e;
@@ -37,7 +37,8 @@ export function dataRoute(ctx: RouteContext): Reply {
   const reply: Reply = {
     status: 200,
     type: body.type,
-    body: body.text,
+    body: "",
+    bytes: body.bytes,
     cacheable: !q.run.window.relative,
     large,
   };
