@@ -16,7 +16,7 @@ import { fillColumn } from "./column.ts";
 import type { GroupMethod } from "./group_method.ts";
 import { createGrouping } from "./grouping.ts";
 import { OPT_MATCH_IDS, OPT_MATCH_NAMES, OPT_NONZERO, OPT_PERCENTAGE } from "./options.ts";
-import { DIM_HIDDEN, DIM_NONZERO, DIM_SELECTED, QueryResult, type QueryScratch } from "./result.ts";
+import { DIM_HIDDEN, DIM_NONZERO, DIM_SELECTED, type QueryResult, type QueryScratch } from "./result.ts";
 import { pickTier, TierView } from "./tier.ts";
 import { calculateWindow, type QueryWindow, relativeToAbsolute } from "./window.ts";
 
@@ -221,7 +221,7 @@ export function runQuery(t: QueryTarget, opts: RunOptions): QueryRun | undefined
   const win = opts.window ?? targetWindow(t);
   if (win === undefined) return undefined;
   const cols = t.metrics.length;
-  const r = new QueryResult(cols, win.points, win.group * win.granularity);
+  const r = opts.scratch.result(cols, win.points, win.group * win.granularity);
   r.before = win.before;
   r.after = win.after;
   const grouping = createGrouping(opts.group, {
