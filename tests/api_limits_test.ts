@@ -7,7 +7,7 @@
  */
 
 import { assert } from "./_helpers/assert.ts";
-import { confDir, withAgent } from "./_helpers/agent.ts";
+import { confDir, waitFor, withAgent } from "./_helpers/agent.ts";
 import { burst, rssMiB } from "./bench/api_burst.ts";
 
 const CONF = `[web]
@@ -170,8 +170,10 @@ Deno.test("fuzzed API requests never get a 5xx, and after a burst of heavy reque
     assert(result.infoOk, "/api/v1/info does not answer after the burst");
     assert((result.statuses[200] ?? 0) > 0, "no heavy request was answered");
     assert((result.statuses[400] ?? 0) > 0, "no heavy request was refused as too large");
-    // 4 large answers of at most 2,000,000 values at once: a few hundred MiB at most.
-    assert(result.peakMiB - result.beforeMiB < 600, `RSS grew by ${result.peakMiB - result.beforeMiB} MiB`);
-    assert(rssMiB(pid) - result.beforeMiB < 600, `RSS after the burst ${rssMiB(pid)} MiB`);
+    // At most 4 large answers at once, printed into a reused buffer: measured +190 MiB at the
+    // peak (+490 when every answer was a concatenated string, Netdata 1.37.1 passes +3 GiB).
+    assert(result.peakMiB - result.beforeMiB < 400, `RSS grew by ${result.peakMiB - result.beforeMiB} MiB`);
+    // V8 returns freed heap pages some 20-30 s after the burst (measured +60 to +100 MiB).
+    await waitFor(() => rssMiB(pid) - result.beforeMiB < 200, 60_000, "RSS back within 200 MiB of before");
   });
 });

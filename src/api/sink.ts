@@ -8,7 +8,7 @@
 /** Strings are gathered up to this many UTF-16 units before they are encoded. */
 const PENDING_UNITS = 8 * 1024;
 /** The buffer is kept between answers up to this size; a larger one is dropped after use. */
-const KEEP_BYTES = 4 << 20;
+const KEEP_BYTES = 8 << 20;
 const INITIAL_BYTES = 64 * 1024;
 
 /** Collects an answer's text as UTF-8; one per API instance, reused by every (synchronous) answer. */
