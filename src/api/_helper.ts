@@ -35,6 +35,8 @@ export function testConfig(): AgentConfig {
       acceptStreamingEverySec: 0,
       timeoutForFirstRequestSec: 60,
       disconnectIdleClientsAfterSec: 60,
+      maxQueryValues: 2_000_000,
+      maxLargeAnswers: 4,
     },
     directories: {
       config: "/etc/agent",
@@ -141,13 +143,15 @@ export function storedChart(
   return chart;
 }
 
-/** A local agent with the API, and a way to GET. */
-export function testAgent(local?: Host) {
+/** A local agent with the API (its `[web]` keys overridden by `web`), and a way to GET. */
+export function testAgent(local?: Host, web: Partial<AgentConfig["web"]> = {}) {
   const localhost = local ??
     makeHost({ hostname: "nd-parent", guid: "dc25b32c-e5ea-11f1-b3d9-02fc00000001", isLocal: true });
   const hosts = new Hosts(localhost);
   let nowMs = NOW_SEC * 1000 + 123;
-  const app = createApi({ hosts, config: testConfig(), version: "v0.1.0", nowMs: () => nowMs });
+  const base = testConfig();
+  const config = { ...base, web: { ...base.web, ...web } };
+  const app = createApi({ hosts, config, version: "v0.1.0", nowMs: () => nowMs });
   return {
     hosts,
     localhost,

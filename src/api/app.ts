@@ -14,7 +14,9 @@ import type { Host, Hosts } from "../host/mod.ts";
 import { CT_HTML, CT_JSON, CT_TEXT, htmlEscape, httpDate } from "./format.ts";
 import { QueryScratch } from "./query/mod.ts";
 import type { ApiState, Reply, RouteContext } from "./reply.ts";
-import { textReply } from "./reply.ts";
+import { busyReply, textReply } from "./reply.ts";
+import { AnswerGate, BUSY_MESSAGE, LARGE_ANSWER_BYTES } from "./gate.ts";
+import { TextSink } from "./sink.ts";
 import {
   alarmCountRoute,
   alarmLogRoute,
@@ -98,7 +100,12 @@ interface RequestInfo {
  * ```
  */
 export function createApi(deps: ApiDeps): Hono {
-  const state: ApiState = { prometheusLastAccess: new Map(), scratch: new QueryScratch() };
+  const state: ApiState = {
+    prometheusLastAccess: new Map(),
+    scratch: new QueryScratch(),
+    gate: new AnswerGate(deps.config.web.maxLargeAnswers),
+    sink: new TextSink(),
+  };
   const app = new Hono();
   app.use("*", compress());
   app.all("*", (c) => {
@@ -153,9 +160,18 @@ function handle(deps: ApiDeps, state: ApiState, req: Request, clientIp: string):
   } else {
     reply = route(deps, state, req, nowMs, clientIp);
   }
+  let bytes = reply.bytes ?? new TextEncoder().encode(reply.body);
+  let large = reply.large === true;
+  if (!large && bytes.length > LARGE_ANSWER_BYTES) {
+    // Computed already, but not yet held while a slow client reads it: over the limit, drop it.
+    large = state.gate.tryAcquire();
+    if (!large) {
+      reply = busyReply(BUSY_MESSAGE);
+      bytes = new TextEncoder().encode(reply.body);
+    }
+  }
   const cacheable = reply.status === 200 && reply.cacheable === true;
   const expiresMs = nowMs + (cacheable ? 86400 : deps.hosts.localhost.updateEvery) * 1000;
-  const bytes = new TextEncoder().encode(reply.body);
   const headers: [string, string][] = [
     ...base,
     ["Content-Type", reply.type],
@@ -165,7 +181,8 @@ function handle(deps: ApiDeps, state: ApiState, req: Request, clientIp: string):
   headers.push(["Expires", httpDate(expiresMs)]);
   if (reply.headers !== undefined) headers.push(...reply.headers);
   headers.push(["Content-Length", String(bytes.length)]);
-  return new Response(bytes, { status: reply.status, headers });
+  // A large answer's slot is given back once its body has been read (or the client went away).
+  return new Response(large ? state.gate.body(bytes) : bytes, { status: reply.status, headers });
 }
 
 function route(deps: ApiDeps, state: ApiState, req: Request, nowMs: number, clientIp: string): Reply {

@@ -9,47 +9,64 @@ import { CT_HTML, CT_JS, CT_JSON, CT_TEXT, jsonEscape } from "./format.ts";
 import { wrapBegin, wrapEnd } from "./format_jsonwrap.ts";
 import { formatCsv, formatJson, formatSsv } from "./format_table.ts";
 import { type DataQuery, OPT_JSON_WRAP, OPT_LABEL_QUOTES, type QueryScratch } from "./query/mod.ts";
+import type { TextSink } from "./sink.ts";
 
-/** A formatted data query: its Content-Type and body. */
+/** A formatted data query: its Content-Type and body (UTF-8). */
 export interface FormattedData {
   type: string;
-  text: string;
+  bytes: Uint8Array<ArrayBuffer>;
 }
 
 /**
  * Prints a data query in its `format=`, wrapped when `jsonwrap` is set; `scratch` is the API
- * instance's point buffer (jsonwrap reads each dimension's latest value with it).
+ * instance's point buffer (jsonwrap reads each dimension's latest value with it), `w` its reused
+ * output buffer.
  */
-export function formatData(q: DataQuery, scratch: QueryScratch): FormattedData {
+export function formatData(q: DataQuery, scratch: QueryScratch, w: TextSink): FormattedData {
+  try {
+    const type = printData(q, scratch, w);
+    return { type, bytes: w.take() };
+  } catch (e) {
+    w.reset();
+    throw e;
+  }
+}
+
+/** Prints the answer into `w` and returns its Content-Type. */
+function printData(q: DataQuery, scratch: QueryScratch, w: TextSink): string {
   const req = q.request;
   const options = req.options;
   const r = q.run.result;
   const names = q.target.metrics.map((m) => m.dim.name);
   const wrapped = (options & OPT_JSON_WRAP) !== 0;
-  const begin = (stringValue: boolean) => wrapped ? wrapBegin(q, { options, stringValue, scratch }) : "";
-  const end = (stringValue: boolean) => wrapped ? wrapEnd(q, { options, stringValue, scratch }) : "";
+  const begin = (stringValue: boolean) => {
+    if (wrapped) w.add(wrapBegin(q, { options, stringValue, scratch }));
+  };
+  const end = (stringValue: boolean) => {
+    if (wrapped) w.add(wrapEnd(q, { options, stringValue, scratch }));
+  };
   const plainEscape = (s: string) => s;
   switch (req.format) {
     case "ssv":
     case "ssvcomma": {
       const sep = req.format === "ssv" ? " " : ",";
-      const b = begin(true);
-      const text = b + formatSsv(r, { options, prefix: "", separator: sep, suffix: "" }) + end(true);
-      return { type: wrapped ? CT_JSON : CT_TEXT, text };
+      begin(true);
+      formatSsv(w, r, { options, prefix: "", separator: sep, suffix: "" });
+      end(true);
+      return wrapped ? CT_JSON : CT_TEXT;
     }
     case "array": {
-      const b = begin(false);
-      return {
-        type: CT_JSON,
-        text: b + formatSsv(r, { options, prefix: "[", separator: ",", suffix: "]" }) + end(false),
-      };
+      begin(false);
+      formatSsv(w, r, { options, prefix: "[", separator: ",", suffix: "]" });
+      end(false);
+      return CT_JSON;
     }
     case "csv":
     case "tsv":
     case "markdown": {
       const sep = req.format === "csv" ? "," : req.format === "tsv" ? "\t" : "|";
-      const b = begin(true);
-      const text = b + formatCsv(r, {
+      begin(true);
+      formatCsv(w, r, {
         names,
         options,
         startLine: "",
@@ -58,12 +75,14 @@ export function formatData(q: DataQuery, scratch: QueryScratch): FormattedData {
         betweenLines: "",
         markdown: req.format === "markdown",
         escape: wrapped ? jsonEscape : plainEscape,
-      }) + end(true);
-      return { type: wrapped ? CT_JSON : CT_TEXT, text };
+      });
+      end(true);
+      return wrapped ? CT_JSON : CT_TEXT;
     }
     case "csvjsonarray": {
-      const b = begin(false);
-      const text = b + "[\n" + formatCsv(r, {
+      begin(false);
+      w.add("[\n");
+      formatCsv(w, r, {
         names,
         options: options | OPT_LABEL_QUOTES,
         startLine: "[",
@@ -72,70 +91,82 @@ export function formatData(q: DataQuery, scratch: QueryScratch): FormattedData {
         betweenLines: ",\n",
         markdown: false,
         escape: jsonEscape,
-      }) + "\n]" + end(false);
-      return { type: CT_JSON, text };
+      });
+      w.add("\n]");
+      end(false);
+      return CT_JSON;
     }
     case "html": {
       if (wrapped) {
-        const b = begin(true);
-        const text = b +
-          '<html>\\n<center>\\n<table border=\\"0\\" cellpadding=\\"5\\" cellspacing=\\"5\\">\\n' +
-          formatCsv(r, {
-            names,
-            options,
-            startLine: "<tr><td>",
-            separator: "</td><td>",
-            endLine: "</td></tr>\\n",
-            betweenLines: "",
-            markdown: false,
-            escape: jsonEscape,
-          }) + "</table>\\n</center>\\n</html>\\n" + end(true);
-        return { type: CT_JSON, text };
-      }
-      const text = '<html>\n<center>\n<table border="0" cellpadding="5" cellspacing="5">\n' +
-        formatCsv(r, {
+        begin(true);
+        w.add('<html>\\n<center>\\n<table border=\\"0\\" cellpadding=\\"5\\" cellspacing=\\"5\\">\\n');
+        formatCsv(w, r, {
           names,
           options,
           startLine: "<tr><td>",
           separator: "</td><td>",
-          endLine: "</td></tr>\n",
+          endLine: "</td></tr>\\n",
           betweenLines: "",
           markdown: false,
-          escape: plainEscape,
-        }) + "</table>\n</center>\n</html>\n";
-      return { type: CT_HTML, text };
+          escape: jsonEscape,
+        });
+        w.add("</table>\\n</center>\\n</html>\\n");
+        end(true);
+        return CT_JSON;
+      }
+      w.add('<html>\n<center>\n<table border="0" cellpadding="5" cellspacing="5">\n');
+      formatCsv(w, r, {
+        names,
+        options,
+        startLine: "<tr><td>",
+        separator: "</td><td>",
+        endLine: "</td></tr>\n",
+        betweenLines: "",
+        markdown: false,
+        escape: plainEscape,
+      });
+      w.add("</table>\n</center>\n</html>\n");
+      return CT_HTML;
     }
     case "datasource": {
       const handler = req.responseHandler ?? "google.visualization.Query.setResponse";
       const gi = req.google;
       const last = r.rows > 0 ? r.before : 0;
       if (req.googleTimestamp >= last) {
-        return {
-          type: CT_JS,
-          text: `${handler}({version:'${gi.version}',reqId:'${gi.reqId}',status:'error',` +
+        w.add(
+          `${handler}({version:'${gi.version}',reqId:'${gi.reqId}',status:'error',` +
             `errors:[{reason:'not_modified',message:'Data not modified'}]});`,
-        };
+        );
+        return CT_JS;
       }
       const sig = q.target.request.chart?.lastEntrySec() ?? q.target.lastEntry;
-      const text = `${handler}({version:'${gi.version}',reqId:'${gi.reqId}',status:'ok',sig:'${sig}',table:` +
-        begin(false) + formatJson(r, { names, options, datatable: true }) + end(false) + "});";
-      return { type: CT_JS, text };
+      w.add(`${handler}({version:'${gi.version}',reqId:'${gi.reqId}',status:'ok',sig:'${sig}',table:`);
+      begin(false);
+      formatJson(w, r, { names, options, datatable: true });
+      end(false);
+      w.add("});");
+      return CT_JS;
     }
     case "datatable": {
-      const b = begin(false);
-      return { type: CT_JSON, text: b + formatJson(r, { names, options, datatable: true }) + end(false) };
+      begin(false);
+      formatJson(w, r, { names, options, datatable: true });
+      end(false);
+      return CT_JSON;
     }
     case "jsonp": {
       const handler = req.responseHandler ?? "callback";
-      const b = begin(false);
-      return {
-        type: CT_JS,
-        text: handler + "(" + b + formatJson(r, { names, options, datatable: false }) + end(false) + ");",
-      };
+      w.add(handler + "(");
+      begin(false);
+      formatJson(w, r, { names, options, datatable: false });
+      end(false);
+      w.add(");");
+      return CT_JS;
     }
     default: {
-      const b = begin(false);
-      return { type: CT_JSON, text: b + formatJson(r, { names, options, datatable: false }) + end(false) };
+      begin(false);
+      formatJson(w, r, { names, options, datatable: false });
+      end(false);
+      return CT_JSON;
     }
   }
 }

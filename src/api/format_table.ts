@@ -6,6 +6,7 @@
  */
 
 import { formatNumber, jsDate, jsonEscape, localDateTime } from "./format.ts";
+import type { TextSink } from "./sink.ts";
 import {
   OPT_ABSOLUTE,
   OPT_GOOGLE_JSON,
@@ -100,7 +101,7 @@ export interface JsonOptions {
 }
 
 /** Netdata's rrdr2json(): `json`, `jsonp` and (with `datatable`) the Google `datatable`. */
-export function formatJson(r: QueryResult, o: JsonOptions): string {
+export function formatJson(w: TextSink, r: QueryResult, o: JsonOptions): void {
   const names = o.names;
   const datatable = o.datatable;
   let options = o.options;
@@ -110,7 +111,6 @@ export function formatJson(r: QueryResult, o: JsonOptions): string {
   let objectRowsTime = "";
   let jsDates: boolean;
   let datesWithNew = false;
-  let out: string;
   if (datatable) {
     jsDates = true;
     kq = google ? "" : '"';
@@ -124,10 +124,12 @@ export function formatJson(r: QueryResult, o: JsonOptions): string {
     postLine = "]}";
     dataBegin = `\n  ],\n    ${kq}rows${kq}:\n [\n`;
     normalAnnotation = `,{${kq}v${kq}:null},{${kq}v${kq}:null}`;
-    out = `{\n ${kq}cols${kq}:\n [\n` +
-      `        {${kq}id${kq}:${sq}${sq},${kq}label${kq}:${sq}time${sq},${kq}pattern${kq}:${sq}${sq},${kq}type${kq}:${sq}datetime${sq}},\n` +
-      `        {${kq}id${kq}:${sq}${sq},${kq}label${kq}:${sq}${sq},${kq}pattern${kq}:${sq}${sq},${kq}type${kq}:${sq}string${sq},${kq}p${kq}:{${kq}role${kq}:${sq}annotation${sq}}},\n` +
-      `        {${kq}id${kq}:${sq}${sq},${kq}label${kq}:${sq}${sq},${kq}pattern${kq}:${sq}${sq},${kq}type${kq}:${sq}string${sq},${kq}p${kq}:{${kq}role${kq}:${sq}annotationText${sq}}}`;
+    w.add(
+      `{\n ${kq}cols${kq}:\n [\n` +
+        `        {${kq}id${kq}:${sq}${sq},${kq}label${kq}:${sq}time${sq},${kq}pattern${kq}:${sq}${sq},${kq}type${kq}:${sq}datetime${sq}},\n` +
+        `        {${kq}id${kq}:${sq}${sq},${kq}label${kq}:${sq}${sq},${kq}pattern${kq}:${sq}${sq},${kq}type${kq}:${sq}string${sq},${kq}p${kq}:{${kq}role${kq}:${sq}annotation${sq}}},\n` +
+        `        {${kq}id${kq}:${sq}${sq},${kq}label${kq}:${sq}${sq},${kq}pattern${kq}:${sq}${sq},${kq}type${kq}:${sq}string${sq},${kq}p${kq}:{${kq}role${kq}:${sq}annotationText${sq}}}`,
+    );
     options &= ~OPT_OBJECTSROWS;
   } else {
     kq = '"';
@@ -141,7 +143,7 @@ export function formatJson(r: QueryResult, o: JsonOptions): string {
     preValue = ",";
     postLine = objectRows ? "}" : "]";
     dataBegin = `],\n    ${kq}data${kq}:\n [\n`;
-    out = `{\n ${kq}labels${kq}: [${sq}time${sq}`;
+    w.add(`{\n ${kq}labels${kq}: [${sq}time${sq}`);
     if (objectRows) objectRowsTime = `${kq}time${kq}: `;
   }
   const finish = "\n]\n}";
@@ -150,42 +152,45 @@ export function formatJson(r: QueryResult, o: JsonOptions): string {
   let visible = 0;
   for (let c = 0; c < r.cols; c++) {
     if (!r.visible(c, options)) continue;
-    out += preLabel + jsonEscape(names[c]) + postLabel;
+    w.add(preLabel + jsonEscape(names[c]) + postLabel);
     visible++;
   }
-  if (visible === 0) out += preLabel + "no data" + postLabel;
-  out += dataBegin;
-  if (visible === 0) return out + finish;
+  if (visible === 0) w.add(preLabel + "no data" + postLabel);
+  w.add(dataBegin);
+  if (visible === 0) {
+    w.add(finish);
+    return;
+  }
 
   const { start, end, step } = rowOrder(r, options);
   const ms = (options & OPT_MILLISECONDS) !== 0;
   const cells = new Cells(r, options);
   for (let i = start; i !== end; i += step) {
-    if (i !== start) out += ",\n";
-    out += preDate;
-    if (objectRows) out += objectRowsTime;
+    if (i !== start) w.add(",\n");
+    w.add(preDate);
+    if (objectRows) w.add(objectRowsTime);
     if (jsDates) {
-      if (datesWithNew) out += "new ";
-      out += jsDate(r.t[i]);
-      out += postDate;
-      if (datatable) out += normalAnnotation;
+      if (datesWithNew) w.add("new ");
+      w.add(jsDate(r.t[i]));
+      w.add(postDate);
+      if (datatable) w.add(normalAnnotation);
     } else {
-      out += formatNumber(r.t[i]);
-      if (ms) out += "000";
-      out += postDate;
+      w.add(formatNumber(r.t[i]));
+      if (ms) w.add("000");
+      w.add(postDate);
     }
     cells.row(i);
     const base = i * r.cols;
     for (let c = 0; c < r.cols; c++) {
       if (!r.visible(c, options)) continue;
-      out += preValue;
-      if (objectRows) out += `${kq}${jsonEscape(names[c])}${kq}: `;
-      out += cells.text(base + c);
-      out += postValue;
+      w.add(preValue);
+      if (objectRows) w.add(`${kq}${jsonEscape(names[c])}${kq}: `);
+      w.add(cells.text(base + c));
+      w.add(postValue);
     }
-    out += postLine;
+    w.add(postLine);
   }
-  return out + finish;
+  w.add(finish);
 }
 
 /** Options of {@link formatCsv}. */
@@ -205,53 +210,51 @@ export interface CsvOptions {
 }
 
 /** Netdata's rrdr2csv(): csv, tsv, markdown, html and csvjsonarray. */
-export function formatCsv(r: QueryResult, o: CsvOptions): string {
+export function formatCsv(w: TextSink, r: QueryResult, o: CsvOptions): void {
   const names = o.names;
   const options = o.options;
   const q = (options & OPT_LABEL_QUOTES) !== 0 ? '"' : "";
-  let out = "";
   let visible = 0;
   for (let c = 0; c < r.cols; c++) {
     if (!r.visible(c, options)) continue;
-    if (visible === 0) out += o.startLine + q + "time" + q;
-    out += o.separator + q + o.escape(names[c]) + q;
+    if (visible === 0) w.add(o.startLine + q + "time" + q);
+    w.add(o.separator + q + o.escape(names[c]) + q);
     visible++;
   }
-  out += o.endLine;
+  w.add(o.endLine);
   if (o.markdown) {
     visible = 0;
     for (let c = 0; c < r.cols; c++) {
       if (!r.visible(c, options)) continue;
-      if (visible === 0) out += o.startLine + q + ":---:" + q;
-      out += o.separator + q + ":---:" + q;
+      if (visible === 0) w.add(o.startLine + q + ":---:" + q);
+      w.add(o.separator + q + ":---:" + q);
       visible++;
     }
-    out += o.endLine;
+    w.add(o.endLine);
   }
-  if (visible === 0) return out;
+  if (visible === 0) return;
 
   const { start, end, step } = rowOrder(r, options);
   const numericTime = (options & (OPT_SECONDS | OPT_MILLISECONDS)) !== 0;
   const ms = (options & OPT_MILLISECONDS) !== 0;
   const cells = new Cells(r, options);
   for (let i = start; i !== end; i += step) {
-    out += o.betweenLines + o.startLine;
+    w.add(o.betweenLines + o.startLine);
     if (numericTime) {
-      out += formatNumber(r.t[i]);
-      if (ms) out += "000";
+      w.add(formatNumber(r.t[i]));
+      if (ms) w.add("000");
     } else {
-      out += localDateTime(r.t[i]);
+      w.add(localDateTime(r.t[i]));
     }
     cells.row(i);
     const base = i * r.cols;
     for (let c = 0; c < r.cols; c++) {
       if (!r.visible(c, options)) continue;
-      out += o.separator;
-      out += cells.text(base + c);
+      w.add(o.separator);
+      w.add(cells.text(base + c));
     }
-    out += o.endLine;
+    w.add(o.endLine);
   }
-  return out;
 }
 
 /**
@@ -312,9 +315,9 @@ export interface SsvOptions {
 }
 
 /** Netdata's rrdr2ssv(): `ssv`, `ssvcomma` and `array`; min/max become the range of the row values. */
-export function formatSsv(r: QueryResult, o: SsvOptions): string {
+export function formatSsv(w: TextSink, r: QueryResult, o: SsvOptions): void {
   const { options, separator, suffix } = o;
-  let out = o.prefix;
+  w.add(o.prefix);
   const { start, end, step } = rowOrder(r, options);
   for (let i = start; i !== end; i += step) {
     const value = rowValue(r, i, options);
@@ -322,13 +325,13 @@ export function formatSsv(r: QueryResult, o: SsvOptions): string {
     if (i !== start) {
       if (r.min > v) r.min = v;
       if (r.max < v) r.max = v;
-      out += separator;
+      w.add(separator);
     } else {
       r.min = v;
       r.max = v;
     }
-    if (value === undefined) out += (options & OPT_NULL2ZERO) !== 0 ? "0" : "null";
-    else out += formatNumber(v);
+    if (value === undefined) w.add((options & OPT_NULL2ZERO) !== 0 ? "0" : "null");
+    else w.add(formatNumber(v));
   }
-  return out + suffix;
+  w.add(suffix);
 }

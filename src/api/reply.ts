@@ -8,6 +8,8 @@ import type { AgentConfig } from "../config/types.ts";
 import type { HostHealth, ManageReply } from "../health/mod.ts";
 import type { Host, Hosts } from "../host/mod.ts";
 import { CT_JSON, CT_TEXT } from "./format.ts";
+import type { AnswerGate } from "./gate.ts";
+import type { TextSink } from "./sink.ts";
 import type { QueryScratch } from "./query/mod.ts";
 import type { QueryParams } from "./url.ts";
 
@@ -17,10 +19,14 @@ export interface Reply {
   /** Content-Type as sent. */
   type: string;
   body: string;
+  /** The body already encoded (UTF-8); when set, `body` is ignored. */
+  bytes?: Uint8Array<ArrayBuffer>;
   /** `Cache-Control: public` (+1 day) instead of no-cache; only honoured for 200. */
   cacheable?: boolean;
   /** Extra headers (Content-Disposition, Location, …). */
   headers?: [string, string][];
+  /** The route took a slot of `state.gate` for this answer; it is released once the body is sent. */
+  large?: boolean;
 }
 
 /** State one API instance keeps between requests (never module-level). */
@@ -29,6 +35,10 @@ export interface ApiState {
   readonly prometheusLastAccess: Map<string, number>;
   /** Reused buffers for queries. */
   readonly scratch: QueryScratch;
+  /** Admission of large answers (`[web] max large answers at once`). */
+  readonly gate: AnswerGate;
+  /** The reused output buffer of data answers. */
+  readonly sink: TextSink;
 }
 
 /** Everything a route needs for one request. */
@@ -65,6 +75,11 @@ export interface HealthView {
 /** A text/plain reply (errors and text formats). */
 export function textReply(status: number, body: string, type = CT_TEXT): Reply {
   return { status, type, body };
+}
+
+/** The 503 of a busy agent: try again after a second. */
+export function busyReply(message: string): Reply {
+  return { status: 503, type: CT_TEXT, body: message, headers: [["Retry-After", "1"]] };
 }
 
 /** A 200 JSON reply. */

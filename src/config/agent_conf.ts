@@ -285,6 +285,13 @@ export function readWeb(agent: Doc, r: Resolver): AgentConfig["web"] {
       r.seconds(1, 86400),
       60,
     ),
+    maxQueryValues: r.file(
+      agent,
+      "web/max values per query",
+      r.int({ min: 1000, max: 1_000_000_000 }),
+      2_000_000,
+    ),
+    maxLargeAnswers: r.file(agent, "web/max large answers at once", r.int({ min: 1, max: 1000 }), 4),
     defaultPort,
   };
   checkWeb(web, r, agent.ini.file);

@@ -73,6 +73,8 @@ export function dumpConfig(config: AgentConfig, opts: DumpOptions = {}): string 
     put("web", "accept a streaming request every seconds", String(w.acceptStreamingEverySec));
     put("web", "timeout for first request", String(w.timeoutForFirstRequestSec));
     put("web", "disconnect idle clients after seconds", String(w.disconnectIdleClientsAfterSec));
+    put("web", "max values per query", String(w.maxQueryValues));
+    put("web", "max large answers at once", String(w.maxLargeAnswers));
 
     out.push("", "[directories]");
     put("directories", "config", dir.config);

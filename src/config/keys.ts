@@ -45,7 +45,7 @@ export const AGENT_KEYS: Record<string, readonly string[]> = {
     gap when lost iterations above | enable replication | seconds to replicate | seconds per replication step`),
   web: words(`mode | default port | bind to | ssl key | ssl certificate | allow connections from |
     allow streaming from | accept a streaming request every seconds | timeout for first request |
-    disconnect idle clients after seconds`),
+    disconnect idle clients after seconds | max values per query | max large answers at once`),
   directories: words(`config | lib | cache | log | health config | stock health config`),
   logs: words(`level | daemon | error | access | health | debug | facility | errors flood protection period |
     errors to trigger flood protection`),

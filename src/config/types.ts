@@ -175,6 +175,10 @@ export interface AgentConfig {
     timeoutForFirstRequestSec: number;
     /** An idle HTTP connection is closed after this many seconds. */
     disconnectIdleClientsAfterSec: number;
+    /** Our own: the most values (rows × dimensions) one data or badge query may compute; more is a 400. */
+    maxQueryValues: number;
+    /** Our own: how many large answers may be computed or sent at once; more get a 503 with Retry-After. */
+    maxLargeAnswers: number;
     /** `[web] default port`: the port of `bind to` entries that name none. Always set by `loadConfig()`. */
     defaultPort?: number;
   };

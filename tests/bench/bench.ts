@@ -16,6 +16,7 @@ import { startAgent, waitFor } from "../_helpers/agent.ts";
 import { hasChromium, withPage } from "../_helpers/browser.ts";
 import { dashboardFiles } from "../../src/web/mod.ts";
 import { hasNetdata, startNetdata } from "../_helpers/netdata.ts";
+import { benchApiBurst } from "./api_burst.ts";
 import { benchChurn } from "./churn.ts";
 import { benchCollectionCpu } from "./collection_cpu.ts";
 import { benchDiskStore } from "./disk_bench.ts";
@@ -355,6 +356,7 @@ report(
 report("dbengine read after restart", disk.readSamplesPerSec / 1e6, "M points/s", "tier 0");
 await benchIngest(report);
 await benchChurn(report);
+await benchApiBurst(report);
 await benchLongQuery(config, report);
 await benchReplication(config, report);
 benchExporting(report);

@@ -28,6 +28,7 @@ export {
 } from "./group_method.ts";
 export { createGrouping } from "./grouping.ts";
 export * from "./options.ts";
+export { queryValues, tooLargeMessage } from "./limits.ts";
 export { type DataOutcome, type DataQuery, planAndRun, type PlanOptions } from "./plan.ts";
 export { type DataRequest, type GoogleParams, parseDataRequest } from "./request.ts";
 export { DIM_HIDDEN, DIM_NONZERO, DIM_SELECTED, QueryResult, QueryScratch, VALUE_EMPTY } from "./result.ts";
@@ -41,6 +42,7 @@ export {
   type RunOptions,
   runQuery,
   type TargetRequest,
+  targetWindow,
 } from "./target.ts";
 export { pickTier, TierView } from "./tier.ts";
 export {

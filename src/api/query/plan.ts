@@ -9,7 +9,9 @@ import type { Chart, Host } from "../../host/mod.ts";
 import { OPT_SELECTED_TIER, optionsToString } from "./options.ts";
 import type { DataRequest } from "./request.ts";
 import type { QueryScratch } from "./result.ts";
-import { createTarget, type QueryRun, type QueryTarget, runQuery } from "./target.ts";
+import { BUSY_MESSAGE } from "../gate.ts";
+import { queryValues, tooLargeMessage } from "./limits.ts";
+import { createTarget, type QueryRun, type QueryTarget, runQuery, targetWindow } from "./target.ts";
 
 /** A data query with an answer, ready to be formatted. */
 export interface DataQuery {
@@ -25,7 +27,7 @@ export interface DataQuery {
 /** The outcome of {@link planAndRun}: the query, or the HTTP status and message of why not. */
 export type DataOutcome =
   | { ok: true; query: DataQuery }
-  | { ok: false; status: 400 | 404 | 503; message: string };
+  | { ok: false; status: 400 | 404 | 503; message: string; busy?: boolean };
 
 /** Options of {@link planAndRun}. */
 export interface PlanOptions {
@@ -33,6 +35,13 @@ export interface PlanOptions {
   nowSec: number;
   /** Reused point buffer of this API instance. */
   scratch: QueryScratch;
+  /** The most values (rows × dimensions) the query may compute; more is a 400. */
+  maxValues?: number;
+  /**
+   * Called with the query's size before it runs; false refuses it as busy (a 503). A query it
+   * admitted holds whatever it took until the caller releases it.
+   */
+  admit?: (values: number) => boolean;
 }
 
 const NO_METRICS = "No metrics where matched to query.";
@@ -65,10 +74,18 @@ export function planAndRun(host: Host, req: DataRequest, opts: PlanOptions): Dat
   // Netdata subtracts the time the request waited in its queue; we answer at once, so only a
   // negative timeout is already exceeded.
   if (req.timeout < 0) return { ok: false, status: 503, message: "Query timeout exceeded" };
+  const window = targetWindow(target);
+  if (window === undefined) return { ok: false, status: 404, message: NO_METRICS };
+  const tooLarge = opts.maxValues !== undefined ? tooLargeMessage(target, window, opts.maxValues) : undefined;
+  if (tooLarge !== undefined) return { ok: false, status: 400, message: tooLarge };
+  if (opts.admit !== undefined && !opts.admit(queryValues(target, window))) {
+    return { ok: false, status: 503, message: BUSY_MESSAGE, busy: true };
+  }
   const run = runQuery(target, {
     group: req.group,
     groupOptions: req.groupOptions,
     scratch: opts.scratch,
+    window,
     ...(req.tier !== undefined ? { tier: req.tier } : {}),
   });
   if (run === undefined) return { ok: false, status: 404, message: NO_METRICS };

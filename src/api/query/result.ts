@@ -36,12 +36,21 @@ export class QueryResult {
   /** Database points read. */
   pointsRead = 0;
 
-  constructor(cols: number, points: number, step: number) {
+  /**
+   * `arrays`, when given, are zeroed views of at least the needed sizes that the result uses
+   * instead of allocating its own (see {@link QueryScratch.result}).
+   */
+  constructor(
+    cols: number,
+    points: number,
+    step: number,
+    arrays?: { t: Float64Array; v: Float64Array; o: Uint8Array },
+  ) {
     this.cols = cols;
     this.step = step;
-    this.t = new Float64Array(points);
-    this.v = new Float64Array(points * cols);
-    this.o = new Uint8Array(points * cols);
+    this.t = arrays?.t ?? new Float64Array(points);
+    this.v = arrays?.v ?? new Float64Array(points * cols);
+    this.o = arrays?.o ?? new Uint8Array(points * cols);
     this.od = new Uint8Array(cols);
   }
 
@@ -57,7 +66,37 @@ export class QueryResult {
 /** Scratch buffer size for reading points (one read per this many points). */
 const READ_CHUNK = 4096;
 
-/** Reused state of one query: the scratch buffer points are read into. */
+/** Result buffers up to this many values are kept for the next query; larger ones are not. */
+const KEEP_VALUES = 1 << 20;
+
+/**
+ * Reused state of the queries of one API instance (or health engine): the buffer points are read
+ * into and the arrays of the last result. Queries run one at a time (synchronously), so one is enough.
+ */
 export class QueryScratch {
   readonly buf = new Float64Array(READ_CHUNK);
+  #t = new Float64Array(0);
+  #v = new Float64Array(0);
+  #o = new Uint8Array(0);
+
+  /**
+   * A zeroed result of `points` rows × `cols` columns over reused arrays when it fits in
+   * {@link KEEP_VALUES}; valid until the next call (format it before running another query).
+   */
+  result(cols: number, points: number, step: number): QueryResult {
+    const values = cols * points;
+    if (values > KEEP_VALUES) return new QueryResult(cols, points, step);
+    if (this.#v.length < values) {
+      this.#v = new Float64Array(Math.min(KEEP_VALUES, Math.max(values, this.#v.length * 2)));
+      this.#o = new Uint8Array(this.#v.length);
+    }
+    if (this.#t.length < points) this.#t = new Float64Array(Math.max(points, this.#t.length * 2));
+    const t = this.#t.subarray(0, points);
+    const v = this.#v.subarray(0, values);
+    const o = this.#o.subarray(0, values);
+    t.fill(0);
+    v.fill(0);
+    o.fill(0);
+    return new QueryResult(cols, points, step, { t, v, o });
+  }
 }

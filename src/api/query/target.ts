@@ -16,7 +16,7 @@ import { fillColumn } from "./column.ts";
 import type { GroupMethod } from "./group_method.ts";
 import { createGrouping } from "./grouping.ts";
 import { OPT_MATCH_IDS, OPT_MATCH_NAMES, OPT_NONZERO, OPT_PERCENTAGE } from "./options.ts";
-import { DIM_HIDDEN, DIM_NONZERO, DIM_SELECTED, QueryResult, type QueryScratch } from "./result.ts";
+import { DIM_HIDDEN, DIM_NONZERO, DIM_SELECTED, type QueryResult, type QueryScratch } from "./result.ts";
 import { pickTier, TierView } from "./tier.ts";
 import { calculateWindow, type QueryWindow, relativeToAbsolute } from "./window.ts";
 
@@ -181,6 +181,8 @@ export interface RunOptions {
   scratch: QueryScratch;
   /** Read this tier (the `tier` parameter); by default the one {@link pickTier} chooses. */
   tier?: number;
+  /** The window, when already computed by {@link targetWindow}. */
+  window?: QueryWindow;
 }
 
 /** A computed query: the window and the rows. */
@@ -192,12 +194,12 @@ export interface QueryRun {
 }
 
 /**
- * Computes the window and fills every column (Netdata's rrd2rrdr()). Undefined when the window
- * cannot be computed (a database-relative window over no data).
+ * The window of a target (Netdata's query_target_calculate_window()); undefined when it cannot be
+ * computed (a database-relative window over no data). `points × metrics` is what a run allocates.
  */
-export function runQuery(t: QueryTarget, opts: RunOptions): QueryRun | undefined {
+export function targetWindow(t: QueryTarget): QueryWindow | undefined {
   const req = t.request;
-  const win = calculateWindow({
+  return calculateWindow({
     after: req.after,
     before: req.before,
     points: req.points,
@@ -208,9 +210,18 @@ export function runQuery(t: QueryTarget, opts: RunOptions): QueryRun | undefined
     lastEntry: t.lastEntry,
     nowSec: req.nowSec,
   });
+}
+
+/**
+ * Computes the window (unless `opts.window` is given, from {@link targetWindow}) and fills every
+ * column (Netdata's rrd2rrdr()). Undefined when the window cannot be computed.
+ */
+export function runQuery(t: QueryTarget, opts: RunOptions): QueryRun | undefined {
+  const req = t.request;
+  const win = opts.window ?? targetWindow(t);
   if (win === undefined) return undefined;
   const cols = t.metrics.length;
-  const r = new QueryResult(cols, win.points, win.group * win.granularity);
+  const r = opts.scratch.result(cols, win.points, win.group * win.granularity);
   r.before = win.before;
   r.after = win.after;
   const grouping = createGrouping(opts.group, {

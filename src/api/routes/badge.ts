@@ -15,9 +15,11 @@ import {
   parseDataOptions,
   parseGroupMethod,
   runQuery,
+  targetWindow,
+  tooLargeMessage,
 } from "../query/mod.ts";
 import { rowValue } from "../format_table.ts";
-import type { Reply, RouteContext } from "../reply.ts";
+import { type Reply, type RouteContext, textReply } from "../reply.ts";
 import { STATUS } from "../../health/expression.ts";
 
 const COLORS: Record<string, string> = {
@@ -231,10 +233,14 @@ export function badgeRoute(ctx: RouteContext): Reply {
       options,
       nowSec,
     }); // deno-fmt-ignore
-    const run = target && runQuery(target, {
+    const window = target && targetWindow(target);
+    const tooLarge = target && window && tooLargeMessage(target, window, ctx.config.web.maxQueryValues);
+    if (tooLarge) return textReply(400, tooLarge);
+    const run = target && window && runQuery(target, {
       group: parseGroupMethod(p.get("group")),
       groupOptions: p.get("group_options"),
       scratch: ctx.state.scratch,
+      window,
     });
     if (run && run.result.rows > 0) {
       const v = rowValue(run.result, run.result.rows - 1, options);
