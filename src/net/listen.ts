@@ -97,12 +97,7 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
   const secureContext = opts.tls
     ? tls.createSecureContext({ key: opts.tls.key, cert: opts.tls.cert })
     : undefined;
-  const httpServer = http.createServer(
-    getRequestListener((req, env) => {
-      const sock = (env.incoming as http.IncomingMessage).socket;
-      return opts.http(req, peerOf(sock, sock instanceof tls.TLSSocket));
-    }),
-  );
+  const httpServer = http.createServer();
   const sockets = new Set<net.Socket>();
 
   const firstMs = opts.firstRequestTimeoutMs ?? DEFAULT_WEB_TIMEOUT_MS;
@@ -111,10 +106,21 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
   // Slowloris: a request head must be complete in time, however slowly its bytes trickle in.
   httpServer.headersTimeout = firstMs;
   httpServer.requestTimeout = firstMs;
-  httpServer.on("request", (req: http.IncomingMessage) => {
+  httpServer.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     const sock = req.socket as net.Socket & { [FIRST_DEADLINE]?: ReturnType<typeof setTimeout> };
     clearTimeout(sock[FIRST_DEADLINE]);
+    // Deno's node:http (2.9) serves one request per connection it is handed with "connection" and
+    // then closes it, while answering "Connection: keep-alive": a client that sends its next
+    // request on it gets a reset. Saying "Connection: close" makes clients open a new one instead.
+    res.shouldKeepAlive = false;
   });
+  httpServer.on(
+    "request",
+    getRequestListener((req, env) => {
+      const sock = (env.incoming as http.IncomingMessage).socket;
+      return opts.http(req, peerOf(sock, sock instanceof tls.TLSSocket));
+    }),
+  );
 
   const route = (socket: net.Socket, secure: boolean) => {
     let head = new Uint8Array(0);
