@@ -1,6 +1,6 @@
 #!/bin/sh
-# agent @VERSION@ for @TARGET@: a self-extracting executable (Deno @DENO@ + the agent in one
-# module). The first start unpacks it, checksum-verified, into
+# agent @VERSION@ for @TARGET@: a self-extracting executable (Deno @DENO@ + the bundled agent).
+# The first start unpacks it, checksum-verified, into
 # ${CACHE_DIRECTORY or XDG_CACHE_HOME or ~/.cache}/agent/runtime/<sha256>/ and later starts reuse
 # that; two starts at once each unpack into a temporary directory and the first rename wins.
 set -eu
@@ -35,4 +35,4 @@ fi
 export DENO_DIR="${DENO_DIR:-$base/.deno}" DENO_NO_UPDATE_CHECK=1 DENO_NO_PROMPT=1
 # AGENT_EXEC_WRAPPER runs Deno through an emulator (tests: qemu-aarch64-static on x86_64).
 exec ${AGENT_EXEC_WRAPPER:-} "$dir/deno" run -A --unstable-net --no-config --no-lock --no-remote --cached-only --no-check \
-  "$dir/agent.js" "$@"
+  "$dir/agent/main.js" "$@"
