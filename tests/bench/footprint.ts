@@ -63,7 +63,7 @@ const ROOT = new URL("../..", import.meta.url).pathname;
  * The binary's agent in a temp dir (`tests/compile.sh bundle`) and the flags its stub runs Deno with,
  * read from tools/sfx_stub.sh so that the two cannot drift apart.
  */
-async function binaryAgent(): Promise<{ dir: string; main: string; denoArgs: string[] }> {
+export async function binaryAgent(): Promise<{ dir: string; main: string; denoArgs: string[] }> {
   const dir = await Deno.makeTempDir({ prefix: "bench-bundle-" });
   const out = await new Deno.Command("bash", {
     args: ["tests/compile.sh", "bundle", dir],
