@@ -4,11 +4,22 @@
 #   - with Deno's base runtime for TARGET (DENORT_BIN, or denort in Deno's cache): deno compile;
 #     a DENORT_BIN that is a full deno is refused (deno compile would ship plain Deno);
 #   - without it (no download): a self-extracting executable (tools/sfx_stub.sh) holding the
-#     target's Deno from npm (@deno/linux-*-glibc, pinned) and the agent bundled into one module.
+#     target's Deno from npm (@deno/linux-*-glibc, pinned) and the agent bundled with code splitting:
+#     agent/main.js plus one file per part loaded with import() (web API, listener, health,
+#     exporting, DEFLATE), so a headless child does not load, parse or keep what it never runs.
+# `tests/compile.sh bundle DIR` writes only that bundle into DIR (tests/bench/footprint.ts runs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=$1 out=$2 make_target=${3:-binary}
 deno=${DENO:-$(bash tests/deno.sh)}
+
+bundle() {
+  "$deno" bundle --quiet --platform deno --code-splitting --outdir "$1" main.ts
+}
+if [ "$target" = bundle ]; then
+  bundle "$out"
+  exit 0
+fi
 deno_version=$("$deno" --version | head -1 | cut -d' ' -f2)
 mkdir -p "$(dirname "$out")"
 
@@ -49,10 +60,10 @@ if [ -f "$cached" ]; then
   compile ""
 fi
 
-# Self-extracting: stub + tar.gz of {deno, agent.js}.
+# Self-extracting: stub + tar.gz of {deno, agent/}.
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$deno" bundle --quiet --platform deno -o "$work/agent.js" main.ts
+bundle "$work/agent"
 tgz=".tools/targets/$(echo "${npm_pkg#@}" | tr / -)-$deno_version.tgz"
 if [ ! -f "$tgz" ]; then
   mkdir -p .tools/targets
@@ -62,7 +73,7 @@ fi
 tar -xzf "$tgz" -C "$work" package/deno
 mv "$work/package/deno" "$work/deno"
 chmod 755 "$work/deno"
-tar -C "$work" -cf - deno agent.js | gzip -6 >"$work/payload.tar.gz"
+tar -C "$work" -cf - deno agent | gzip -6 >"$work/payload.tar.gz"
 sum=$(sha256sum "$work/payload.tar.gz" | cut -c1-64)
 version=$(sed -n 's/^export const VERSION = "\(.*\)";/\1/p' src/version.ts)
 stub() {
@@ -74,4 +85,4 @@ offset=$(($(stub 0000000000 | wc -c) + 1))
 { stub "$(printf '%010d' "$offset")"; cat "$work/payload.tar.gz"; } >"$out.tmp"
 chmod 755 "$out.tmp"
 mv "$out.tmp" "$out"
-echo "built $out ($target, self-extracting: Deno $deno_version from npm + bundled agent, $(du -h "$out" | cut -f1))"
+echo "built $out ($target, self-extracting: Deno $deno_version from npm + the agent bundled with code splitting, $(du -h "$out" | cut -f1))"

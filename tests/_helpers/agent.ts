@@ -28,6 +28,9 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Run under `ulimit -n` of this many descriptors (through bash). */
   ulimitNoFile?: number;
+  /** The module to run instead of main.ts (e.g. the binary's bundle), and Deno flags before it. */
+  main?: string;
+  denoArgs?: string[];
 }
 
 /** Starts an agent process. */
@@ -36,7 +39,8 @@ export async function startAgent(opts: StartOptions = {}): Promise<AgentProcess>
   const args = [
     "run",
     "-A",
-    MAIN,
+    ...(opts.denoArgs ?? []),
+    opts.main ?? MAIN,
     "run",
     "--bind",
     "127.0.0.1",

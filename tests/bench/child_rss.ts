@@ -1,10 +1,11 @@
 /**
  * Steady-state footprint of one headless child (db none, web none) streaming to a parent:
  * `deno run -A tests/bench/child_rss.ts [MAIN.ts] [SECONDS] [MODE]` starts our parent and the
- * child from MAIN (default this tree's main.ts; pass another tree's to compare commits), waits
- * SECONDS (default 150), then prints the child's VmRSS (/proc/PID/status) and its CPU per collected
- * dimension over the last 60 s (/proc/PID/stat). MODE `ram` runs a ram-mode child with its web API;
- * a fourth argument gives the child V8 flags (`--v8-flags=...`).
+ * child from MAIN (default this tree's main.ts; pass another tree's to compare commits, or `binary`
+ * for this tree's agent as the binary runs it: the code-split bundle with the stub's Deno flags),
+ * waits SECONDS (default 150), then prints the child's VmRSS (/proc/PID/status) and its CPU per
+ * collected dimension over the last 60 s (/proc/PID/stat). MODE `ram` runs a ram-mode child with its
+ * web API; a fourth argument gives the child more V8 flags (`--v8-flags=...`).
  *
  * What it found (2026-12-04, x86_64, 2 busy cores, `deno run`, ~415 dimensions; CPU figures vary by
  * ±15 % between runs on this shared machine):
@@ -19,25 +20,61 @@
  * | now, `[plugins] idlejitter = no`             | 79.3 MiB | about 30 % less CPU         |
  * | Netdata 1.37.1, memory mode none (make bench)| 13.4 MiB | 5.7-6.8                     |
  *
- * Where the RSS goes: an empty `deno run` timer idles at 34.7 MiB; loading our module graph (no
- * collection) brings it to 58 MiB; collecting without streaming 76 MiB; streaming 80-85 MiB. The JS
- * heap is only 12-16 MiB of that; the replication ring (`buffer size bytes`) is not it (1 MiB instead
- * of 10 changes nothing at first), nor glibc arenas (`MALLOC_ARENA_MAX=1`: no change); `node:net`
- * alone costs 9 MiB. The send path's text is about 1 % of the CPU (`encode_bench.ts`); idlejitter's
- * 50 wake-ups a second are about 30 %.
+ * The binary (2026-12-05, `binary` as MAIN, children side by side in one run, 120 s unless said):
+ *
+ * | headless child                                        | VmRSS         | CPU µs per dimension-second |
+ * | ----------------------------------------------------- | ------------- | --------------------------- |
+ * | `deno run main.ts`                                    | 85.7-88.3 MiB | 13.1-15.5                   |
+ * | one-file bundle (the binary before), warm caches      | 86.7-87.5 MiB | 13.1-15.9                   |
+ * | the same, first start after unpacking                 | 110 MiB       | 14.8                        |
+ * | code-split bundle, warm caches                        | 81.7-84.4 MiB | 13.5-16.0                   |
+ * | the same, first start (module graph not cached)       | 96-102 MiB    | 14.3-14.7                   |
+ * | + `--no-maglev`                                       | 78.5-78.7 MiB | 11.1-13.5                   |
+ * | + `--no-code-cache` (the binary now; warm-up run)     | 76.7-78.7 MiB | 11.1-15.1                   |
+ * | the binary now, after 300 s                           | 77.7 MiB      | 11.5                        |
+ * | the binary now, ram mode with web API, after 300 s    | 80.8 MiB      | 29.4                        |
+ * | + `--optimize-for-size`                               | 78.4 MiB      | same                        |
+ * | + `--no-concurrent-recompilation`                     | 77.3 MiB      | same (within noise)         |
+ * | + `--invocation-count-for-turbofan=30000`             | 77.5 MiB      | +26 % (not worth it)        |
+ * | + `--no-opt` (no TurboFan)                            | 70.2-71.4 MiB | +68-84 % (not worth it)     |
+ * | + `[plugins] idlejitter = no`                         | 66.0 MiB      | 7.6 (-44 %)                 |
+ *
+ * Where the RSS goes: an empty `deno run` timer idles at 34.7 MiB, of which 24 MiB are pages of the
+ * deno executable itself (file-backed, shared, clean); the headless child's 80 MiB are 45 MiB of
+ * such pages and 35 MiB anonymous memory, of which the JS heap is 12-14 MiB. Node's compatibility
+ * layer costs about 9 MiB once any `node:` module loads (5 MiB of executable pages, 5 anonymous);
+ * a headless child cannot avoid it (diskspace needs `statfsSync` from node:fs, self.ts
+ * `process.cpuUsage`, DEFLATE node:zlib), so a sender on `Deno.connect` instead of node:net would save
+ * about 1 MiB (within noise: 50.5-53.3 against 50.6-51.8 MiB with the other node modules loaded).
+ * The idlejitter Worker (a second V8 isolate) costs about 12 MiB. The replication ring of a
+ * headless child (`buffer size bytes`, 10 MiB by default) is allocated as it fills, in about
+ * 100 minutes at 420 metrics, so it adds up to 10 MiB after the times above; a ram-mode child's
+ * store likewise grows over its retention (about 6 MiB for the default hour). The send path's text
+ * is about 1 % of the CPU (`encode_bench.ts`); idlejitter's 50 wake-ups a second are about 30-44 %.
  * @module
  */
 
-const main = Deno.args[0] || new URL("../../main.ts", import.meta.url).pathname;
+import { freePort } from "../_helpers/netdata.ts";
+import { binaryAgent } from "./footprint.ts";
+
+const bin = Deno.args[0] === "binary" ? await binaryAgent() : undefined;
+const main = bin?.main ?? (Deno.args[0] || new URL("../../main.ts", import.meta.url).pathname);
 const seconds = Number(Deno.args[1] ?? 150);
 const mode = Deno.args[2] ?? "none";
-/** V8 flags for the child only, e.g. `--max-semi-space-size=1`. */
+/** V8 flags for the child only, e.g. `--max-semi-space-size=1` (added to the binary's own). */
 const v8Flags = Deno.args[3] ?? "";
+const childArgs = (bin?.denoArgs ?? []).filter((a) => !a.startsWith("--v8-flags="));
+const allV8 = [
+  ...(bin?.denoArgs ?? []).filter((a) => a.startsWith("--v8-flags=")).map((a) => a.slice(11)),
+  v8Flags,
+]
+  .filter((f) => f).join(",");
+if (allV8) childArgs.push(`--v8-flags=${allV8}`);
 const key = crypto.randomUUID();
 const tmp = await Deno.makeTempDir({ prefix: "child-rss-" });
 await Deno.mkdir(`${tmp}/p`);
 await Deno.mkdir(`${tmp}/c`);
-const port = 20000 + Math.floor(Math.random() * 20000);
+const port = freePort();
 await Deno.writeTextFile(`${tmp}/p/stream.conf`, `[${key}]\n    enabled = yes\n`);
 await Deno.writeTextFile(
   `${tmp}/c/agent.conf`,
@@ -47,12 +84,12 @@ await Deno.writeTextFile(
   `${tmp}/c/stream.conf`,
   `[stream]\n    enabled = yes\n    destination = 127.0.0.1:${port}\n    api key = ${key}\n`,
 );
-const run = (dir: string, extra: string[], flags = "") =>
+const run = (dir: string, extra: string[], denoArgs: string[] = []) =>
   new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "-A",
-      ...(flags ? [`--v8-flags=${flags}`] : []),
+      ...denoArgs,
       main,
       "run",
       "--config",
@@ -70,8 +107,8 @@ const parent = run(`${tmp}/p`, ["--bind", "127.0.0.1", "--port", String(port), "
 await new Promise((r) => setTimeout(r, 3000));
 const child = run(
   `${tmp}/c`,
-  ["--hostname", "rss-c", "--bind", "127.0.0.1", "--port", String(port + 1)],
-  v8Flags,
+  ["--hostname", "rss-c", "--bind", "127.0.0.1", "--port", String(freePort())],
+  childArgs,
 );
 const stat = (pid: number) => {
   const f = Deno.readTextFileSync(`/proc/${pid}/stat`);
@@ -89,9 +126,9 @@ try {
   const window = Math.min(60, seconds);
   console.log(
     JSON.stringify({
-      main,
+      main: bin ? "binary" : main,
       mode,
-      v8Flags,
+      denoArgs: childArgs.join(" "),
       seconds,
       rssMiB: +b.rssMiB.toFixed(1),
       dims,
@@ -105,4 +142,5 @@ try {
     await p.status;
   }
   await Deno.remove(tmp, { recursive: true });
+  if (bin) await Deno.remove(bin.dir, { recursive: true });
 }

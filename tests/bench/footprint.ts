@@ -3,6 +3,10 @@
  * collected dimension of a headless child (db none, web none) and of a ram-mode child, and the bytes
  * per sample each codec puts on the wire, measured between snapshots of steady streaming (chart
  * definitions and replication left out).
+ *
+ * The headless and ram-mode children run as the binary runs them (`make binary`): the code-split
+ * bundle of tests/compile.sh, with the Deno flags of tools/sfx_stub.sh. A headless child run with
+ * `deno run main.ts` is measured beside them, since that is what the tests run.
  * @module
  */
 
@@ -53,6 +57,33 @@ function pidOf(nd: NetdataProcess): number {
   return Number(new TextDecoder().decode(out.stdout).trim());
 }
 
+const ROOT = new URL("../..", import.meta.url).pathname;
+
+/**
+ * The binary's agent in a temp dir (`tests/compile.sh bundle`) and the flags its stub runs Deno with,
+ * read from tools/sfx_stub.sh so that the two cannot drift apart.
+ */
+export async function binaryAgent(): Promise<{ dir: string; main: string; denoArgs: string[] }> {
+  const dir = await Deno.makeTempDir({ prefix: "bench-bundle-" });
+  const out = await new Deno.Command("bash", {
+    args: ["tests/compile.sh", "bundle", dir],
+    cwd: ROOT,
+    env: { DENO: Deno.execPath() },
+    stderr: "piped",
+  }).output();
+  if (!out.success) throw new Error(`tests/compile.sh bundle: ${new TextDecoder().decode(out.stderr)}`);
+  const stub = await Deno.readTextFile(`${ROOT}/tools/sfx_stub.sh`);
+  const m = /^flags="([^"]*)"$/m.exec(stub);
+  if (!m) throw new Error('tools/sfx_stub.sh: no `flags="..."` line');
+  const denoArgs = m[1].split(/\s+/).filter((a) => a && a !== "-A");
+  // As the stub does after unpacking: the first run of the bundle caches its module graph.
+  await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", ...denoArgs, `${dir}/main.js`, "--version"],
+    stdout: "null",
+  }).output();
+  return { dir, main: `${dir}/main.js`, denoArgs };
+}
+
 const stream = (dest: string, key: string) =>
   `[stream]\n    enabled = yes\n    destination = ${dest}\n    api key = ${key}\n`;
 
@@ -68,8 +99,14 @@ export async function benchChildren(report: Report, seconds: number): Promise<vo
   const agents: AgentProcess[] = [];
   const netdatas: NetdataProcess[] = [];
   const dirs: string[] = [];
-  const agent = async (args: string[], noWeb = false) => {
-    const a = await startAgent({ args: [...args, "--log-level", "info"], noWeb });
+  const bin = await binaryAgent();
+  dirs.push(bin.dir);
+  const agent = async (args: string[], noWeb = false, asBinary = false) => {
+    const a = await startAgent({
+      args: [...args, "--log-level", "info"],
+      noWeb,
+      ...(asBinary ? { main: bin.main, denoArgs: bin.denoArgs } : {}),
+    });
     agents.push(a);
     return a;
   };
@@ -103,17 +140,21 @@ export async function benchChildren(report: Report, seconds: number): Promise<vo
     const ramConf = await conf({ "stream.conf": stream(p, kZ) });
     const lz4Conf = await conf({ "stream.conf": stream(new URL(ndParent.url).host, kNd) });
     dirs.push(hConf, plainConf, ramConf, lz4Conf);
-    const [h, ram, _plain, lz4] = await Promise.all([
-      agent(["--config", hConf, "--hostname", "fp-headless"], true),
-      agent(["--config", ramConf, "--hostname", "fp-ram", "--memory-mode", "ram"]),
+    const [h, ram, _plain, lz4, hRun] = await Promise.all([
+      agent(["--config", hConf, "--hostname", "fp-headless"], true, true),
+      agent(["--config", ramConf, "--hostname", "fp-ram", "--memory-mode", "ram"], false, true),
       agent(["--config", plainConf, "--hostname", "fp-plain"], true),
       agent(["--config", lz4Conf, "--hostname", "fp-lz4"]),
+      agent(["--config", hConf, "--hostname", "fp-headless-run"], true),
       agent(["--config", dConf, "--hostname", "fp-deflate"], true),
       agent(["--config", cConf, "--hostname", "fp-compact"], true),
     ]);
     const nd = await startNetdata({ hostname: "fp-nd", memoryMode: "none", streamConf: stream(p, kNd) });
     netdatas.push(nd);
-    await new Promise((r) => setTimeout(r, 20000));
+    // RSS is read at the end, after at least a minute of streaming (it grows for the first tens of
+    // seconds: replication, first rounds of every collector).
+    const warmUpSec = Math.max(20, 60 - seconds);
+    await new Promise((r) => setTimeout(r, warmUpSec * 1000));
 
     const rx = async (host: string) =>
       (await json(`${parent.url}/host/${host}/api/v1/info`)).streaming.receiver;
@@ -127,26 +168,34 @@ export async function benchChildren(report: Report, seconds: number): Promise<vo
       lz4: await tx(),
     });
     const s0 = await snap();
-    const [mh, mr, mn] = await Promise.all([
+    const [mh, mr, mn, mRun] = await Promise.all([
       measure(h.process.pid, seconds),
       measure(ram.process.pid, seconds),
       measure(pidOf(nd), seconds),
+      measure(hRun.process.pid, seconds),
     ]);
+    const after = `after ${warmUpSec + seconds} s`;
     const s1 = await snap();
     const dims = async (host: string) =>
       (await json(`${parent.url}/host/${host}/api/v1/charts`)).dimensions_count;
     const [dh, dn] = [await dims("fp-headless"), await dims("fp-nd")];
     const perDim = (cpu: number, d: number) => cpu * 1e6 / d;
     report("headless child dimensions (ours)", dh, "");
-    report("headless child RSS (ours)", mh.rssMiB, "MiB", `peak ${mh.peakMiB.toFixed(1)}; target <= 45`);
+    report(
+      "headless child RSS (ours)",
+      mh.rssMiB,
+      "MiB",
+      `the binary's bundle, ${after}; peak ${mh.peakMiB.toFixed(1)}; target <= 45`,
+    );
     report(
       "headless child CPU per dimension (ours)",
       perDim(mh.cpu, dh),
       "µs/dim-s",
       "DEFLATE to our parent",
     );
+    report("headless child RSS (ours, deno run)", mRun.rssMiB, "MiB", `deno run main.ts, ${after}`);
     report("headless child dimensions (netdata)", dn, "", "memory mode none, LZ4; its web server on");
-    report("headless child RSS (netdata)", mn.rssMiB, "MiB", "main process only (+ spawn server)");
+    report("headless child RSS (netdata)", mn.rssMiB, "MiB", `main process only (+ spawn server), ${after}`);
     report("headless child CPU per dimension (netdata)", perDim(mn.cpu, dn), "µs/dim-s");
     report(
       "ratio CPU/dim headless ours ÷ netdata",
@@ -154,7 +203,12 @@ export async function benchChildren(report: Report, seconds: number): Promise<vo
       "×",
       "target <= 1",
     );
-    report("ram-mode child RSS (ours)", mr.rssMiB, "MiB", `peak ${mr.peakMiB.toFixed(1)}; web API on`);
+    report(
+      "ram-mode child RSS (ours)",
+      mr.rssMiB,
+      "MiB",
+      `the binary's bundle, ${after}; peak ${mr.peakMiB.toFixed(1)}; web API on`,
+    );
     const perSample = (a: { bytes_received: number; samples_received: number }, b: typeof a) =>
       (b.bytes_received - a.bytes_received) / Math.max(1, b.samples_received - a.samples_received);
     const textPerSample = (s1.plain.bytes_uncompressed - s0.plain.bytes_uncompressed) /
