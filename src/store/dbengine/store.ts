@@ -34,6 +34,7 @@ import { beginRecord, endRecord, REC_SERIES } from "../chunk/mod.ts";
 import { MAX_TIERS, tierSlots } from "../tiers.ts";
 import type { MemoryMode, SeriesId, Store, TierBuffers } from "../types.ts";
 import { Backfill } from "./backfill.ts";
+import { type Flushable, type Flusher, sharedFlusher } from "./flusher.ts";
 import { errText } from "./io.ts";
 import { Journal } from "./journal.ts";
 import { OpenPages } from "./open_pages.ts";
@@ -67,6 +68,8 @@ export interface DiskStoreOptions {
   logger?: Logger;
   /** Wall clock in ms, stamped on each flush (recovery logs when the last one was). */
   nowMs?: () => number;
+  /** The timer that flushes it, shared by many stores (default: the process's, {@link sharedFlusher}). */
+  flusher?: Flusher;
 }
 
 /**
@@ -85,8 +88,11 @@ export class DiskStore implements Store {
   readonly #journal: Journal;
   readonly #pages: OpenPages;
   readonly #backfill: Backfill;
-  /** The flush timer; undefined while released (no writes to flush). */
-  #timer: ReturnType<typeof setInterval> | undefined;
+  /** Flushes it every `flushIntervalSec`, with the other stores' flushes. */
+  readonly #flusher: Flusher;
+  readonly #flushable: Flushable = { flushDue: () => this.#flushFromTimer() };
+  /** Whether the flusher has it; false while released (no writes to flush) and once closed. */
+  #scheduled = false;
   #flushMs = 0;
   #closed = false;
   #flushFailing = false;
@@ -109,6 +115,8 @@ export class DiskStore implements Store {
       );
     }
     this.tiers = tiers;
+    this.#flusher = opts.flusher ?? sharedFlusher();
+    this.#flushMs = flushSec * 1000;
     const states: TierState[] = [];
     let shareSum = 0;
     for (let k = 0; k < tiers; k++) shareSum += TIER_DISK_SHARES[k];
@@ -138,14 +146,17 @@ export class DiskStore implements Store {
       pages: this.#pages,
       backfill: this.#backfill,
     });
-    this.#flushMs = flushSec * 1000;
     this.#startTimer();
   }
 
   #startTimer(): void {
-    const timer = setInterval(() => this.#flushFromTimer(), this.#flushMs);
-    Deno.unrefTimer(timer);
-    this.#timer = timer;
+    this.#flusher.add(this.#flushable, this.#flushMs);
+    this.#scheduled = true;
+  }
+
+  #stopTimer(): void {
+    this.#flusher.delete(this.#flushable);
+    this.#scheduled = false;
   }
 
   /** Number of defined series. */
@@ -221,7 +232,7 @@ export class DiskStore implements Store {
 
   /** {@link StoreWriter.append}: the hot path; a time at or before the newest is a back-fill. */
   append(id: SeriesId, tSec: number, value: number): void {
-    if (this.#timer === undefined && !this.#closed) this.#startTimer(); // released, written again
+    if (!this.#scheduled && !this.#closed) this.#startTimer(); // released, written again
     const s = this.#s;
     const ue = s.ue[id];
     const n = Math.floor(tSec / ue);
@@ -281,8 +292,7 @@ export class DiskStore implements Store {
   releaseFiles(): void {
     if (this.#closed) return;
     this.flush();
-    clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#stopTimer();
     this.#journal.release();
     this.#segments.closeFiles();
   }
@@ -293,7 +303,7 @@ export class DiskStore implements Store {
    */
   close(): void {
     if (this.#closed) return;
-    clearInterval(this.#timer);
+    this.#stopTimer();
     const s = this.#s;
     try {
       this.#backfill.flushRuns();

@@ -1,0 +1,53 @@
+import { assert } from "../../../tests/_helpers/assert.ts";
+import { type Flushable, Flusher } from "./flusher.ts";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function busy(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) { /* spin */ }
+}
+
+Deno.test("Flusher flushes every store once per interval, a few per wake-up, on one timer", async () => {
+  const f = new Flusher();
+  const counts = new Map<Flushable, number>();
+  /** Longest run of flushes without the event loop getting a turn (ms). */
+  let longestMs = 0;
+  let runStart = 0;
+  let turn = true;
+  const ticker = setInterval(() => turn = true, 0);
+  const stores: Flushable[] = [];
+  for (let i = 0; i < 40; i++) {
+    const s: Flushable = {
+      flushDue() {
+        const now = performance.now();
+        if (turn) {
+          turn = false;
+          runStart = now;
+        }
+        busy(1);
+        longestMs = Math.max(longestMs, performance.now() - runStart);
+        counts.set(s, (counts.get(s) ?? 0) + 1);
+      },
+    };
+    stores.push(s);
+    f.add(s, 100);
+  }
+  try {
+    await sleep(450);
+    for (const s of stores) {
+      const n = counts.get(s) ?? 0;
+      assert.ok(n >= 2 && n <= 5, `flushed ${n} times in 450 ms at 100 ms`);
+    }
+    // All 40 were due at once; each wake-up stops after its budget (8 ms) plus one flush.
+    assert.ok(longestMs < 25, `the event loop waited ${longestMs.toFixed(1)} ms`);
+    f.delete(stores[0]);
+    const before = counts.get(stores[0]);
+    await sleep(250);
+    assert.equal(counts.get(stores[0]), before, "a deleted store is not flushed");
+  } finally {
+    clearInterval(ticker);
+    for (const s of stores) f.delete(s);
+  }
+  assert.equal(f.size, 0);
+});
