@@ -39,7 +39,7 @@ export class Journal {
   #size = 0;
   #snapshot = 0;
   #written = 0;
-  readonly #jbuf = new ByteBuf(16384);
+  readonly #jbuf = new ByteBuf(2048);
   /** Windows sealed since the last flush, (tier, id, gen, window) quadruples. */
   readonly #sealed: number[] = [];
   readonly #prev = new JsetEntry();
