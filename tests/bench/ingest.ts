@@ -11,7 +11,7 @@
  * BENCH_HISTORY (3600) = points kept per metric by both parents; BENCH_SLOTS (one per child) =
  * instants per second the children send at; BENCH_MODE (ram) = memory mode of the child hosts (ram
  * or dbengine); BENCH_API_SECONDS (10) = seconds of `/api/v1/info` requests after the window, the
- * load still running (latency p50/p99); BENCH_INGEST=no skips it.
+ * load still running (latency p50/p99); BENCH_NETDATA=no runs ours only; BENCH_INGEST=no skips it.
  * @module
  */
 
@@ -383,9 +383,13 @@ async function tempConf(files: Record<string, string>): Promise<string> {
 
 async function runOurs(o: IngestOptions): Promise<IngestResult> {
   const conf = await tempConf({
-    "agent.conf": `[db]\n    mode = ram\n    retention = ${o.historySec}\n`,
+    // As the Netdata parent below: no collectors and no health of its own, only the children.
+    "agent.conf": `[db]\n    mode = ram\n    retention = ${o.historySec}\n[health]\n    enabled = no\n` +
+      "[plugins]\n" + ["proc", "diskspace", "idlejitter", "timex", "cgroups", "python.d"]
+      .map((p) => `    ${p} = no\n`).join(""),
     "stream.conf": `[${KEY}]\n    type = api\n    enabled = yes\n    allow from = *\n` +
-      `    default history = ${o.historySec}\n    default memory mode = ${o.memoryMode}\n`,
+      `    default history = ${o.historySec}\n    default memory mode = ${o.memoryMode}\n` +
+      `    health enabled by default = no\n`,
   });
   const agent = await startAgent({
     args: ["--config", conf, "--role", "parent", "--memory-mode", o.memoryMode, "--log-level", "info"],
@@ -518,6 +522,7 @@ export async function benchIngest(report: ReportFn, opts: Partial<IngestOptions>
   );
   const ours = await runOurs(o);
   reportOne(report, "agent", ours, o);
+  if (Deno.env.get("BENCH_NETDATA") === "no") return;
   if (!hasNetdata()) {
     console.error("ingest: netdata 1.37.1 is not installed; no comparison (apt-get install netdata-core)");
     return;
