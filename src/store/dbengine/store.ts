@@ -382,6 +382,10 @@ export class DiskStore implements Store {
     if (this.#closed) return;
     try {
       this.flush();
+      // Nothing is written until the next flush: its files are reopened then (a read reopens
+      // what it needs), so a parent holds one descriptor per child (its socket), not three.
+      this.#journal.release();
+      this.#segments.closeFiles();
       if (this.#flushFailing) {
         this.#flushFailing = false;
         this.#s.log.info("Store {dir} writes again", { dir: this.#s.dir });

@@ -358,3 +358,32 @@ Deno.test("DiskStores share their decode scratch: reads and back-fills of one ne
     for (const d of dirs) removeDir(d);
   }
 });
+
+Deno.test("DiskStore holds no descriptors between timer flushes, and loses nothing by it", async () => {
+  const dir = tempDir("between");
+  const fds = () =>
+    [...Deno.readDirSync("/proc/self/fd")].filter((e) => {
+      try {
+        return Deno.readLinkSync(`/proc/self/fd/${e.name}`).startsWith(dir);
+      } catch {
+        return false;
+      }
+    }).length;
+  try {
+    const s = openDisk(dir, { historySec: 86400, tiers: 2, flushIntervalSec: 0.05 });
+    const id = s.define("c|d", 1);
+    for (let i = 0; i < 1500; i++) s.append(id, B + i, i);
+    assert.ok(fds() > 0, "files are open while points wait for their flush");
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(fds(), 0, "descriptors held after a timer flush");
+    for (let i = 1500; i < 2100; i++) s.append(id, B + i, i);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(values(s, id, B, B + 2099), Array.from({ length: 2100 }, (_, i) => i));
+    s.close();
+    const r = openDisk(dir, { historySec: 86400, tiers: 2 });
+    assert.deepEqual(values(r, r.define("c|d", 1), B, B + 2099), Array.from({ length: 2100 }, (_, i) => i));
+    r.close();
+  } finally {
+    removeDir(dir);
+  }
+});
