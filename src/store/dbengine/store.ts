@@ -16,7 +16,9 @@
  * Invariants:
  * - Data reaches disk only in {@link DiskStore.flush} (a timer every `flushIntervalSec`, and
  *   `close()`): segment records first, then the journal, each followed by fdatasync. A crash
- *   loses at most what was appended since the last completed flush.
+ *   loses at most what was appended since the last completed flush. A timer flush runs the
+ *   journal's fdatasync off the event loop (the write is in the page cache at once): a killed
+ *   process loses nothing more by it; a power cut may also lose that flush while its sync runs.
  * - Every segment starts with the full series catalog, so the newest segment of a tier alone
  *   maps its series ids to keys; ids are never reused.
  * - In memory, per series and tier: one open page (the newest window, uncompressed), the list of
@@ -278,10 +280,18 @@ export class DiskStore implements Store {
 
   /** Writes everything appended so far to disk (segments, then the journal), then applies retention. */
   flush(): void {
+    this.#flush(false);
+  }
+
+  /**
+   * {@link flush}; with `background`, the journal's fdatasync (the one of every flush) runs off the
+   * event loop, so a parent's many stores do not hold the API and the other children for it.
+   */
+  #flush(background: boolean): void {
     this.#checkOpen();
     this.#backfill.flushRuns();
     for (const t of this.#s.t) this.#segments.writePending(t);
-    this.#journal.write();
+    this.#journal.write(background);
     for (const t of this.#s.t) this.#segments.rotateIfDue(t);
     this.#segments.keepCatalog();
     if (this.#journal.size > this.#journal.limit()) this.#journal.start();
@@ -381,7 +391,7 @@ export class DiskStore implements Store {
   #flushFromTimer(): void {
     if (this.#closed) return;
     try {
-      this.flush();
+      this.#flush(true);
       // Nothing is written until the next flush: its files are reopened then (a read reopens
       // what it needs), so a parent holds one descriptor per child (its socket), not three.
       this.#journal.release();
