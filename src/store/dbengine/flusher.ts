@@ -20,6 +20,11 @@ interface Entry {
 
 /** Milliseconds of flushing per wake-up before the event loop gets a turn. */
 const BUDGET_MS = 8;
+/**
+ * Wake-ups are at least this far apart (or one flush interval, when shorter): stores due within
+ * it are flushed together, so a thousand stores cost ten wake-ups a second, not a thousand.
+ */
+const GRANULARITY_MS = 100;
 
 /**
  * Schedules the flushes of many stores on one timer. Stores register with {@link add} and leave
@@ -31,6 +36,11 @@ export class Flusher {
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** When the armed timer fires (ms); Infinity when none is armed. */
   #armedAtMs = Infinity;
+  /** When the last wake-up began (ms), and the least time between two. */
+  #lastRunMs = -Infinity;
+  #gapMs = GRANULARITY_MS;
+  /** A wake-up stopped at its budget with stores still due: the next one comes at once. */
+  #behind = false;
 
   constructor(nowMs: () => number = () => performance.now()) {
     this.#nowMs = nowMs;
@@ -44,6 +54,7 @@ export class Flusher {
   /** Flushes `f` every `everyMs`, first `everyMs` from now; a second add re-times it. */
   add(f: Flushable, everyMs: number): void {
     this.#entries.set(f, { dueMs: this.#nowMs() + everyMs, everyMs });
+    if (everyMs < this.#gapMs) this.#gapMs = Math.max(1, everyMs);
     this.#arm();
   }
 
@@ -64,6 +75,7 @@ export class Flusher {
     let first = Infinity;
     for (const e of this.#entries.values()) if (e.dueMs < first) first = e.dueMs;
     if (first === Infinity) return this.#disarm();
+    if (!this.#behind) first = Math.max(first, this.#lastRunMs + this.#gapMs);
     if (this.#timer !== undefined && this.#armedAtMs <= first) return;
     clearTimeout(this.#timer);
     this.#armedAtMs = first;
@@ -75,12 +87,17 @@ export class Flusher {
     this.#timer = undefined;
     this.#armedAtMs = Infinity;
     const start = this.#nowMs();
+    this.#lastRunMs = start;
     const due: [Flushable, Entry][] = [];
     for (const kv of this.#entries) if (kv[1].dueMs <= start) due.push(kv);
     due.sort((a, b) => a[1].dueMs - b[1].dueMs);
+    this.#behind = false;
     for (const [f, e] of due) {
       const now = this.#nowMs();
-      if (now - start >= BUDGET_MS) break;
+      if (now - start >= BUDGET_MS) {
+        this.#behind = true;
+        break;
+      }
       // The next flush one interval after this one's due time; a whole interval late, from now.
       e.dueMs += e.everyMs;
       if (e.dueMs <= now) e.dueMs = now + e.everyMs;
