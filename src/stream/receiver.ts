@@ -41,6 +41,7 @@ import {
 } from "./protocol.ts";
 import { type Collision, Collisions, hostnameProblem, isClone, takeoverAfterSec } from "./identity.ts";
 import { type Reason, reason, type ReasonCode } from "./reasons.ts";
+import { HandshakeQueue } from "./receiver_queue.ts";
 import { streamChild, type StreamContext } from "./receiver_stream.ts";
 import { type LiveSession, type ReceiverDeps, type ReceiverSession, shortKey } from "./receiver_types.ts";
 
@@ -72,6 +73,8 @@ export class Receiver {
   readonly #noCompression = new Set<string>();
   /** What each child's stream (receiver_stream.ts) sees of this receiver. */
   readonly #streamContext: StreamContext;
+  /** Complete STREAM requests waiting for their handshake (a store may have to open). */
+  readonly #queue = new HandshakeQueue();
 
   constructor(deps: ReceiverDeps) {
     this.#deps = deps;
@@ -131,8 +134,9 @@ export class Receiver {
     return this.#collisions.list();
   }
 
-  /** Closes every live connection. */
+  /** Closes every live connection, and those still waiting for their handshake. */
   close(): void {
+    this.#queue.close();
     for (const live of [...this.#live.values()]) {
       live.end(reason("SHUTDOWN"));
       live.socket.destroy();
@@ -167,13 +171,26 @@ export class Receiver {
         socket.end(HTTP_400);
         return true;
       }
-      try {
-        this.#handshake(socket, new TextDecoder().decode(buf), peer);
-      } catch (e) {
-        // A bug must cost this connection only, never the agent.
-        this.#event("refused", peer, undefined, REPLY_INTERNAL_ERROR, reason("INTERNAL_ERROR", String(e)));
-        socket.destroy();
-      }
+      const text = new TextDecoder().decode(buf);
+      this.#queue.push({
+        socket,
+        run: () => {
+          try {
+            this.#handshake(socket, text, peer);
+          } catch (e) {
+            // A bug must cost this connection only, never the agent.
+            this.#event(
+              "refused",
+              peer,
+              undefined,
+              REPLY_INTERNAL_ERROR,
+              reason("INTERNAL_ERROR", String(e)),
+            );
+            socket.destroy();
+          }
+        },
+        gone: () => this.#event("refused", peer, undefined, "", reason("CHILD_CLOSED")),
+      });
       return true;
     };
     const onData = (chunk: Uint8Array) => {

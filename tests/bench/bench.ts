@@ -2,7 +2,10 @@
  * `make bench`: speed and memory figures, with ratios against a real Netdata 1.37.1 measured in
  * the same run on the same machine. Prints a table and writes bench-out/bench.json.
  *
- * Env: BENCH_SECONDS (default 30) = how long each agent runs for the CPU/RSS comparison.
+ * Env: BENCH_SECONDS (default 30) = how long each agent runs for the CPU/RSS comparison;
+ * BENCH_MANY_CHILDREN=no skips the 1,000 children × 25 dimensions load (rows `children1000 …`),
+ * BENCH_MANY_CHILDREN_MODE=ram runs it with ram child hosts instead of dbengine. The other
+ * ingestion and churn knobs are in ingest.ts and churn.ts.
  * @module
  */
 
@@ -355,6 +358,19 @@ report(
 );
 report("dbengine read after restart", disk.readSamplesPerSec / 1e6, "M points/s", "tier 0");
 await benchIngest(report);
+// Issue 11: many small children, where the fixed cost per child and per wake-up shows.
+if (Deno.env.get("BENCH_MANY_CHILDREN") !== "no") {
+  await benchIngest(report, {
+    tag: "children1000",
+    children: 1000,
+    charts: 1,
+    dims: 25,
+    seconds: 30,
+    warmupSec: 10,
+    slotsPerSec: undefined,
+    memoryMode: Deno.env.get("BENCH_MANY_CHILDREN_MODE") === "ram" ? "ram" : "dbengine",
+  });
+}
 await benchChurn(report);
 await benchApiBurst(report);
 await benchLongQuery(config, report);

@@ -117,6 +117,22 @@ export function dimensionSpec(i: number, c: number, d: number): DimensionSpec {
   };
 }
 
+/**
+ * Why `v`, a point a parent stored for dimension `d` of chart `c` of child `i`, is not one the
+ * child could have produced: "" when it is. A counter's stored rate must be its rate (integer
+ * counters carry up to one count of rounding per round, hence the slack), a gauge's value within its
+ * range.
+ */
+export function valueProblem(i: number, c: number, d: number, v: number): string {
+  const s = dimensionSpec(i, c, d);
+  if (s.algorithm === "incremental") {
+    return Math.abs(v - s.ratePerSec) <= s.ratePerSec * 0.01 + 1.5 ? "" : `${v}, expected ${s.ratePerSec}/s`;
+  }
+  const lo = s.base - s.amplitude;
+  const hi = s.base + s.amplitude;
+  return v >= lo * 0.99 - 1 && v <= hi * 1.01 + 1 ? "" : `${v}, expected ${lo}..${hi}`;
+}
+
 const enc = new TextEncoder();
 
 /** Writes a non-negative safe integer as decimal digits at `at`; returns the next offset. */

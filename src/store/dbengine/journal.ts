@@ -39,9 +39,14 @@ export class Journal {
   #size = 0;
   #snapshot = 0;
   #written = 0;
-  readonly #jbuf = new ByteBuf(16384);
+  readonly #jbuf = new ByteBuf(2048);
   /** Windows sealed since the last flush, (tier, id, gen, window) quadruples. */
   readonly #sealed: number[] = [];
+  /**
+   * The fdatasyncs of timer flushes, one after the other off the event loop; a file handle is
+   * closed only once they are done.
+   */
+  #syncing: Promise<void> | null = null;
   readonly #prev = new JsetEntry();
   readonly #entry = new JsetEntry();
 
@@ -86,8 +91,12 @@ export class Journal {
     this.#sealed.length = 0;
   }
 
-  /** Appends what changed since the last flush (seal markers, then open-page slots) and syncs. */
-  write(): void {
+  /**
+   * Appends what changed since the last flush (seal markers, then open-page slots) and syncs;
+   * with `background`, the sync runs off the event loop and is done a few milliseconds later
+   * (the write itself is in the page cache at once, so a killed process loses nothing by it).
+   */
+  write(background = false): void {
     const jb = this.#jbuf;
     jb.len = 0;
     let rec = -1;
@@ -115,7 +124,8 @@ export class Journal {
       this.#released = false;
     }
     writeAll(this.#file!, jb.view8());
-    this.#file!.syncDataSync();
+    if (background) this.#syncLater(this.#file!);
+    else this.#file!.syncDataSync();
     this.#size += jb.len;
     this.#written += jb.len;
   }
@@ -157,10 +167,36 @@ export class Journal {
     this.#snapshot = jb.len;
     this.#written += jb.len;
     if (old !== null || this.#released) {
-      old?.close();
+      if (old !== null) this.#closeFile(old);
       Deno.removeSync(this.path(oldSeq));
     }
     this.#released = false;
+  }
+
+  /** Syncs `f` after the syncs already under way, off the event loop; a failure is logged. */
+  #syncLater(f: Deno.FsFile): void {
+    const p = (this.#syncing ?? Promise.resolve()).then(() => f.syncData()).catch((err) => {
+      this.#s.log.error("Cannot sync the journal of store {dir}: {error}", {
+        dir: this.#s.dir,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    });
+    this.#syncing = p;
+    p.then(() => {
+      if (this.#syncing === p) this.#syncing = null;
+    });
+  }
+
+  /** Closes `f` now, or once the syncs under way are done. */
+  #closeFile(f: Deno.FsFile): void {
+    if (this.#syncing === null) return f.close();
+    this.#syncing.then(() => {
+      try {
+        f.close();
+      } catch {
+        // already closed
+      }
+    });
   }
 
   /** Closes and deletes the journal: every open page is sealed in the segments (clean close). */
@@ -173,14 +209,14 @@ export class Journal {
   /** Closes the file handle; the next write reopens the same journal. */
   release(): void {
     if (this.#file === null) return;
-    this.#file.close();
+    this.#closeFile(this.#file);
     this.#file = null;
     this.#released = true;
   }
 
   /** Closes the file, keeping it (for recovery when a close failed). Idempotent. */
   close(): void {
-    this.#file?.close();
+    if (this.#file !== null) this.#closeFile(this.#file);
     this.#file = null;
   }
 

@@ -17,3 +17,4 @@
 
 export { DiskStore, type DiskStoreOptions, MIN_DISK_SPACE_BYTES, TIER_DISK_SHARES } from "./store.ts";
 export { DEFAULT_SEGMENT_BYTES, PAGE_POINTS } from "./pages.ts";
+export { type Flushable, Flusher, sharedFlusher } from "./flusher.ts";

@@ -289,7 +289,8 @@ export class TierState {
   active: Segment | null = null;
   wfile: Deno.FsFile | null = null;
   /** Records not yet written; they land at `active.size`. */
-  readonly pending = new ByteBuf(16384);
+  /** Starts small (a child's tier may write little between flushes) and doubles as needed. */
+  readonly pending = new ByteBuf(1024);
   nextSeq = 1;
   indexFile: Deno.FsFile | null = null;
   indexBytes = 0;

@@ -30,7 +30,8 @@ export class PageReader {
   #cacheSeg = -1;
   #cacheOff = -1;
   readonly #badReads = new Set<string>();
-  readonly #rbuf = new ByteBuf(8192);
+  /** Grows to the largest record read (a page is at most a few KiB). */
+  readonly #rbuf = new ByteBuf(1024);
   readonly #reader = new ByteReader(new Uint8Array(0));
   readonly #head = new PageHead();
 
@@ -38,9 +39,10 @@ export class PageReader {
     this.#s = state;
   }
 
-  /** Drops the cached page (the decode scratch was overwritten). */
+  /** Drops the cached page (the decode scratch was overwritten, by this store or another). */
   forget(): void {
     this.#cacheTier = -1;
+    this.#s.scratch.owner = undefined;
   }
 
   /** Drops the cached page if it is of tier `k` (its pending records or page lists changed). */
@@ -229,7 +231,11 @@ export class PageReader {
   #decodeEntry(t: TierState, list: Entries, i: number): boolean {
     const seq = list.seg(i);
     const off = list.off(i);
-    if (this.#cacheTier === t.k && this.#cacheSeg === seq && this.#cacheOff === off) return true;
+    // The scratch is shared by every store: the page is there only while this reader owns it.
+    if (
+      this.#cacheTier === t.k && this.#cacheSeg === seq && this.#cacheOff === off &&
+      this.#s.scratch.owner === this
+    ) return true;
     const len = list.len(i);
     let buf: Uint8Array;
     let at: number;
@@ -252,6 +258,7 @@ export class PageReader {
       const r = this.#reader;
       r.reset(buf, at + RECORD_HEADER_BYTES, at + len);
       readPageHead(r, this.#head);
+      this.#s.scratch.owner = this;
       decodePageColumns(r, this.#head, this.#s.dec, 0);
     } catch (err) {
       const key = `${t.k}:${seq}:${off}`;

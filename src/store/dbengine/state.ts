@@ -45,15 +45,17 @@ export class EngineState {
   /** Back-filled points that could not update a higher tier (its point was already on disk). */
   tierMissed = 0;
   /**
-   * Scratch, valid only within one call: decoded page columns (the page reader caches what they
-   * hold, so any other writer must make it forget), a tier-0 page of values, one value, one tier
+   * Scratch, valid only within one call, and shared by every store of the process (see
+   * {@link Scratch}): decoded page columns (a page reader caches what they hold while it is their
+   * `owner`, so any other writer must make it forget), a tier-0 page of values, one value, one tier
    * point (min, max, sum, count) and a page of tier points.
    */
-  readonly dec: Uint32Array[] = [];
-  readonly decF: Float32Array[] = [];
-  readonly f64 = new Float64Array(PAGE_POINTS[0]);
-  readonly one = new Float64Array(1);
-  readonly agg = new Float64Array(4);
+  readonly scratch: Scratch;
+  readonly dec: Uint32Array[];
+  readonly decF: Float32Array[];
+  readonly f64: Float64Array;
+  readonly one: Float64Array;
+  readonly agg: Float64Array;
   readonly tb: TierBuffers;
   readonly #enc = new TextEncoder();
 
@@ -61,17 +63,14 @@ export class EngineState {
     this.dir = dir;
     this.log = log;
     this.t = tiers;
-    for (let c = 0; c < 4; c++) {
-      const u = new Uint32Array(PAGE_POINTS[0]);
-      this.dec.push(u);
-      this.decF.push(new Float32Array(u.buffer));
-    }
-    this.tb = {
-      min: new Float64Array(PAGE_POINTS[0]),
-      max: new Float64Array(PAGE_POINTS[0]),
-      sum: new Float64Array(PAGE_POINTS[0]),
-      count: new Float64Array(PAGE_POINTS[0]),
-    };
+    const x = sharedScratch();
+    this.scratch = x;
+    this.dec = x.dec;
+    this.decF = x.decF;
+    this.f64 = x.f64;
+    this.one = x.one;
+    this.agg = x.agg;
+    this.tb = x.tb;
   }
 
   /** Grows every per-series array to hold `id`, then defines it. */
@@ -205,4 +204,39 @@ export class EngineState {
     }
     return null;
   }
+}
+
+/**
+ * The decode and aggregation buffers of the dbengine stores (about 56 KiB). Every use lies within
+ * one synchronous call, so one set serves every store of the process rather than one per child.
+ */
+export class Scratch {
+  readonly dec: Uint32Array[] = [];
+  readonly decF: Float32Array[] = [];
+  readonly f64 = new Float64Array(PAGE_POINTS[0]);
+  readonly one = new Float64Array(1);
+  readonly agg = new Float64Array(4);
+  readonly tb: TierBuffers = {
+    min: new Float64Array(PAGE_POINTS[0]),
+    max: new Float64Array(PAGE_POINTS[0]),
+    sum: new Float64Array(PAGE_POINTS[0]),
+    count: new Float64Array(PAGE_POINTS[0]),
+  };
+  /** The page reader whose cached page `dec` holds; undefined once anything else wrote it. */
+  owner: object | undefined = undefined;
+
+  constructor() {
+    for (let c = 0; c < 4; c++) {
+      const u = new Uint32Array(PAGE_POINTS[0]);
+      this.dec.push(u);
+      this.decF.push(new Float32Array(u.buffer));
+    }
+  }
+}
+
+let shared: Scratch | undefined;
+
+/** The process's scratch (created on first use). */
+export function sharedScratch(): Scratch {
+  return shared ??= new Scratch();
 }

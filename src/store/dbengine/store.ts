@@ -16,7 +16,9 @@
  * Invariants:
  * - Data reaches disk only in {@link DiskStore.flush} (a timer every `flushIntervalSec`, and
  *   `close()`): segment records first, then the journal, each followed by fdatasync. A crash
- *   loses at most what was appended since the last completed flush.
+ *   loses at most what was appended since the last completed flush. A timer flush runs the
+ *   journal's fdatasync off the event loop (the write is in the page cache at once): a killed
+ *   process loses nothing more by it; a power cut may also lose that flush while its sync runs.
  * - Every segment starts with the full series catalog, so the newest segment of a tier alone
  *   maps its series ids to keys; ids are never reused.
  * - In memory, per series and tier: one open page (the newest window, uncompressed), the list of
@@ -34,6 +36,7 @@ import { beginRecord, endRecord, REC_SERIES } from "../chunk/mod.ts";
 import { MAX_TIERS, tierSlots } from "../tiers.ts";
 import type { MemoryMode, SeriesId, Store, TierBuffers } from "../types.ts";
 import { Backfill } from "./backfill.ts";
+import { type Flushable, type Flusher, sharedFlusher } from "./flusher.ts";
 import { errText } from "./io.ts";
 import { Journal } from "./journal.ts";
 import { OpenPages } from "./open_pages.ts";
@@ -67,6 +70,8 @@ export interface DiskStoreOptions {
   logger?: Logger;
   /** Wall clock in ms, stamped on each flush (recovery logs when the last one was). */
   nowMs?: () => number;
+  /** The timer that flushes it, shared by many stores (default: the process's, {@link sharedFlusher}). */
+  flusher?: Flusher;
 }
 
 /**
@@ -85,8 +90,11 @@ export class DiskStore implements Store {
   readonly #journal: Journal;
   readonly #pages: OpenPages;
   readonly #backfill: Backfill;
-  /** The flush timer; undefined while released (no writes to flush). */
-  #timer: ReturnType<typeof setInterval> | undefined;
+  /** Flushes it every `flushIntervalSec`, with the other stores' flushes. */
+  readonly #flusher: Flusher;
+  readonly #flushable: Flushable = { flushDue: () => this.#flushFromTimer() };
+  /** Whether the flusher has it; false while released (no writes to flush) and once closed. */
+  #scheduled = false;
   #flushMs = 0;
   #closed = false;
   #flushFailing = false;
@@ -109,6 +117,8 @@ export class DiskStore implements Store {
       );
     }
     this.tiers = tiers;
+    this.#flusher = opts.flusher ?? sharedFlusher();
+    this.#flushMs = flushSec * 1000;
     const states: TierState[] = [];
     let shareSum = 0;
     for (let k = 0; k < tiers; k++) shareSum += TIER_DISK_SHARES[k];
@@ -138,14 +148,17 @@ export class DiskStore implements Store {
       pages: this.#pages,
       backfill: this.#backfill,
     });
-    this.#flushMs = flushSec * 1000;
     this.#startTimer();
   }
 
   #startTimer(): void {
-    const timer = setInterval(() => this.#flushFromTimer(), this.#flushMs);
-    Deno.unrefTimer(timer);
-    this.#timer = timer;
+    this.#flusher.add(this.#flushable, this.#flushMs);
+    this.#scheduled = true;
+  }
+
+  #stopTimer(): void {
+    this.#flusher.delete(this.#flushable);
+    this.#scheduled = false;
   }
 
   /** Number of defined series. */
@@ -221,7 +234,7 @@ export class DiskStore implements Store {
 
   /** {@link StoreWriter.append}: the hot path; a time at or before the newest is a back-fill. */
   append(id: SeriesId, tSec: number, value: number): void {
-    if (this.#timer === undefined && !this.#closed) this.#startTimer(); // released, written again
+    if (!this.#scheduled && !this.#closed) this.#startTimer(); // released, written again
     const s = this.#s;
     const ue = s.ue[id];
     const n = Math.floor(tSec / ue);
@@ -267,10 +280,18 @@ export class DiskStore implements Store {
 
   /** Writes everything appended so far to disk (segments, then the journal), then applies retention. */
   flush(): void {
+    this.#flush(false);
+  }
+
+  /**
+   * {@link flush}; with `background`, the journal's fdatasync (the one of every flush) runs off the
+   * event loop, so a parent's many stores do not hold the API and the other children for it.
+   */
+  #flush(background: boolean): void {
     this.#checkOpen();
     this.#backfill.flushRuns();
     for (const t of this.#s.t) this.#segments.writePending(t);
-    this.#journal.write();
+    this.#journal.write(background);
     for (const t of this.#s.t) this.#segments.rotateIfDue(t);
     this.#segments.keepCatalog();
     if (this.#journal.size > this.#journal.limit()) this.#journal.start();
@@ -281,8 +302,7 @@ export class DiskStore implements Store {
   releaseFiles(): void {
     if (this.#closed) return;
     this.flush();
-    clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#stopTimer();
     this.#journal.release();
     this.#segments.closeFiles();
   }
@@ -293,7 +313,7 @@ export class DiskStore implements Store {
    */
   close(): void {
     if (this.#closed) return;
-    clearInterval(this.#timer);
+    this.#stopTimer();
     const s = this.#s;
     try {
       this.#backfill.flushRuns();
@@ -371,7 +391,11 @@ export class DiskStore implements Store {
   #flushFromTimer(): void {
     if (this.#closed) return;
     try {
-      this.flush();
+      this.#flush(true);
+      // Nothing is written until the next flush: its files are reopened then (a read reopens
+      // what it needs), so a parent holds one descriptor per child (its socket), not three.
+      this.#journal.release();
+      this.#segments.closeFiles();
       if (this.#flushFailing) {
         this.#flushFailing = false;
         this.#s.log.info("Store {dir} writes again", { dir: this.#s.dir });
