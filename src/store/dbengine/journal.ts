@@ -187,6 +187,11 @@ export class Journal {
     });
   }
 
+  /** Resolves once the syncs under way are done (and the handles waiting for them closed). */
+  async settled(): Promise<void> {
+    while (this.#syncing !== null) await this.#syncing;
+  }
+
   /** Closes `f` now, or once the syncs under way are done. */
   #closeFile(f: Deno.FsFile): void {
     if (this.#syncing === null) return f.close();
