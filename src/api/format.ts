@@ -70,6 +70,18 @@ export function jsonEscape(s: string): string {
   return s;
 }
 
+/**
+ * A value already printed as JSON text, for answers that keep a large part serialized between
+ * requests: an endpoint that prints its fields itself copies `text` as it is, and
+ * `JSON.stringify()` anywhere else still gives the same value (through `toJSON()`, slowly).
+ */
+export class RawJson {
+  constructor(readonly text: string) {}
+  toJSON(): unknown {
+    return JSON.parse(this.text);
+  }
+}
+
 /** A JSON string literal. */
 export function jsonString(s: string): string {
   return '"' + jsonEscape(s) + '"';

@@ -4,11 +4,20 @@
  * node (`streaming.children`), and its storage (`storage`). Disconnect reasons appear as their code
  * (`end_reason_code`, `lastErrorCode`) and their text (`end_reason`, `lastError`), from
  * `src/stream/reasons.ts`.
+ *
+ * A parent with a thousand children would print a thousand entries (about 460 KB) into every
+ * `/api/v1/info`; the local host's `streaming` object is therefore kept as JSON text and printed
+ * again only when the set of live children changed or it is a second old (its counters are then
+ * up to a second stale; who is connected is always current).
  * @module
  */
 
 import type { Host } from "../host/mod.ts";
 import { capabilityNames, type ReceiverSession, type SenderStatus } from "../stream/mod.ts";
+import { RawJson } from "./format.ts";
+
+/** How long the printed `streaming` object of the local host is served again at most. */
+export const CHILDREN_CACHE_MS = 1000;
 
 /** What {@link streamingInfo} reads. */
 export interface StreamingSources {
@@ -20,6 +29,57 @@ export interface StreamingSources {
   sessions(): readonly ReceiverSession[];
   /** A headless host's send buffer. */
   sendBuffer?: { readonly bufferSec: number; memoryBytes(): number };
+  /** The clock of the cache of the children list (default performance.now()). */
+  nowMs?: () => number;
+}
+
+/** The printed children list of a local host, and the live sessions it was printed from. */
+interface Printed {
+  atMs: number;
+  live: ReceiverSession[];
+  text: string;
+}
+
+/** By local host (not by sources: a caller may pass a fresh sources object every time). */
+const printedByHost = new WeakMap<Host, Printed>();
+/** Capability names by bit set: children of one parent have a handful of sets at most. */
+const capNames = new Map<number, string>();
+
+function capsText(caps: number): string {
+  let t = capNames.get(caps);
+  if (t === undefined) {
+    if (capNames.size > 256) capNames.clear();
+    capNames.set(caps, t = capabilityNames(caps));
+  }
+  return t;
+}
+
+function sameSessions(a: readonly ReceiverSession[], b: readonly ReceiverSession[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The local host's `streaming` object as JSON text; its children list is printed again only when
+ * the live children changed, or after {@link CHILDREN_CACHE_MS}.
+ */
+function localStreaming(
+  src: StreamingSources,
+  sender: SenderStatus | undefined,
+  sessions: readonly ReceiverSession[],
+): RawJson {
+  const nowMs = (src.nowMs ?? (() => performance.now()))();
+  const live: ReceiverSession[] = [];
+  for (const s of sessions) if (s.endReason === undefined) live.push(s);
+  let p = printedByHost.get(src.local);
+  if (
+    p === undefined || !(nowMs - p.atMs < CHILDREN_CACHE_MS && nowMs >= p.atMs) || !sameSessions(p.live, live)
+  ) {
+    p = { atMs: nowMs, live, text: JSON.stringify(live.map(sessionInfo)) };
+    printedByHost.set(src.local, p);
+  }
+  return new RawJson(`{"sender":${JSON.stringify(sender ?? null)},"receiver":null,"children":${p.text}}`);
 }
 
 /** One child connection, as `/api/v1/info` shows it. */
@@ -37,7 +97,7 @@ export function sessionInfo(s: ReceiverSession): Record<string, unknown> {
     /** When it ended (epoch s), null while connected. */
     ended: ended ? s.host.state.sinceSec : null,
     hops: s.host.state.hops,
-    capabilities: capabilityNames(s.caps),
+    capabilities: capsText(s.caps),
     bytes_received: s.bytesIn,
     bytes_uncompressed: s.bytesText,
     samples_received: s.samples,
@@ -76,7 +136,7 @@ export function streamingInfo(host: Host, src: StreamingSources): Record<string,
         ? { send_buffer_seconds: sendBuffer.bufferSec, send_buffer_bytes: sendBuffer.memoryBytes() }
         : {}),
     },
-    streaming: {
+    streaming: host === src.local && received === undefined ? localStreaming(src, sender, sessions) : {
       sender: sender ?? null,
       receiver: received ?? null,
       children: host === src.local ? sessions.filter((s) => s.endReason === undefined).map(sessionInfo) : [],

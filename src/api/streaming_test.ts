@@ -1,7 +1,10 @@
 import { assert } from "../../tests/_helpers/assert.ts";
 import { testHost } from "../host/_fixture.ts";
 import { reason, type ReceiverSession } from "../stream/mod.ts";
-import { sessionInfo, streamingInfo } from "./streaming.ts";
+import { CHILDREN_CACHE_MS, sessionInfo, streamingInfo } from "./streaming.ts";
+
+/** The answer as a client reads it (the local host's `streaming` is kept as JSON text). */
+const asJson = (v: unknown) => JSON.parse(JSON.stringify(v));
 
 function session(endReason: ReceiverSession["endReason"]): ReceiverSession {
   const host = testHost({ hostname: "c1", guid: "11111111-2222-3333-4444-555555555555" });
@@ -53,10 +56,34 @@ Deno.test("streamingInfo(): only the local host lists live children; a host with
   const live = session(undefined), ended = session(reason("CHILD_CLOSED"));
   const local = testHost({ isLocal: true });
   const src = { local, senderStatus: () => undefined, sessions: () => [ended, live] };
-  const mine = streamingInfo(local, src) as { streaming: { children: unknown[]; sender: unknown } };
+  const mine = asJson(streamingInfo(local, src)) as { streaming: { children: unknown[]; sender: unknown } };
   assert.equal(mine.streaming.children.length, 1);
   assert.equal(mine.streaming.sender, null);
-  const child = streamingInfo(live.host, src) as { streaming: { children: unknown[]; receiver: unknown } };
+  const child = asJson(streamingInfo(live.host, src)) as {
+    streaming: { children: unknown[]; receiver: unknown };
+  };
   assert.deepEqual(child.streaming.children, []);
   assert.equal((child.streaming.receiver as { connected: boolean }).connected, true);
+});
+
+Deno.test("streamingInfo(): the children list is printed again when a child comes or goes, and its counters within a second", () => {
+  const a = session(undefined), b = session(undefined);
+  const local = testHost({ isLocal: true });
+  let nowMs = 1000;
+  let all: ReceiverSession[] = [a];
+  const src = { local, senderStatus: () => undefined, sessions: () => all, nowMs: () => nowMs };
+  type Answer = { streaming: { children: { bytes_received: number; connected: boolean }[] } };
+  const read = () => (asJson(streamingInfo(local, src)) as Answer).streaming.children;
+  assert.equal(read()[0].bytes_received, 42);
+  a.bytesIn = 100;
+  nowMs += CHILDREN_CACHE_MS / 2;
+  assert.equal(read()[0].bytes_received, 42, "counters may be up to a second old");
+  all = [a, b];
+  assert.equal(read().length, 2, "a new child shows at once");
+  assert.equal(read()[0].bytes_received, 100);
+  a.bytesIn = 200;
+  b.endReason = reason("CHILD_CLOSED");
+  assert.equal(read().length, 1, "a child that left goes at once");
+  nowMs += CHILDREN_CACHE_MS;
+  assert.equal(read()[0].bytes_received, 200, "printed again after a second");
 });

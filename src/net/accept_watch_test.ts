@@ -1,5 +1,5 @@
 import { assert } from "../../tests/_helpers/assert.ts";
-import { acceptQueue } from "./accept_watch.ts";
+import { acceptQueue, readAcceptQueue, readListeners } from "./accept_watch.ts";
 
 const HEAD =
   "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
@@ -50,3 +50,50 @@ for (const c of CASES) {
     assert.equal(acceptQueue(c.text, c.port), c.want);
   });
 }
+
+Deno.test("readListeners() stops at the first line that is not a listener", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "accept_watch_" });
+  try {
+    const path = `${dir}/tcp`;
+    const established = Array.from({ length: 2000 }, () => line("0100007F:A327", "01", "00000000:00000007"));
+    const listeners = line("0100007F:A327", "0A", "00000000:00000003") +
+      line("0100007F:A328", "0A", "00000000:00000000");
+    Deno.writeTextFileSync(path, HEAD + listeners + established.join(""));
+    const head = readListeners(path);
+    assert.equal(head, HEAD + listeners);
+    assert.equal(acceptQueue(head, 0xa327), 3);
+    Deno.writeTextFileSync(path, HEAD + listeners);
+    assert.equal(readListeners(path), HEAD + listeners, "a file of listeners only is read whole");
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("readListeners() on this machine's /proc/net/tcp finds a listener of ours", () => {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const port = (l.addr as Deno.NetAddr).port;
+    const head = readListeners("/proc/net/tcp");
+    assert.equal(acceptQueue(head, port), 0);
+    for (const ln of head.split("\n").slice(1, -1)) assert.equal(ln.trim().split(/\s+/)[3], "0A", ln);
+  } finally {
+    l.close();
+  }
+});
+
+Deno.test("readAcceptQueue() reads the file of the listener's family only", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "accept_watch_" });
+  try {
+    Deno.mkdirSync(`${dir}/net`);
+    Deno.writeTextFileSync(`${dir}/net/tcp`, HEAD + line("0100007F:A327", "0A", "00000000:00000004"));
+    Deno.writeTextFileSync(
+      `${dir}/net/tcp6`,
+      HEAD + line("00000000000000000000000000000000:A327", "0A", "00000000:00000009"),
+    );
+    assert.equal(readAcceptQueue(0xa327, { procRoot: dir }), 4);
+    assert.equal(readAcceptQueue(0xa327, { procRoot: dir, ipv6: true }), 9);
+    assert.equal(readAcceptQueue(0xa327, { procRoot: `${dir}/none` }), undefined);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -219,6 +219,7 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
     });
   let server = await open(spec.port);
   const port = spec.unixPath ? 0 : (server.address() as net.AddressInfo).port;
+  const ipv6 = !spec.unixPath && (server.address() as net.AddressInfo).family === "IPv6";
 
   // Deno's accept loop dies on EMFILE without a word: reopen the listener when connections wait
   // in its queue and none is taken (logged once when it happens and once when it is back).
@@ -256,7 +257,7 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
         waitingChecks = 0;
         return;
       }
-      const queued = readAcceptQueue(port);
+      const queued = readAcceptQueue(port, { ipv6 });
       waitingChecks = queued !== undefined && queued > 0 ? waitingChecks + 1 : 0;
       if (waitingChecks >= 2) {
         waitingChecks = 0;

@@ -80,7 +80,8 @@ export interface Store extends StoreWriter, StoreReader {
   flush?(): void;
   /**
    * dbengine: writes what it holds, stops its flush timer and closes its file handles until the next write or read
-   * reopens them (a child that left keeps its data, not its descriptors). Synchronous.
+   * reopens them (a child that left keeps its data, not its descriptors). Writes synchronously; the journal's
+   * fdatasync runs off the event loop and its handle is closed when it is done (milliseconds later).
    */
   releaseFiles?(): void;
   /** dbengine: bytes of its files on disk. */

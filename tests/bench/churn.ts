@@ -18,6 +18,12 @@ function fds(pid: number): number {
   return [...Deno.readDirSync(`/proc/${pid}/fd`)].length;
 }
 
+/** CPU seconds (user + system) the process used so far. */
+function cpuSec(pid: number): number {
+  const f = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100; // clock ticks (USER_HZ = 100)
+}
+
 function rssMiB(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(Deno.readTextFileSync(`/proc/${pid}/status`))?.[1] ?? 0) / 1024;
 }
@@ -49,6 +55,7 @@ export async function benchChurn(report: ReportFn): Promise<void> {
       }
     })();
     let connected = 0;
+    const cpu0 = cpuSec(pid), wall0 = performance.now();
     for (let i = 0; i < rounds; i++) {
       const load = await runLoad({
         target: `127.0.0.1:${port}`,
@@ -61,6 +68,7 @@ export async function benchChurn(report: ReportFn): Promise<void> {
       });
       connected += load.connected;
     }
+    const cpuPct = (100 * (cpuSec(pid) - cpu0)) / ((performance.now() - wall0) / 1000);
     probing = false;
     await probe;
     await new Promise((r) => setTimeout(r, 2000));
@@ -75,11 +83,12 @@ export async function benchChurn(report: ReportFn): Promise<void> {
       "MiB",
       "archived hosts keep metadata and RAM pages",
     );
+    report("churn parent CPU", Math.round(cpuPct * 10) / 10, "% of a core", "while the rounds run");
     report(
       "churn /api/v1/info p99",
       latencies[Math.floor(latencies.length * 0.99)] ?? 0,
       "ms",
-      "during churn",
+      `during churn; p50 ${(latencies[Math.floor(latencies.length * 0.5)] ?? 0).toFixed(1)} ms`,
     );
   } finally {
     await parent.stop();

@@ -6,7 +6,7 @@
 
 import { STATUS } from "../../health/expression.ts";
 import type { Host } from "../../host/mod.ts";
-import { jsonString } from "../format.ts";
+import { jsonString, RawJson } from "../format.ts";
 import { hostVersion, jsonReply, type Reply, type RouteContext } from "../reply.ts";
 
 /**
@@ -167,7 +167,7 @@ export function infoRoute(ctx: RouteContext): Reply {
   const extra = ctx.streamStatus?.(host);
   if (extra !== undefined) {
     for (const [k, v] of Object.entries(extra)) {
-      const raw = v === undefined ? "null" : JSON.stringify(v);
+      const raw = v === undefined ? "null" : v instanceof RawJson ? v.text : JSON.stringify(v);
       const at = fields.findIndex(([name]) => name === k);
       if (at >= 0) fields[at][1] = raw;
       else fields.push([k, raw]);

@@ -47,6 +47,8 @@ export class Journal {
    * closed only once they are done.
    */
   #syncing: Promise<void> | null = null;
+  /** Older journals to remove once the snapshot that replaces them is synced. */
+  readonly #retired = new Set<string>();
   readonly #prev = new JsetEntry();
   readonly #entry = new JsetEntry();
 
@@ -141,8 +143,13 @@ export class Journal {
     return Math.max(floor, 4 * this.#snapshot);
   }
 
-  /** Starts a new journal holding a snapshot of every open page, then removes older journals. */
-  start(): void {
+  /**
+   * Starts a new journal holding a snapshot of every open page, then removes the older journal
+   * once the new one is synced. With `background` (at open, where a parent reopens the store of
+   * every child that comes back) the fdatasync runs off the event loop and the old journal goes
+   * only after it succeeded. Resolves to whether the new journal is on disk.
+   */
+  start(background = false): Promise<boolean> {
     const seq = this.#seq + 1;
     const path = this.path(seq);
     const f = Deno.openSync(path, { write: true, create: true, truncate: true });
@@ -153,38 +160,79 @@ export class Journal {
     this.#flushStamp(jb);
     try {
       writeAll(f, jb.view8());
-      f.syncDataSync();
+      if (!background) f.syncDataSync();
     } catch (err) {
       f.close();
       Deno.removeSync(path);
       throw err;
     }
     const old = this.#file;
-    const oldSeq = this.#seq;
+    const oldPath = old !== null || this.#released ? this.path(this.#seq) : null;
     this.#file = f;
     this.#seq = seq;
     this.#size = jb.len;
     this.#snapshot = jb.len;
     this.#written += jb.len;
-    if (old !== null || this.#released) {
-      if (old !== null) this.#closeFile(old);
-      Deno.removeSync(this.path(oldSeq));
-    }
     this.#released = false;
+    if (old !== null) this.#closeFile(old);
+    if (!background) {
+      if (oldPath !== null) Deno.removeSync(oldPath);
+      return Promise.resolve(true);
+    }
+    const synced = this.#syncLater(f);
+    if (oldPath !== null) this.retireAfter(synced, [oldPath]);
+    return synced;
   }
 
-  /** Syncs `f` after the syncs already under way, off the event loop; a failure is logged. */
-  #syncLater(f: Deno.FsFile): void {
-    const p = (this.#syncing ?? Promise.resolve()).then(() => f.syncData()).catch((err) => {
+  /**
+   * Removes older journals once `synced` (a snapshot's sync) resolved to true; a clean close
+   * removes them at once ({@link remove}).
+   */
+  retireAfter(synced: Promise<boolean>, paths: readonly string[]): void {
+    for (const p of paths) this.#retired.add(p);
+    synced.then((ok) => {
+      if (!ok) return;
+      for (const p of paths) {
+        if (this.#retired.delete(p)) this.#removeQuietly(p);
+      }
+    });
+  }
+
+  /** Removes an old journal, logging a failure (replay at the next open copes with it). */
+  #removeQuietly(path: string): void {
+    try {
+      Deno.removeSync(path);
+    } catch (err) {
+      this.#s.log.warn("Cannot delete {file}: {error}", {
+        file: path,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
+  /**
+   * Syncs `f` after the syncs already under way, off the event loop; a failure is logged.
+   * Resolves to whether it succeeded.
+   */
+  #syncLater(f: Deno.FsFile): Promise<boolean> {
+    const p = (this.#syncing ?? Promise.resolve()).then(() => f.syncData()).then(() => true, (err) => {
       this.#s.log.error("Cannot sync the journal of store {dir}: {error}", {
         dir: this.#s.dir,
         error: err instanceof Error ? err.message : String(err),
       });
+      return false;
     });
-    this.#syncing = p;
-    p.then(() => {
-      if (this.#syncing === p) this.#syncing = null;
+    const done = p.then(() => {});
+    this.#syncing = done;
+    done.then(() => {
+      if (this.#syncing === done) this.#syncing = null;
     });
+    return p;
+  }
+
+  /** Resolves once the syncs under way are done (and the handles waiting for them closed). */
+  async settled(): Promise<void> {
+    while (this.#syncing !== null) await this.#syncing;
   }
 
   /** Closes `f` now, or once the syncs under way are done. */
@@ -202,6 +250,8 @@ export class Journal {
   /** Closes and deletes the journal: every open page is sealed in the segments (clean close). */
   remove(): void {
     this.close();
+    for (const p of this.#retired) this.#removeQuietly(p);
+    this.#retired.clear();
     Deno.removeSync(this.path(this.#seq));
     this.#size = 0;
   }

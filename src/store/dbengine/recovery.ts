@@ -158,15 +158,11 @@ class Recovery {
     for (const t of s.t) p.segments.writePending(t);
     for (const t of s.t) p.segments.rewriteIndex(t);
     p.segments.keepCatalog();
-    p.journal.start();
+    // The snapshot's fdatasync runs off the event loop (a parent reopens the store of every child
+    // that comes back); the replayed journals go only once it is on disk.
+    const synced = p.journal.start(true);
     p.journal.clearSealed(); // the new journal starts from a snapshot
-    for (const old of replayed) {
-      try {
-        Deno.removeSync(old);
-      } catch (err) {
-        s.log.warn("Cannot delete {file}: {error}", { file: old, error: errText(err) });
-      }
-    }
+    p.journal.retireAfter(synced, replayed);
     s.log.info(
       "Opened store {dir}: {series} series, {files} files, {bytes} bytes; {damagedBytes} damaged bytes ({damagedSamples} samples) skipped",
       {

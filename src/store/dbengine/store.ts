@@ -16,9 +16,10 @@
  * Invariants:
  * - Data reaches disk only in {@link DiskStore.flush} (a timer every `flushIntervalSec`, and
  *   `close()`): segment records first, then the journal, each followed by fdatasync. A crash
- *   loses at most what was appended since the last completed flush. A timer flush runs the
- *   journal's fdatasync off the event loop (the write is in the page cache at once): a killed
- *   process loses nothing more by it; a power cut may also lose that flush while its sync runs.
+ *   loses at most what was appended since the last completed flush. A timer flush (and the flush
+ *   of `releaseFiles()`) runs the journal's fdatasync off the event loop (the write is in the
+ *   page cache at once): a killed process loses nothing more by it; a power cut may also lose
+ *   that flush while its sync runs.
  * - Every segment starts with the full series catalog, so the newest segment of a tier alone
  *   maps its series ids to keys; ids are never reused.
  * - In memory, per series and tier: one open page (the newest window, uncompressed), the list of
@@ -298,10 +299,15 @@ export class DiskStore implements Store {
     applyRetention(this.#s, this.#reader, this.#journal.size);
   }
 
-  /** {@link Store.releaseFiles}: flushes, then closes every file handle (reopened on demand). */
+  /**
+   * {@link Store.releaseFiles}: flushes, then closes every file handle (reopened on demand). As
+   * in a timer flush the journal's fdatasync runs off the event loop, and its handle is closed
+   * when it is done ({@link settled}), so a parent does not stop for the syncs of children that
+   * leave together.
+   */
   releaseFiles(): void {
     if (this.#closed) return;
-    this.flush();
+    this.#flush(true);
     this.#stopTimer();
     this.#journal.release();
     this.#segments.closeFiles();
@@ -382,6 +388,11 @@ export class DiskStore implements Store {
    */
   readTier(id: SeriesId, tier: number, fromSec: number, toSec: number, out: TierBuffers): number {
     return this.#reader.readTier(id, tier, fromSec, toSec, out);
+  }
+
+  /** Resolves once the journal syncs under way are done and the handles they held are closed. */
+  settled(): Promise<void> {
+    return this.#journal.settled();
   }
 
   #checkOpen(): void {

@@ -8,6 +8,7 @@ import { assert } from "../../../tests/_helpers/assert.ts";
 import { captureLogs, copyDir, openDisk, removeDir, T0, tempDir, values } from "../_helper.ts";
 import { createStore } from "../mod.ts";
 import { PAGE_POINTS } from "./mod.ts";
+import type { DiskStore } from "./store.ts";
 
 /** First slot of a page window, so pages in these tests are whole. */
 const B = Math.ceil(T0 / PAGE_POINTS[0]) * PAGE_POINTS[0];
@@ -294,7 +295,7 @@ Deno.test("DiskStore matches the RAM store under random appends, gaps, back-fill
   }
 });
 
-Deno.test("DiskStore releaseFiles() closes every descriptor; writes and reads after it reopen them and lose nothing", () => {
+Deno.test("DiskStore releaseFiles() closes every descriptor once its journal sync is done; writes and reads after it reopen them and lose nothing", async () => {
   const dir = tempDir("release");
   // Descriptors on this store's files only: other test files run in this process at the same time.
   const fds = () =>
@@ -312,11 +313,13 @@ Deno.test("DiskStore releaseFiles() closes every descriptor; writes and reads af
     for (let i = 0; i < 700; i++) s.append(id, B + i, i);
     s.flush!();
     assert.ok(fds() > before, "the store holds no descriptor while open");
+    for (let i = 700; i < 710; i++) s.append(id, B + i, i); // written and synced by releaseFiles()
     s.releaseFiles!();
+    await (s as DiskStore).settled(); // the journal's fdatasync runs off the event loop
     assert.equal(fds(), before, "descriptors left after releaseFiles()");
     assert.deepEqual(values(s, id, B, B + 699), Array.from({ length: 700 }, (_, i) => i)); // reads reopen
     s.releaseFiles!();
-    for (let i = 700; i < 1500; i++) s.append(id, B + i, i); // writes reopen
+    for (let i = 710; i < 1500; i++) s.append(id, B + i, i); // writes reopen
     s.flush!();
     s.releaseFiles!();
     s.close();
