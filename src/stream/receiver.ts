@@ -43,7 +43,13 @@ import { type Collision, Collisions, hostnameProblem, isClone, takeoverAfterSec 
 import { type Reason, reason, type ReasonCode } from "./reasons.ts";
 import { HandshakeQueue } from "./receiver_queue.ts";
 import { streamChild, type StreamContext } from "./receiver_stream.ts";
-import { type LiveSession, type ReceiverDeps, type ReceiverSession, shortKey } from "./receiver_types.ts";
+import {
+  keepSession,
+  type LiveSession,
+  type ReceiverDeps,
+  type ReceiverSession,
+  shortKey,
+} from "./receiver_types.ts";
 
 export { type ReceiverDeps, type ReceiverSession, shortKey } from "./receiver_types.ts";
 
@@ -91,7 +97,7 @@ export class Receiver {
     };
   }
 
-  /** Sessions so far (live ones have no `endReason`), newest last. */
+  /** Live sessions and the newest ended one of each host (live ones have no `endReason`), newest last. */
   sessions(): readonly ReceiverSession[] {
     return this.#all;
   }
@@ -303,7 +309,7 @@ export class Receiver {
     };
     const live = { session, socket, key, peer, end: (_why: Reason) => {} };
     this.#live.set(guid, live);
-    this.#all.push(session);
+    keepSession(this.#all, session);
     host.state.reachable = true;
     host.state.sinceSec = nowSec;
     host.state.peer = session.peer;

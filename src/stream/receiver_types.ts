@@ -75,3 +75,18 @@ export interface LiveSession {
   peer: PeerInfo;
   end(why: Reason): void;
 }
+
+/**
+ * Adds `session` to `all`, first dropping the ended sessions of the same host: what is kept is every
+ * live session and, per host, its newest one (the API shows no older), so children that come and go
+ * for months do not grow the list.
+ */
+export function keepSession(all: ReceiverSession[], session: ReceiverSession): void {
+  let w = 0;
+  for (const s of all) {
+    if (s.host === session.host && s.endReason !== undefined) continue;
+    all[w++] = s;
+  }
+  all.length = w;
+  all.push(session);
+}
