@@ -402,9 +402,9 @@ export class Sender implements ChartObserver {
     this.#codecLoading = true;
     loadDeflate(socket, {
       current: () => this.#socket === socket,
-      ready: (make) => {
+      ready: (writer) => {
         this.#codecLoading = false;
-        this.#deflate = make();
+        this.#deflate = writer;
         this.#pump();
       },
     });

@@ -43,14 +43,20 @@ export function lz4Frames(lz4: Lz4StreamEncoder, text: Uint8Array): Uint8Array {
 export interface DeflateHooks {
   /** `socket` is still the sender's connection (else the loaded codec is not used). */
   current(): boolean;
-  /** The module is loaded: `make` builds the connection's writer. */
-  ready(make: () => DeflateWriter): void;
+  /** The module is loaded and the connection's writer made. */
+  ready(writer: DeflateWriter): void;
 }
 
 /** Loads the deflate codec; a failure to load it, or of the writer, destroys `socket`. */
 export function loadDeflate(socket: net.Socket, hooks: DeflateHooks): void {
   import("./deflate.ts").then(({ DeflateWriter }) => {
     if (!hooks.current()) return;
-    hooks.ready(() => new DeflateWriter((e) => socket.destroy(e)));
+    let writer: DeflateWriter;
+    try {
+      writer = new DeflateWriter((e) => socket.destroy(e));
+    } catch (e) {
+      return void socket.destroy(e instanceof Error ? e : new Error(String(e)));
+    }
+    hooks.ready(writer);
   }, (e) => socket.destroy(e));
 }
