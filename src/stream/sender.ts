@@ -304,11 +304,13 @@ export class Sender implements ChartObserver {
     const s = this.#socket;
     if (!s || this.#waitingDrain || this.#codecLoading || this.#queue.length === 0) return;
     const text = this.#queue.join("");
+    // With LZ4, bytesText counts the UTF-8 bytes compressed; otherwise characters, as before.
+    const utf8 = this.#lz4 !== undefined ? this.#textEncoder.encode(text) : undefined;
     const out = this.#deflate?.write(text) ??
-      (this.#lz4 !== undefined ? lz4Frames(this.#lz4, this.#textEncoder.encode(text)) : text);
+      (utf8 !== undefined && this.#lz4 ? lz4Frames(this.#lz4, utf8) : text);
     const ok = s.write(out);
     this.#status.bytesSent += out.length;
-    this.#status.bytesText += text.length;
+    this.#status.bytesText += utf8?.length ?? text.length;
     this.#queue = [];
     this.#isData = [];
     this.#queueBytes = 0;
