@@ -77,7 +77,7 @@ export class Sender implements ChartObserver {
   /** Charts whose definition ended with CHART_DEFINITION_END and whose replay is not finished. */
   #replicating = new Set<Chart>();
   #words: string[] = [];
-  readonly #offered: number;
+  #offered: number;
   #queue: string[] = [];
   #isData: boolean[] = [];
   /** Rounds collected while not connected (not encoded). */
@@ -364,13 +364,17 @@ export class Sender implements ChartObserver {
     this.#connected = false;
   }
   #makeLink(): SessionLink {
+    // deno-lint-ignore no-this-alias
+    const sender = this;
     return {
       opts: this.#o,
       status: this.#status,
       log: this.#log,
       nowMs: this.#nowMs,
       tls: () => this.#tls,
-      offered: this.#offered,
+      get offered() {
+        return sender.#offered; // DEFLATE leaves it when this runtime cannot deflate
+      },
       unreachable: this.#unreachable,
       stopped: () => this.#stopped,
       attached: (socket) => {
@@ -408,6 +412,10 @@ export class Sender implements ChartObserver {
         this.#codecLoading = false;
         this.#deflate = writer;
         this.#pump();
+      },
+      unavailable: () => {
+        this.#offered &= ~CAP_DEFLATE;
+        this.#log.warn("DEFLATE is not available in this runtime: no longer offered to parents");
       },
     });
   }

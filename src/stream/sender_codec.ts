@@ -45,6 +45,8 @@ export interface DeflateHooks {
   current(): boolean;
   /** The module is loaded and the connection's writer made. */
   ready(writer: DeflateWriter): void;
+  /** The writer cannot be made in this runtime: DEFLATE must not be offered again. */
+  unavailable(): void;
 }
 
 /** Loads the deflate codec; a failure to load it, or of the writer, destroys `socket`. */
@@ -55,6 +57,8 @@ export function loadDeflate(socket: net.Socket, hooks: DeflateHooks): void {
     try {
       writer = new DeflateWriter((e) => socket.destroy(e));
     } catch (e) {
+      // This runtime cannot deflate synchronously: never offer DEFLATE again (no reconnect loop).
+      hooks.unavailable();
       return void socket.destroy(e instanceof Error ? e : new Error(String(e)));
     }
     hooks.ready(writer);
