@@ -6,32 +6,13 @@
  */
 import { testHost } from "../host/_fixture.ts";
 import { assert } from "../../tests/_helpers/assert.ts";
-import type { StreamSenderConfig } from "../config/types.ts";
 import { Lz4BlockReader } from "./lz4.ts";
 import { CAP_COMPRESSION, CAP_VCAPS, PROMPT_VN } from "./protocol.ts";
-import { Sender } from "./sender.ts";
+import { connectTestSender, testSenderConfig } from "./_sender_fixture.ts";
 
-const CONFIG: StreamSenderConfig = {
-  enabled: true,
-  destination: "",
-  destinations: [],
-  apiKey: "11111111-2222-3333-4444-555555555555",
-  timeoutSec: 60,
-  defaultPort: 19999,
-  sendChartsMatching: "*",
-  bufferSizeBytes: 1 << 20,
-  reconnectDelaySec: 1,
-  initialClockResyncIterations: 0,
-  enableCompression: true,
-  enableCompactRounds: false,
-  sslSkipCertificateVerification: false,
-  caPath: "",
-  caFile: "",
-};
+const CONFIG = testSenderConfig({ enableCompression: true });
 
 Deno.test("Sender writes each collection tick's rounds of every chart as one LZ4 block", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
   const clock = { us: 1795293600_000_000 };
   const child = testHost({
     hostname: "c",
@@ -69,25 +50,9 @@ Deno.test("Sender writes each collection tick's rounds of every chart as one LZ4
     }
   };
   collect(); // a chart is sent once collected
-  const sender = new Sender({
-    host: child,
-    config: CONFIG,
-    destinations: [{ text: `127.0.0.1:${port}`, host: "127.0.0.1", port, ssl: false }],
-    apiKey: CONFIG.apiKey,
-    sendChartsMatching: "*",
-    hops: 1,
-    program: "agent",
-    version: "test",
-    nowMs: () => clock.us / 1000,
-  });
-  sender.start();
-  const conn = await listener.accept();
+  const { sender, conn, close } = await connectTestSender(child, CONFIG, clock);
   try {
     const buf = new Uint8Array(1 << 16);
-    let head = "";
-    while (!head.includes("\r\n\r\n")) {
-      head += new TextDecoder().decode(buf.subarray(0, (await conn.read(buf))!));
-    }
     await conn.write(new TextEncoder().encode(PROMPT_VN + (CAP_VCAPS | CAP_COMPRESSION)));
     while (!sender.status().connected) await new Promise((r) => setTimeout(r, 5));
     // Every block as it arrives, decoded.
@@ -119,14 +84,9 @@ Deno.test("Sender writes each collection tick's rounds of every chart as one LZ4
         assert.ok(at >= 0 && text.indexOf(`SET "d2" = ${tick * 10 + 2}\n`, at) > at, text);
       }
     }
-    await sender.stop();
-    conn.close();
+    await close();
     await reading;
   } finally {
-    await sender.stop();
-    try {
-      conn.close();
-    } catch { /* closed above */ }
-    listener.close();
+    await close();
   }
 });

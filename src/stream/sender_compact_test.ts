@@ -5,32 +5,13 @@
  */
 import { testHost } from "../host/_fixture.ts";
 import { assert } from "../../tests/_helpers/assert.ts";
-import type { StreamSenderConfig } from "../config/types.ts";
 import { StreamIngest } from "./ingest.ts";
 import { CAP_CLABELS, CAP_CLAIM, CAP_COMPACT, CAP_HLABELS, CAP_VCAPS, PROMPT_VN } from "./protocol.ts";
-import { Sender } from "./sender.ts";
+import { connectTestSender, testSenderConfig } from "./_sender_fixture.ts";
 
-const CONFIG: StreamSenderConfig = {
-  enabled: true,
-  destination: "",
-  destinations: [],
-  apiKey: "11111111-2222-3333-4444-555555555555",
-  timeoutSec: 60,
-  defaultPort: 19999,
-  sendChartsMatching: "*",
-  bufferSizeBytes: 65536,
-  reconnectDelaySec: 1,
-  initialClockResyncIterations: 0,
-  enableCompression: false,
-  enableCompactRounds: true,
-  sslSkipCertificateVerification: false,
-  caPath: "",
-  caFile: "",
-};
+const CONFIG = testSenderConfig({ bufferSizeBytes: 65536, enableCompactRounds: true });
 
 Deno.test("Sender with COMPACT: after its buffer overflowed, what it sends still decodes to the child's values", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
   const clock = { us: 1795293600_000_000 };
   const child = testHost({
     hostname: "c",
@@ -63,27 +44,11 @@ Deno.test("Sender with COMPACT: after its buffer overflowed, what it sends still
     chart.end();
   };
   collect(); // a chart is sent once collected
-  const sender = new Sender({
-    host: child,
-    config: CONFIG,
-    destinations: [{ text: `127.0.0.1:${port}`, host: "127.0.0.1", port, ssl: false }],
-    apiKey: CONFIG.apiKey,
-    sendChartsMatching: "*",
-    hops: 1,
-    program: "agent",
-    version: "test",
-    nowMs: () => clock.us / 1000,
-  });
-  sender.start();
-  const conn = await listener.accept();
+  const { sender, conn, head, close } = await connectTestSender(child, CONFIG, clock);
   const parent = testHost({ hostname: "c", guid: "00000000-0000-0000-0000-00000000000a", clock });
   const ingest = new StreamIngest(parent, {}, { compact: true });
   try {
     const buf = new Uint8Array(1 << 16);
-    let head = "";
-    while (!head.includes("\r\n\r\n")) {
-      head += new TextDecoder().decode(buf.subarray(0, (await conn.read(buf))!));
-    }
     assert.match(
       head,
       new RegExp(`ver=${CAP_VCAPS | CAP_HLABELS | CAP_CLAIM | CAP_CLABELS | CAP_COMPACT}\\b`),
@@ -129,8 +94,6 @@ Deno.test("Sender with COMPACT: after its buffer overflowed, what it sends still
     assert.deepEqual(got(), want);
     assert.ok(ingest.samples > 0);
   } finally {
-    await sender.stop();
-    conn.close();
-    listener.close();
+    await close();
   }
 });
