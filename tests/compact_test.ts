@@ -8,7 +8,7 @@
 import { assert } from "./_helpers/assert.ts";
 import { getJson, waitFor } from "./_helpers/agent.ts";
 import { compareAll, describe } from "./_helpers/fidelity.ts";
-import { receiverConf, senderConf, withLab } from "./_helpers/lab.ts";
+import { openStream, receiverConf, senderConf, withLab } from "./_helpers/lab.ts";
 
 function hostPort(url: string): string {
   return new URL(url).host;
@@ -129,27 +129,13 @@ Deno.test("our child -> our proxy (COMPACT) -> netdata parent (text): every char
 Deno.test("a malformed compact record closes that connection with a named reason; the parent goes on", async () => {
   await withLab(async (lab) => {
     const key = crypto.randomUUID();
-    const parent = await lab.agent("parent", [
-      "--role",
-      "parent",
-      "--hostname",
-      "cw-bp",
-      "--config",
-      await lab.confDir({ "stream.conf": receiverConf(key) }),
-    ]);
-    const { hostname, port } = new URL(parent.url);
-    const conn = await Deno.connect({ hostname, port: Number(port) });
+    const parent = await lab.parent("cw-bp", receiverConf(key));
+    const ver = 960 | (1 << 29); // no LZ4, no replication: plain text and compact records
+    const { conn, reply } = await openStream(
+      parent.url,
+      `key=${key}&hostname=cw-bad&machine_guid=${crypto.randomUUID()}&ver=${ver}`,
+    );
     try {
-      const ver = 960 | (1 << 29); // no LZ4, no replication: plain text and compact records
-      await conn.write(
-        new TextEncoder().encode(
-          `STREAM key=${key}&hostname=cw-bad&machine_guid=${crypto.randomUUID()}&ver=${ver} HTTP/1.1\r\n` +
-            "User-Agent: t/1\r\n\r\n",
-        ),
-      );
-      const buf = new Uint8Array(200);
-      const n = await conn.read(buf);
-      const reply = new TextDecoder().decode(buf.subarray(0, n ?? 0));
       assert.ok(Number(reply.split("=")[1]) & (1 << 29), reply);
       await conn.write(
         new TextEncoder().encode(

@@ -8,7 +8,7 @@
 import { assert } from "./_helpers/assert.ts";
 import { waitFor } from "./_helpers/agent.ts";
 import { compareAll, describe } from "./_helpers/fidelity.ts";
-import { netdataLines, receiverConf, senderConf, withLab } from "./_helpers/lab.ts";
+import { netdataLines, openStream, receiverConf, senderConf, withLab } from "./_helpers/lab.ts";
 import { httpGet } from "./_helpers/netdata.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -151,28 +151,16 @@ Deno.test("our pair: DEFLATE (ours) when the parent's key allows compression, pl
 Deno.test("a stream that fails to decompress ends that connection with a reason; the next gets no compression", async () => {
   await withLab(async (lab) => {
     const key = crypto.randomUUID();
-    const parent = await lab.agent("parent", [
-      "--role",
-      "parent",
-      "--hostname",
-      "ours-p",
-      "--config",
-      await lab.confDir({ "stream.conf": receiverConf(key) }),
-    ]);
-    const { hostname, port } = new URL(parent.url);
+    const parent = await lab.parent("ours-p", receiverConf(key));
     const guid = crypto.randomUUID();
     const connect = async (body: Uint8Array): Promise<string> => {
-      const conn = await Deno.connect({ hostname, port: Number(port) });
+      const { conn, reply } = await openStream(
+        parent.url,
+        `key=${key}&hostname=bad-z&machine_guid=${guid}&ver=16376`,
+      );
       try {
-        await conn.write(
-          new TextEncoder().encode(
-            `STREAM key=${key}&hostname=bad-z&machine_guid=${guid}&ver=16376 HTTP/1.1\r\nUser-Agent: t/1\r\n\r\n`,
-          ),
-        );
-        const buf = new Uint8Array(200);
-        const n = await conn.read(buf);
         await conn.write(body);
-        return new TextDecoder().decode(buf.subarray(0, n ?? 0));
+        return reply;
       } finally {
         await new Promise((r) => setTimeout(r, 300));
         conn.close();

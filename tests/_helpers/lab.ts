@@ -41,6 +41,12 @@ export class Lab {
     return p;
   }
 
+  /** Starts our agent as a parent named `hostname` with `streamConf` as its stream.conf. */
+  async parent(hostname: string, streamConf: string): Promise<AgentProcess> {
+    const conf = await this.confDir({ "stream.conf": streamConf });
+    return await this.agent(hostname, ["--role", "parent", "--hostname", hostname, "--config", conf]);
+  }
+
   async netdata(opts: NetdataOptions): Promise<NetdataProcess> {
     const start = startNetdata(opts);
     this.#starting.push(start);
@@ -99,5 +105,23 @@ export async function withLab(fn: (lab: Lab) => Promise<void>): Promise<void> {
     throw e;
   } finally {
     await lab.close();
+  }
+}
+
+/**
+ * Opens a raw stream into the parent at `url`: sends `STREAM <query> HTTP/1.1` and reads the answer
+ * (e.g. `VN` and the capabilities granted). The caller closes `conn`.
+ */
+export async function openStream(url: string, query: string): Promise<{ conn: Deno.Conn; reply: string }> {
+  const { hostname, port } = new URL(url);
+  const conn = await Deno.connect({ hostname, port: Number(port) });
+  try {
+    await conn.write(new TextEncoder().encode(`STREAM ${query} HTTP/1.1\r\nUser-Agent: t/1\r\n\r\n`));
+    const buf = new Uint8Array(200);
+    const n = await conn.read(buf);
+    return { conn, reply: new TextDecoder().decode(buf.subarray(0, n ?? 0)) };
+  } catch (e) {
+    conn.close();
+    throw e;
   }
 }
