@@ -4,7 +4,7 @@
  *
  * Invariants:
  * - Collection never waits for the network: observers only append to a bounded queue; a pump
- *   writes it when the socket can take more, a collection tick's lines at once (BATCH_DELAY_MS).
+ *   writes it when the socket can take more.
  * - The queue keeps chart definitions and drops the oldest data rounds first when over
  *   `buffer size bytes`, counting and logging what it dropped.
  * - Every (re)connection sends the host's labels and every chart definition again, like Netdata.
@@ -46,7 +46,7 @@ import {
 } from "./protocol.ts";
 import { encodeReplay, parseReplayChart } from "./replay.ts";
 import { Lz4StreamEncoder } from "./lz4.ts";
-import { BATCH_DELAY_MS, loadDeflate, lz4Frames } from "./sender_codec.ts";
+import { loadDeflate, lz4Frames } from "./sender_codec.ts";
 import type { DeflateWriter } from "./deflate.ts";
 import {
   attempt,
@@ -77,7 +77,7 @@ export class Sender implements ChartObserver {
   /** Charts whose definition ended with CHART_DEFINITION_END and whose replay is not finished. */
   #replicating = new Set<Chart>();
   #words: string[] = [];
-  #offered: number;
+  readonly #offered: number;
   #queue: string[] = [];
   #isData: boolean[] = [];
   /** Rounds collected while not connected (not encoded). */
@@ -86,12 +86,6 @@ export class Sender implements ChartObserver {
   readonly #matchCache = new WeakMap<Chart, { name: string; ok: boolean }>();
   #queueBytes = 0;
   #waitingDrain = false;
-  /** The pump waits for the rest of the tick's lines (BATCH_DELAY_MS). */
-  #batchTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #batchDone = () => {
-    this.#batchTimer = undefined;
-    if (this.#connected) this.#pump();
-  };
   /** `node:tls`, loaded by #run only when a destination ends in `:SSL`. */
   #tls: typeof tlsModule | undefined;
   /** This connection's LZ4 state when the parent granted COMPRESSION (PROTOCOL.md §13). */
@@ -156,7 +150,6 @@ export class Sender implements ChartObserver {
     const i = obs.indexOf(this);
     if (i >= 0) obs.splice(i, 1);
     this.#socket?.destroy();
-    this.#endBatch();
     this.#wake?.();
     await this.#loop;
   }
@@ -288,32 +281,41 @@ export class Sender implements ChartObserver {
         this.#status.droppedRounds += dropped;
       }
     }
-    if (this.#connected) this.#batchTimer ??= setTimeout(this.#batchDone, BATCH_DELAY_MS);
+    if (this.#connected) this.#pump();
   }
 
-  #endBatch(): void {
-    if (this.#batchTimer !== undefined) clearTimeout(this.#batchTimer);
-    this.#batchTimer = undefined;
-  }
-
-  /**
-   * Writes the whole queue in one socket write (one compressed batch when compressed). While the
-   * socket's buffer is over its mark, lines wait in the queue, where the buffer bound applies.
-   */
   #pump(): void {
     const s = this.#socket;
-    if (!s || this.#waitingDrain || this.#codecLoading || this.#queue.length === 0) return;
-    const text = this.#queue.join("");
-    // With LZ4, bytesText counts the UTF-8 bytes compressed; otherwise characters, as before.
-    const utf8 = this.#lz4 !== undefined ? this.#textEncoder.encode(text) : undefined;
-    const out = this.#deflate?.write(text) ??
-      (utf8 !== undefined && this.#lz4 ? lz4Frames(this.#lz4, utf8) : text);
-    const ok = s.write(out);
-    this.#status.bytesSent += out.length;
-    this.#status.bytesText += utf8?.length ?? text.length;
-    this.#queue = [];
-    this.#isData = [];
-    this.#queueBytes = 0;
+    if (!s || this.#waitingDrain || this.#codecLoading) return;
+    let i = 0;
+    let ok = true;
+    if (this.#deflate !== undefined && this.#queue.length > 0) {
+      // Its output is written (and counted) as zlib hands it over; see #startStream.
+      const text = this.#queue.join("");
+      this.#status.bytesText += text.length;
+      this.#deflate.write(text);
+      this.#queueBytes = 0;
+      i = this.#queue.length;
+    }
+    if (this.#lz4 !== undefined && this.#queue.length > 0) {
+      // One write of every queued line, in blocks that each end at a newline.
+      const text = this.#textEncoder.encode(this.#queue.join(""));
+      const out = lz4Frames(this.#lz4, text);
+      ok = s.write(out);
+      this.#status.bytesSent += out.length;
+      this.#status.bytesText += text.length;
+      this.#queueBytes = 0;
+      i = this.#queue.length;
+    }
+    for (; i < this.#queue.length && ok; i++) {
+      const chunk = this.#queue[i];
+      ok = s.write(chunk);
+      this.#status.bytesSent += chunk.length;
+      this.#status.bytesText += chunk.length;
+      this.#queueBytes -= chunk.length;
+    }
+    this.#queue.splice(0, i);
+    this.#isData.splice(0, i);
     if (!ok) {
       this.#waitingDrain = true;
       s.once("drain", () => {
@@ -364,17 +366,13 @@ export class Sender implements ChartObserver {
     this.#connected = false;
   }
   #makeLink(): SessionLink {
-    // deno-lint-ignore no-this-alias
-    const sender = this;
     return {
       opts: this.#o,
       status: this.#status,
       log: this.#log,
       nowMs: this.#nowMs,
       tls: () => this.#tls,
-      get offered() {
-        return sender.#offered; // DEFLATE leaves it when this runtime cannot deflate
-      },
+      offered: this.#offered,
       unreachable: this.#unreachable,
       stopped: () => this.#stopped,
       attached: (socket) => {
@@ -386,7 +384,6 @@ export class Sender implements ChartObserver {
         this.#socket = undefined;
         this.#deflate?.close();
         this.#deflate = undefined;
-        this.#endBatch();
         this.#codecLoading = false;
         this.#waitingDrain = false;
         return wasConnected;
@@ -408,14 +405,20 @@ export class Sender implements ChartObserver {
     this.#codecLoading = true;
     loadDeflate(socket, {
       current: () => this.#socket === socket,
-      ready: (writer) => {
-        this.#codecLoading = false;
-        this.#deflate = writer;
-        this.#pump();
+      write: (bytes) => {
+        this.#status.bytesSent += bytes.length;
+        if (!socket.write(bytes) && !this.#waitingDrain) {
+          this.#waitingDrain = true;
+          socket.once("drain", () => {
+            this.#waitingDrain = false;
+            this.#pump();
+          });
+        }
       },
-      unavailable: () => {
-        this.#offered &= ~CAP_DEFLATE;
-        this.#log.warn("DEFLATE is not available in this runtime: no longer offered to parents");
+      ready: (make) => {
+        this.#codecLoading = false;
+        this.#deflate = make();
+        this.#pump();
       },
     });
   }
