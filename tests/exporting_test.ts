@@ -331,12 +331,13 @@ Deno.test({
             sizes: `${got.size} ours, ${want.size} netdata's`,
           };
         };
+        // 30 s: system.load is a 5 s chart, and a loaded machine once needed more than 15 s for it.
         await waitFor(
           () => {
             const d = diff();
             return d.missing.length === 0 && d.extra.length === 0;
           },
-          15000,
+          30000,
           "the same names",
         ).catch(() => {});
         const d = diff();
