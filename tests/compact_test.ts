@@ -7,30 +7,11 @@
  */
 import { assert } from "./_helpers/assert.ts";
 import { getJson, waitFor } from "./_helpers/agent.ts";
-import { compareAll, describe } from "./_helpers/fidelity.ts";
+import { assertAllChartsEqual } from "./_helpers/fidelity.ts";
 import { openStream, receiverConf, senderConf, withLab } from "./_helpers/lab.ts";
 
 function hostPort(url: string): string {
   return new URL(url).host;
-}
-
-/** Waits for 5 s of system.cpu at `mirror`, lets first slots pass, then compares `seconds` seconds. */
-async function assertAllEqual(origin: string, mirror: string, seconds = 5): Promise<void> {
-  await waitFor(
-    async () => {
-      const j = await getJson(`${mirror}/api/v1/chart?chart=system.cpu`).catch(() => undefined);
-      return j !== undefined && j.last_entry - j.first_entry >= 5;
-    },
-    30000,
-    `5 s of system.cpu at ${mirror}`,
-  );
-  await new Promise((r) => setTimeout(r, 12000));
-  const from = Math.floor(Date.now() / 1000) + 1;
-  const to = from + seconds - 1;
-  await new Promise((r) => setTimeout(r, (seconds + 4) * 1000));
-  const f = await compareAll(origin, mirror, from, to, undefined, { afterMirrorFirst: true });
-  assert.ok(f.charts >= 40 && f.cells >= f.charts * (seconds - 2), describe(f));
-  assert.equal(f.equal, f.cells, describe(f));
 }
 
 /** Wire bytes per received sample of a parent's receiver, between two snapshots. */
@@ -73,7 +54,7 @@ Deno.test("our child -> our parent with COMPACT: every chart equal, fewer bytes 
       ]),
     ]);
     const rx = async (h: string) => (await getJson(`${parent.url}/host/${h}/api/v1/info`)).streaming.receiver;
-    await assertAllEqual(on.url, `${parent.url}/host/cw-on`);
+    await assertAllChartsEqual(on.url, `${parent.url}/host/cw-on`, 5);
     const [on0, off0] = [await rx("cw-on"), await rx("cw-off")];
     await new Promise((r) => setTimeout(r, 6000));
     const [on1, off1] = [await rx("cw-on"), await rx("cw-off")];
@@ -115,8 +96,8 @@ Deno.test("our child -> our proxy (COMPACT) -> netdata parent (text): every char
       "--api-key",
       proxyKey,
     ]);
-    await assertAllEqual(child.url, `${proxy.url}/host/cw-c`);
-    await assertAllEqual(child.url, `${parent.url}/host/cw-c`, 4);
+    await assertAllChartsEqual(child.url, `${proxy.url}/host/cw-c`, 5);
+    await assertAllChartsEqual(child.url, `${parent.url}/host/cw-c`, 4);
     const atProxy = (await getJson(`${proxy.url}/host/cw-c/api/v1/info`)).streaming;
     assert.match(atProxy.receiver.capabilities, /\bCOMPACT\b/);
     // The proxy's sender of cw-c to the netdata parent: netdata grants neither COMPACT nor DEFLATE.

@@ -7,7 +7,7 @@
  */
 import { assert } from "./_helpers/assert.ts";
 import { waitFor } from "./_helpers/agent.ts";
-import { compareAll, describe } from "./_helpers/fidelity.ts";
+import { assertAllChartsEqual } from "./_helpers/fidelity.ts";
 import { netdataLines, openStream, receiverConf, senderConf, withLab } from "./_helpers/lab.ts";
 import { httpGet } from "./_helpers/netdata.ts";
 
@@ -20,31 +20,6 @@ async function getJson(url: string): Promise<any> {
 
 function hostPort(url: string): string {
   return new URL(url).host;
-}
-
-/**
- * Waits until `mirror` has 5 s of system.cpu, lets the first slots of every chart pass (a v1.37.1
- * parent stores nothing in the first slot after a chart's creation; 5 s charts come later), then
- * asserts every chart both serve is equal over the next `seconds` seconds.
- */
-async function assertAllEqual(origin: string, mirror: string, seconds = 6): Promise<void> {
-  await waitFor(
-    async () => {
-      const r = await httpGet(`${mirror}/api/v1/chart?chart=system.cpu`);
-      if (r.status !== 200) return false;
-      const j = JSON.parse(r.text);
-      return j.last_entry - j.first_entry >= 5;
-    },
-    30000,
-    `5 s of system.cpu at ${mirror}`,
-  );
-  await new Promise((r) => setTimeout(r, 12000));
-  const from = Math.floor(Date.now() / 1000) + 1;
-  const to = from + seconds - 1;
-  await new Promise((r) => setTimeout(r, (seconds + 4) * 1000));
-  const f = await compareAll(origin, mirror, from, to, undefined, { afterMirrorFirst: true });
-  assert.ok(f.charts >= 40 && f.cells >= f.charts * (seconds - 2), describe(f));
-  assert.equal(f.equal, f.cells, describe(f));
 }
 
 Deno.test("a netdata child with compression on streams LZ4 into our parent; every chart is equal", async () => {
@@ -62,7 +37,7 @@ Deno.test("a netdata child with compression on streams LZ4 into our parent; ever
       hostname: "nd-zc",
       streamConf: senderConf(hostPort(parent.url), key, "    enable compression = yes\n"),
     });
-    await assertAllEqual(child.url, `${parent.url}/host/nd-zc`);
+    await assertAllChartsEqual(child.url, `${parent.url}/host/nd-zc`, 6);
     const info = await getJson(`${parent.url}/host/nd-zc/api/v1/info`);
     const rx = info.streaming.receiver;
     assert.match(rx.capabilities, /\bCOMPRESSION\b/);
@@ -92,7 +67,7 @@ Deno.test("our child compresses its stream into a netdata parent that grants it;
       "--api-key",
       key,
     ]);
-    await assertAllEqual(child.url, `${parent.url}/host/ours-zc`);
+    await assertAllChartsEqual(child.url, `${parent.url}/host/ours-zc`, 6);
     const info = await getJson(`${child.url}/api/v1/info`);
     const tx = info.streaming.sender;
     assert.match(tx.capabilities, /\bCOMPRESSION\b/);
@@ -136,8 +111,8 @@ Deno.test("our pair: DEFLATE (ours) when the parent's key allows compression, pl
         k,
       ]);
     const [zc, pc] = await Promise.all([child("ours-z", key), child("ours-plain", plainKey)]);
-    await assertAllEqual(zc.url, `${parent.url}/host/ours-z`, 4);
-    await assertAllEqual(pc.url, `${parent.url}/host/ours-plain`, 4);
+    await assertAllChartsEqual(zc.url, `${parent.url}/host/ours-z`, 4);
+    await assertAllChartsEqual(pc.url, `${parent.url}/host/ours-plain`, 4);
     const z = (await getJson(`${parent.url}/host/ours-z/api/v1/info`)).streaming.receiver;
     const p = (await getJson(`${parent.url}/host/ours-plain/api/v1/info`)).streaming.receiver;
     assert.match(z.capabilities, /\bDEFLATE\b/);
