@@ -82,7 +82,11 @@ Deno.test({
         await page.waitForURL(`${parent.url}/host/c-d1/#after=-60`);
         await page.waitForFunction(`document.getElementById("host-title").textContent === "c-d1"`);
         await waitPixels(page, "system.cpu");
-        assert.ok(await page.$(`#nodes li.current[data-host="c-d1"]`), "the child is marked current");
+        // the node list and #streaming come from /api/v1/info, fetched beside the charts: wait for them
+        await page.waitForSelector(`#nodes li.current[data-host="c-d1"]`);
+        await page.waitForFunction(
+          `/c-d1 is received from/.test(document.getElementById("streaming").textContent)`,
+        );
         const stream = await page.textContent("#streaming") ?? "";
         assert.match(stream, /c-d1 is received from/);
         assert.match(stream, /11111111…/, "the key, shortened");
