@@ -11,7 +11,8 @@
  * BENCH_HISTORY (3600) = points kept per metric by both parents; BENCH_SLOTS (one per child) =
  * instants per second the children send at; BENCH_MODE (ram) = memory mode of the child hosts (ram
  * or dbengine); BENCH_API_SECONDS (10) = seconds of `/api/v1/info` requests after the window, the
- * load still running (latency p50/p99); BENCH_NETDATA=no runs ours only; BENCH_INGEST=no skips it.
+ * load still running (latency p50/p99); BENCH_NETDATA=no runs ours only; BENCH_INGEST=no skips it;
+ * BENCH_AGENT_V8 = V8 flags for our parent (e.g. `--perf-basic-prof` to profile it with `perf record`).
  * @module
  */
 
@@ -393,6 +394,7 @@ async function runOurs(o: IngestOptions): Promise<IngestResult> {
   });
   const agent = await startAgent({
     args: ["--config", conf, "--role", "parent", "--memory-mode", o.memoryMode, "--log-level", "info"],
+    denoArgs: Deno.env.get("BENCH_AGENT_V8") ? [`--v8-flags=${Deno.env.get("BENCH_AGENT_V8")}`] : [],
   });
   try {
     const port = Number(new URL(agent.url).port);
