@@ -41,6 +41,7 @@ import {
 } from "./protocol.ts";
 import { type Collision, Collisions, hostnameProblem, isClone, takeoverAfterSec } from "./identity.ts";
 import { type Reason, reason, type ReasonCode } from "./reasons.ts";
+import { IdleSweep } from "./receiver_idle.ts";
 import { HandshakeQueue } from "./receiver_queue.ts";
 import { streamChild, type StreamContext } from "./receiver_stream.ts";
 import {
@@ -81,6 +82,8 @@ export class Receiver {
   readonly #streamContext: StreamContext;
   /** Complete STREAM requests waiting for their handshake (a store may have to open). */
   readonly #queue = new HandshakeQueue();
+  /** Drops the sessions silent for `idleTimeoutSec` (one timer for all). */
+  readonly #idle: IdleSweep;
 
   constructor(deps: ReceiverDeps) {
     this.#deps = deps;
@@ -95,6 +98,7 @@ export class Receiver {
       live: this.#live,
       noCompression: this.#noCompression,
     };
+    this.#idle = new IdleSweep(this.#live, (deps.idleTimeoutSec ?? 600) * 1000, this.#nowMs);
   }
 
   /** Live sessions and the newest ended one of each host (live ones have no `endReason`), newest last. */
@@ -143,6 +147,7 @@ export class Receiver {
   /** Closes every live connection, and those still waiting for their handshake. */
   close(): void {
     this.#queue.close();
+    this.#idle.stop();
     for (const live of [...this.#live.values()]) {
       live.end(reason("SHUTDOWN"));
       live.socket.destroy();
@@ -317,6 +322,7 @@ export class Receiver {
     this.#event("connected", peer, req, "", `capabilities ${capabilityNames(caps)}`);
     this.#deps.onConnected?.(host, policy, session);
     live.end = streamChild(this.#streamContext, { socket, session, policy });
+    this.#idle.arm();
   }
 
   /**

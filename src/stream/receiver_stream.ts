@@ -86,12 +86,6 @@ export function streamChild(
     });
     ctx.deps.onDisconnected?.(host, session);
   };
-  const idleMs = (ctx.deps.idleTimeoutSec ?? 600) * 1000;
-  socket.setTimeout(idleMs);
-  socket.on("timeout", () => {
-    end(reason("IDLE_TIMEOUT", idleMs / 1000));
-    socket.destroy();
-  });
   /** Applies the complete lines of `bytes` (text) and keeps the rest for the next call. */
   const lines = (bytes: Uint8Array) => {
     session.bytesText += bytes.length;
