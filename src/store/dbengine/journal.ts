@@ -94,11 +94,11 @@ export class Journal {
   }
 
   /**
-   * Appends what changed since the last flush (seal markers, then open-page slots) and syncs;
-   * with `background`, the sync runs off the event loop and is done a few milliseconds later
-   * (the write itself is in the page cache at once, so a killed process loses nothing by it).
+   * Appends what changed since the last flush (seal markers, then open-page slots), then, with
+   * `sync`, fdatasyncs it. Without, the write is in the page cache at once (a killed process loses
+   * nothing by it) and the kernel writes it back within its dirty-expiry time (30 s by default).
    */
-  write(background = false): void {
+  write(sync = true): void {
     const jb = this.#jbuf;
     jb.len = 0;
     let rec = -1;
@@ -126,8 +126,7 @@ export class Journal {
       this.#released = false;
     }
     writeAll(this.#file!, jb.view8());
-    if (background) this.#syncLater(this.#file!);
-    else this.#file!.syncDataSync();
+    if (sync) this.#file!.syncDataSync();
     this.#size += jb.len;
     this.#written += jb.len;
   }

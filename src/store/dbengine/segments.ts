@@ -64,15 +64,15 @@ export class SegmentFiles {
     return true;
   }
 
-  /** Writes a tier's pending records to its segment and syncs. */
-  writePending(t: TierState): void {
+  /** Writes a tier's pending records to its segment and, with `sync`, fdatasyncs it. */
+  writePending(t: TierState, sync = true): void {
     const seg = t.active;
     if (seg === null || t.pending.len === 0) return;
     // Reopened after releaseFiles() (its host left and came back).
     const f = t.wfile ??= Deno.openSync(seg.path, { write: true, append: true });
     try {
       writeAll(f, t.pending.view8());
-      f.syncDataSync();
+      if (sync) f.syncDataSync();
     } catch (err) {
       try {
         f.truncateSync(seg.size); // drop a partial write so offsets stay right

@@ -281,21 +281,21 @@ export class DiskStore implements Store {
 
   /** Writes everything appended so far to disk (segments, then the journal), then applies retention. */
   flush(): void {
-    this.#flush(false);
+    this.#flush(true);
   }
 
   /**
-   * {@link flush}; with `background`, the journal's fdatasync (the one of every flush) runs off the
-   * event loop, so a parent's many stores do not hold the API and the other children for it.
+   * {@link flush}; without `sync`, the segments and the journal are written but not fdatasynced
+   * (the timer's flushes: see the header comment).
    */
-  #flush(background: boolean): void {
+  #flush(sync: boolean): void {
     this.#checkOpen();
     this.#backfill.flushRuns();
-    for (const t of this.#s.t) this.#segments.writePending(t);
-    this.#journal.write(background);
+    for (const t of this.#s.t) this.#segments.writePending(t, sync);
+    this.#journal.write(sync);
     for (const t of this.#s.t) this.#segments.rotateIfDue(t);
     this.#segments.keepCatalog();
-    if (this.#journal.size > this.#journal.limit()) this.#journal.start();
+    if (this.#journal.size > this.#journal.limit()) this.#journal.start(!sync);
     applyRetention(this.#s, this.#reader, this.#journal.size);
   }
 
@@ -307,7 +307,7 @@ export class DiskStore implements Store {
    */
   releaseFiles(): void {
     if (this.#closed) return;
-    this.#flush(true);
+    this.#flush(false);
     this.#stopTimer();
     this.#journal.release();
     this.#segments.closeFiles();
@@ -402,7 +402,7 @@ export class DiskStore implements Store {
   #flushFromTimer(): void {
     if (this.#closed) return;
     try {
-      this.#flush(true);
+      this.#flush(false);
       // Nothing is written until the next flush: its files are reopened then (a read reopens
       // what it needs), so a parent holds one descriptor per child (its socket), not three.
       this.#journal.release();
