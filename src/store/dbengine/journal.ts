@@ -1,9 +1,10 @@
 /**
  * The journal of the dbengine store: what makes the open (not yet sealed) pages durable at every
  * flush. Each flush appends the slots changed since the last one (JSET records), the windows
- * sealed meanwhile (JSEAL) and a stamp (JFLUSH), then syncs. When it has grown to four times its
- * last snapshot it is rewritten as a fresh snapshot of every open page and the old file goes.
- * Only `close()` removes it; replay at open lives in `replay.ts`. Layouts in FORMAT.md.
+ * sealed meanwhile (JSEAL) and a stamp (JFLUSH), then syncs (not in the timer's flushes: see
+ * store.ts). When it has grown to four times its last snapshot it is rewritten as a fresh
+ * snapshot of every open page and the old file goes. Only `close()` removes it; replay at open
+ * lives in `replay.ts`. Layouts in FORMAT.md.
  * @module
  */
 
@@ -43,8 +44,8 @@ export class Journal {
   /** Windows sealed since the last flush, (tier, id, gen, window) quadruples. */
   readonly #sealed: number[] = [];
   /**
-   * The fdatasyncs of timer flushes, one after the other off the event loop; a file handle is
-   * closed only once they are done.
+   * The fdatasyncs of snapshots started in the background, one after the other off the event
+   * loop; a file handle is closed only once they are done.
    */
   #syncing: Promise<void> | null = null;
   /** Older journals to remove once the snapshot that replaces them is synced. */
@@ -145,8 +146,8 @@ export class Journal {
   /**
    * Starts a new journal holding a snapshot of every open page, then removes the older journal
    * once the new one is synced. With `background` (at open, where a parent reopens the store of
-   * every child that comes back) the fdatasync runs off the event loop and the old journal goes
-   * only after it succeeded. Resolves to whether the new journal is on disk.
+   * every child that comes back, and in the timer's flushes) the fdatasync runs off the event loop
+   * and the old journal goes only after it succeeded. Resolves to whether the new journal is on disk.
    */
   start(background = false): Promise<boolean> {
     const seq = this.#seq + 1;

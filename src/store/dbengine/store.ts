@@ -14,12 +14,13 @@
  * - `recovery.ts` and `replay.ts`: recovery at open (torn tails, index rebuild, journal replay).
  *
  * Invariants:
- * - Data reaches disk only in {@link DiskStore.flush} (a timer every `flushIntervalSec`, and
- *   `close()`): segment records first, then the journal, each followed by fdatasync. A crash
- *   loses at most what was appended since the last completed flush. A timer flush (and the flush
- *   of `releaseFiles()`) runs the journal's fdatasync off the event loop (the write is in the
- *   page cache at once): a killed process loses nothing more by it; a power cut may also lose
- *   that flush while its sync runs.
+ * - Data reaches disk only in a flush (a timer every `flushIntervalSec`, {@link DiskStore.flush}
+ *   and `close()`): segment records first, then the journal. A killed process (kill -9) loses at
+ *   most what was appended since the last completed flush. `flush()` and `close()` fdatasync each
+ *   file; the timer's flushes (and the flush of `releaseFiles()`) do not, as Netdata 1.37.1's
+ *   dbengine never does: their writes are in the page cache when write() returns, so a killed
+ *   process loses nothing more, while a power cut may also lose what the kernel had not written
+ *   back yet (its dirty expiry, 30 s by default; recovery cuts torn tails by their CRC).
  * - Every segment starts with the full series catalog, so the newest segment of a tier alone
  *   maps its series ids to keys; ids are never reused.
  * - In memory, per series and tier: one open page (the newest window, uncompressed), the list of
@@ -300,9 +301,8 @@ export class DiskStore implements Store {
   }
 
   /**
-   * {@link Store.releaseFiles}: flushes, then closes every file handle (reopened on demand). As
-   * in a timer flush the journal's fdatasync runs off the event loop, and its handle is closed
-   * when it is done ({@link settled}), so a parent does not stop for the syncs of children that
+   * {@link Store.releaseFiles}: flushes without fdatasync, as a timer flush, then closes every
+   * file handle (reopened on demand), so a parent does not stop for the syncs of children that
    * leave together.
    */
   releaseFiles(): void {

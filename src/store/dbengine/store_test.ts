@@ -313,9 +313,9 @@ Deno.test("DiskStore releaseFiles() closes every descriptor once its journal syn
     for (let i = 0; i < 700; i++) s.append(id, B + i, i);
     s.flush!();
     assert.ok(fds() > before, "the store holds no descriptor while open");
-    for (let i = 700; i < 710; i++) s.append(id, B + i, i); // written and synced by releaseFiles()
+    for (let i = 700; i < 710; i++) s.append(id, B + i, i); // written by releaseFiles()
     s.releaseFiles!();
-    await (s as DiskStore).settled(); // the journal's fdatasync runs off the event loop
+    await (s as DiskStore).settled(); // a journal snapshot's fdatasync may run off the event loop
     assert.equal(fds(), before, "descriptors left after releaseFiles()");
     assert.deepEqual(values(s, id, B, B + 699), Array.from({ length: 700 }, (_, i) => i)); // reads reopen
     s.releaseFiles!();
