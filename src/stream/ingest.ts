@@ -11,6 +11,7 @@ import { isUuid } from "../config/schema.ts";
 import { COMPACT_MARK, CompactDecoder } from "./compact.ts";
 import { MAX_LINE_BYTES, parseCollected, splitWords } from "./protocol.ts";
 import { type ReasonCode, REASONS } from "./reasons.ts";
+import { SetMatcher } from "./set_bytes.ts";
 
 // Their home was here; importers keep finding them here.
 export { MAX_LINE_BYTES, parseCollected };
@@ -109,12 +110,30 @@ export class StreamIngest {
   #announced = new Set<Chart>();
   /** With COMPACT negotiated: the state that compact records refer to (PROTOCOL.md §13.2). */
   readonly #compact: CompactDecoder | undefined;
+  /** The SET lines taken as bytes ({@link setBytes}). */
+  readonly #sets = new SetMatcher();
 
   /** `opts.compact`: the link negotiated COMPACT, so `@` lines are compact rounds. */
   constructor(host: Host, hooks: IngestHooks = {}, opts: { compact?: boolean } = {}) {
     this.host = host;
     this.#hooks = hooks;
     this.#compact = opts.compact ? new CompactDecoder() : undefined;
+  }
+
+  /**
+   * Applies the line `b[start, end)` (UTF-8, without its newline) when it is a plain `SET` of a
+   * dimension of the open round, without decoding it; returns false, having done nothing, for any
+   * other line, which the caller then decodes and gives to {@link line}.
+   */
+  setBytes(b: Uint8Array, start: number, end: number): boolean {
+    const chart = this.#inRound;
+    if (chart === undefined || this.#inFunctionResult) return false;
+    const d = this.#sets.match(chart, b, start, end);
+    if (d === undefined) return false;
+    this.lineNo++;
+    chart.set(d, this.#sets.value);
+    this.samples++;
+    return true;
   }
 
   /**

@@ -138,21 +138,32 @@ Deno.test("SET lines: every spelling gives Netdata's value (fast path and genera
     ['SET "x" = 7 \r', 7],
     ['SET "x" =', undefined],
   ];
-  for (const [line, want] of rows) {
-    const host = childHost({ us: 1e15 }, "11111111-0000-0000-0000-000000000002");
-    const ingest = new StreamIngest(host);
-    ingest.line('CHART "a.b" "" "t" "u" "f" "a.b" "line" 1 1 "" "p" "m"');
-    ingest.line('DIMENSION "x" "x" "absolute" 1 1 ""');
-    ingest.line('BEGIN "a.b" 0');
-    ingest.line(line);
-    const d = host.charts.get("a.b")!.dimension("x")!;
-    if (want === undefined) assert.equal(d.updated, false, line);
-    else assert.equal(d.collected, want, line);
+  // As text (line()), and as the receiver gives it: bytes first (setBytes()), else decoded.
+  for (const asBytes of [false, true]) {
+    for (const [line, want] of rows) {
+      const host = childHost({ us: 1e15 }, "11111111-0000-0000-0000-000000000002");
+      const ingest = new StreamIngest(host);
+      ingest.line('CHART "a.b" "" "t" "u" "f" "a.b" "line" 1 1 "" "p" "m"');
+      ingest.line('DIMENSION "x" "x" "absolute" 1 1 ""');
+      ingest.line('BEGIN "a.b" 0');
+      const b = new TextEncoder().encode(`#${line}#`);
+      if (!asBytes || !ingest.setBytes(b, 1, b.length - 1)) ingest.line(line);
+      const d = host.charts.get("a.b")!.dimension("x")!;
+      if (want === undefined) assert.equal(d.updated, false, line);
+      else assert.equal(d.collected, want, line);
+      assert.equal(ingest.lineNo, 4, `${line}: counted once`);
+      assert.equal(ingest.samples, want === undefined ? 0 : 1, line);
+    }
   }
   const host = childHost({ us: 1e15 }, "11111111-0000-0000-0000-000000000003");
   const ingest = new StreamIngest(host);
   ingest.line('CHART "a.b" "" "t" "u" "f" "a.b" "line" 1 1 "" "p" "m"');
   ingest.line('DIMENSION "x" "x" "absolute" 1 1 ""');
   ingest.line('BEGIN "a.b" 0');
+  const unknown = new TextEncoder().encode("SET y = 5");
+  assert.equal(ingest.setBytes(unknown, 0, unknown.length), false, "an unknown dimension is left to line()");
   assert.throws(() => ingest.line("SET y = 5"), StreamError, "an unknown dimension still closes the stream");
+  ingest.line("END");
+  const set = new TextEncoder().encode("SET x = 5");
+  assert.equal(ingest.setBytes(set, 0, set.length), false, "a SET outside a round is left to line()");
 });

@@ -62,7 +62,8 @@ export function streamChild(
     },
   }, { compact: (session.caps & CAP_COMPACT) !== 0 });
   const decoder = new TextDecoder();
-  let pending = "";
+  /** The bytes of an unfinished line, from the end of the last chunk. */
+  let carry: Uint8Array | undefined;
   let ended = false;
   const end = (why: Reason) => {
     if (ended) return;
@@ -86,24 +87,35 @@ export function streamChild(
     });
     ctx.deps.onDisconnected?.(host, session);
   };
-  /** Applies the complete lines of `bytes` (text) and keeps the rest for the next call. */
+  /**
+   * Applies the complete lines of `bytes` (text) and keeps the rest for the next call: a plain SET
+   * straight from the bytes, any other line decoded (a line is whole, so is its UTF-8).
+   */
   const lines = (bytes: Uint8Array) => {
     session.bytesText += bytes.length;
-    pending += decoder.decode(bytes, { stream: true });
+    let b = bytes;
+    if (carry !== undefined) {
+      b = new Uint8Array(carry.length + bytes.length);
+      b.set(carry);
+      b.set(bytes, carry.length);
+      carry = undefined;
+    }
     let start = 0;
     let nl: number;
-    while ((nl = pending.indexOf("\n", start)) >= 0) {
-      ingest.line(pending.slice(start, nl));
+    while ((nl = b.indexOf(0x0a, start)) >= 0) {
+      if (!ingest.setBytes(b, start, nl)) ingest.line(decoder.decode(b.subarray(start, nl)));
       start = nl + 1;
     }
-    pending = start === 0 ? pending : pending.slice(start);
-    if (pending.length > MAX_LINE_BYTES + 2) {
+    session.samples = ingest.samples;
+    if (start === b.length) return;
+    if (b.length - start > MAX_LINE_BYTES + 2) {
       throw new StreamError(
         "LINE_TOO_LONG",
         `line ${ingest.lineNo + 1} has no end within ${MAX_LINE_BYTES} bytes`,
       );
     }
-    session.samples = ingest.samples;
+    // A copy: the codecs reuse their output buffers.
+    carry = b.slice(start);
   };
   const fail = (e: unknown) => {
     if (ended) return;
