@@ -37,6 +37,8 @@ export function testConfig(): AgentConfig {
       disconnectIdleClientsAfterSec: 60,
       maxQueryValues: 2_000_000,
       maxLargeAnswers: 4,
+      enableGzip: true,
+      gzipLevel: 3,
     },
     directories: {
       config: "/etc/agent",

@@ -7,7 +7,6 @@
  */
 
 import { Hono } from "hono";
-import { compress } from "hono/compress";
 import { dumpConfig } from "../config/dump.ts";
 import type { AgentConfig } from "../config/types.ts";
 import type { Host, Hosts } from "../host/mod.ts";
@@ -16,6 +15,7 @@ import { QueryScratch } from "./query/mod.ts";
 import type { ApiState, Reply, RouteContext } from "./reply.ts";
 import { busyReply, textReply } from "./reply.ts";
 import { AnswerGate, BUSY_MESSAGE, LARGE_ANSWER_BYTES } from "./gate.ts";
+import { acceptsGzip, compressible, gzip, GZIP_MIN_BYTES } from "./gzip.ts";
 import { TextSink } from "./sink.ts";
 import {
   alarmCountRoute,
@@ -107,7 +107,6 @@ export function createApi(deps: ApiDeps): Hono {
     sink: new TextSink(),
   };
   const app = new Hono();
-  app.use("*", compress());
   app.all("*", (c) => {
     // Deno.serve passes its ServeHandlerInfo as env; agent.ts wraps it as { info }.
     type Addr = { remoteAddr?: { hostname?: string } };
@@ -180,6 +179,13 @@ function handle(deps: ApiDeps, state: ApiState, req: Request, clientIp: string):
   if (!cacheable) headers.push(["Pragma", "no-cache"]);
   headers.push(["Expires", httpDate(expiresMs)]);
   if (reply.headers !== undefined) headers.push(...reply.headers);
+  if (deps.config.web.enableGzip && compressible(reply.type)) {
+    headers.push(["Vary", "Accept-Encoding"]);
+    if (bytes.length >= GZIP_MIN_BYTES && acceptsGzip(req.headers.get("accept-encoding"))) {
+      bytes = gzip(bytes, deps.config.web.gzipLevel);
+      headers.push(["Content-Encoding", "gzip"]);
+    }
+  }
   headers.push(["Content-Length", String(bytes.length)]);
   // A large answer's slot is given back once its body has been read (or the client went away).
   return new Response(large ? state.gate.body(bytes) : bytes, { status: reply.status, headers });

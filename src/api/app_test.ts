@@ -341,6 +341,35 @@ Deno.test("app: gzip when the client accepts it", async () => {
   assert.equal(res.headers.get("content-encoding"), "gzip");
   const text = await new Response(res.body!.pipeThrough(new DecompressionStream("gzip"))).text();
   assert.equal(JSON.parse(text).uid, "dc25b32c-e5ea-11f1-b3d9-02fc00000001");
+  assert.equal(res.headers.get("vary"), "Accept-Encoding");
+  const refused = await a.app.request("/api/v1/info", { headers: { "Accept-Encoding": "br, gzip;q=0" } });
+  assert.equal(refused.headers.get("content-encoding"), null, "gzip;q=0 refuses gzip");
+  assert.equal(JSON.parse(await refused.text()).uid, "dc25b32c-e5ea-11f1-b3d9-02fc00000001");
+  const tiny = await a.app.request("/api/v1/nosuch", { headers: { "Accept-Encoding": "gzip" } });
+  assert.equal(tiny.headers.get("content-encoding"), null, "an answer under 1 KiB is sent as it is");
+  await tiny.body?.cancel();
+});
+
+Deno.test("app: [web] enable gzip compression and gzip compression level take effect", async () => {
+  const sizes: number[] = [];
+  for (const web of [{ gzipLevel: 1 }, { gzipLevel: 9 }, { enableGzip: false }]) {
+    const a = testAgent(undefined, web);
+    for (let i = 0; i < 20; i++) {
+      a.hosts.add(makeHost({ hostname: `child-${i}`, guid: `dc25b32c-e5ea-11f1-b3d9-0200000000${10 + i}` }));
+    }
+    const res = await a.app.request("/api/v1/info", { headers: { "Accept-Encoding": "gzip" } });
+    const body = new Uint8Array(await res.arrayBuffer());
+    assert.equal(Number(res.headers.get("content-length")), body.length);
+    const gzipped = res.headers.get("content-encoding") === "gzip";
+    assert.equal(gzipped, web.enableGzip !== false, JSON.stringify(web));
+    const text = gzipped
+      ? await new Response(new Blob([body]).stream().pipeThrough(new DecompressionStream("gzip"))).text()
+      : new TextDecoder().decode(body);
+    assert.equal(JSON.parse(text).mirrored_hosts.length, 21);
+    sizes.push(body.length);
+  }
+  assert.ok(sizes[1] < sizes[0], `level 9 (${sizes[1]} bytes) is smaller than level 1 (${sizes[0]})`);
+  assert.ok(sizes[0] < sizes[2] / 2, `level 1 (${sizes[0]} bytes) beside plain (${sizes[2]})`);
 });
 
 Deno.test("app: two API instances keep separate Prometheus scrape windows", async () => {

@@ -292,6 +292,8 @@ export function readWeb(agent: Doc, r: Resolver): AgentConfig["web"] {
       2_000_000,
     ),
     maxLargeAnswers: r.file(agent, "web/max large answers at once", r.int({ min: 1, max: 1000 }), 4),
+    enableGzip: r.file(agent, "web/enable gzip compression", r.bool, true),
+    gzipLevel: r.file(agent, "web/gzip compression level", r.int({ min: 1, max: 9 }), 3),
     defaultPort,
   };
   checkWeb(web, r, agent.ini.file);

@@ -75,6 +75,8 @@ export function dumpConfig(config: AgentConfig, opts: DumpOptions = {}): string 
     put("web", "disconnect idle clients after seconds", String(w.disconnectIdleClientsAfterSec));
     put("web", "max values per query", String(w.maxQueryValues));
     put("web", "max large answers at once", String(w.maxLargeAnswers));
+    put("web", "enable gzip compression", yesNo(w.enableGzip));
+    put("web", "gzip compression level", String(w.gzipLevel));
 
     out.push("", "[directories]");
     put("directories", "config", dir.config);

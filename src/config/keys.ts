@@ -45,7 +45,8 @@ export const AGENT_KEYS: Record<string, readonly string[]> = {
     gap when lost iterations above | enable replication | seconds to replicate | seconds per replication step`),
   web: words(`mode | default port | bind to | ssl key | ssl certificate | allow connections from |
     allow streaming from | accept a streaming request every seconds | timeout for first request |
-    disconnect idle clients after seconds | max values per query | max large answers at once`),
+    disconnect idle clients after seconds | max values per query | max large answers at once |
+    enable gzip compression | gzip compression level`),
   directories: words(`config | lib | cache | log | health config | stock health config`),
   logs: words(`level | daemon | error | access | health | debug | facility | errors flood protection period |
     errors to trigger flood protection`),
@@ -100,8 +101,8 @@ export const NETDATA_UNUSED_KEYS: Record<string, readonly string[]> = {
   web: words(`allow badges by dns | allow badges from |
     allow connections by dns | allow dashboard by dns | allow dashboard from | allow management by dns |
     allow management from | allow netdata.conf by dns | allow netdata.conf from | allow streaming by dns |
-    custom dashboard_info.js | des max window | enable gzip compression |
-    gzip compression level | gzip compression strategy | listen backlog | respect do not track policy |
+    custom dashboard_info.js | des max window | gzip compression strategy | listen backlog |
+    respect do not track policy |
     ses max window | tls ciphers | tls version | web files group | web files owner |
     web server max sockets | web server threads | x-frame-options response header`),
   directories: words(`home | lock | plugins | registry | stock config | web`),

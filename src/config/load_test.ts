@@ -200,6 +200,8 @@ Deno.test("buildConfig() resolves defaults, roles, files and overrides", async (
         "web.sslCertificate": "/etc/agent/cert.pem",
         "web.allowConnectionsFrom": "localhost 10.*",
         "web.allowStreamingFrom": "10.*",
+        "web.enableGzip": false,
+        "web.gzipLevel": 7,
         "directories": {
           config: "/etc/agent",
           lib: "/srv/agent/lib",

@@ -179,6 +179,10 @@ export interface AgentConfig {
     maxQueryValues: number;
     /** Our own: how many large answers may be computed or sent at once; more get a 503 with Retry-After. */
     maxLargeAnswers: number;
+    /** `enable gzip compression`: answers are gzipped for clients that accept gzip. */
+    enableGzip: boolean;
+    /** `gzip compression level`: 1 (fastest) to 9 (smallest). */
+    gzipLevel: number;
     /** `[web] default port`: the port of `bind to` entries that name none. Always set by `loadConfig()`. */
     defaultPort?: number;
   };
