@@ -9,6 +9,14 @@
  * What it showed (2 shared cores, 8 paired runs): ours 30-57 µs a wake, the bare futex loop 32-45,
  * Netdata 20-28. The wake itself is most of it; two `performance.now()` reads add about 5 µs, and
  * reading CLOCK_MONOTONIC through FFI (clock_gettime from libc.so.6) instead cost 3-6 µs more, not less.
+ *
+ * Loop variants, each in its own worker of one process, measured in the same 30 s (3 runs,
+ * 2026-12-05): the bare wait 31.7-33.8 µs a wake, the collector's loop 38.5-40.5, the same without the
+ * compare-exchange loops (each wake's value into a ring) 37.4, one `performance.now()` a wake instead
+ * of two 40.8-47.0, a synchronous FFI `clock_nanosleep` + `clock_gettime` 40.8-43.7: nothing below
+ * the collector's loop. A worker alone varies more between runs (the bare wait 32.9 and 57.9) than the
+ * variants differ. perf of the worker thread: 33 % kernel (the wake), 55 % deno's native code and
+ * libc (one futex wait a wake, per strace), 4 % JS.
  * @module
  */
 import { IdlejitterCollector } from "../../src/collectors/idlejitter.ts";
