@@ -6,7 +6,7 @@
  * BENCH_MANY_CHILDREN=no skips the 1,000 children × 25 dimensions load (rows `children1000 …`),
  * BENCH_MANY_CHILDREN_MODE=ram runs it with ram child hosts instead of dbengine. The other
  * ingestion and churn knobs are in ingest.ts and churn.ts; BENCH_COLLECTION_WARMUP (150 s) in
- * collection_cpu.ts.
+ * collection_cpu.ts, BENCH_FOOTPRINT_WARMUP (150 s) in footprint.ts.
  * @module
  */
 
