@@ -189,19 +189,24 @@ export class OpenPage {
   readonly bits: Uint32Array[];
 
   constructor(tier: number, points: number) {
+    // One buffer for every column (and, above tier 0, the float64 sum after them): a thousand
+    // children's tier-1 pages are 25,000 of these, and each ArrayBuffer costs about 300 bytes
+    // besides its data (its object and V8's native record of the memory).
     const ncols = tier === 0 ? 1 : 4;
+    const colBytes = points * 4;
+    const buf = new ArrayBuffer(ncols * colBytes + (tier === 0 ? 0 : points * 8));
     this.f32 = [];
     this.bits = [];
     for (let c = 0; c < ncols; c++) {
-      const f = new Float32Array(points);
-      this.f32.push(f);
-      this.bits.push(new Uint32Array(f.buffer));
+      this.f32.push(new Float32Array(buf, c * colBytes, points));
+      this.bits.push(new Uint32Array(buf, c * colBytes, points));
     }
     this.v = this.f32[0];
     this.min = this.f32[0];
     this.max = tier === 0 ? EMPTY_F32 : this.f32[1];
     this.cnt = tier === 0 ? EMPTY_F32 : this.f32[3];
-    this.sum = tier === 0 ? EMPTY_F64 : new Float64Array(points);
+    // 4 × points × 4 bytes is a multiple of 8: the float64 view is aligned.
+    this.sum = tier === 0 ? EMPTY_F64 : new Float64Array(buf, ncols * colBytes, points);
   }
 
   reset(win: number): void {
