@@ -12,7 +12,12 @@
  * instants per second the children send at; BENCH_MODE (ram) = memory mode of the child hosts (ram
  * or dbengine); BENCH_API_SECONDS (10) = seconds of `/api/v1/info` requests after the window, the
  * load still running (latency p50/p99); BENCH_NETDATA=no runs ours only; BENCH_INGEST=no skips it;
- * BENCH_AGENT_V8 = V8 flags for our parent (e.g. `--perf-basic-prof` to profile it with `perf record`).
+ * BENCH_AGENT_V8 = V8 flags for our parent (e.g. `--perf-basic-prof` to profile it with `perf record`);
+ * BENCH_AGENT_DENO = one more Deno flag for it (e.g. `--inspect=127.0.0.1:9239` for heap snapshots);
+ * BENCH_AGENT_LOG = a file our parent's output is written to when it stops (with
+ * `BENCH_AGENT_V8=--trace-gc`, its GC trace). In dbengine mode the warm-up lasts at least until the
+ * first wall-clock minute of data has passed (+5 s), when tier 1 opens its pages: the window then
+ * always sees the store's steady state (tier 2's pages, at the first full hour, it does not).
  * @module
  */
 
@@ -46,6 +51,8 @@ export interface IngestOptions {
 }
 
 const KEY = "11111111-2222-3333-4444-555555555555";
+/** In dbengine mode the window starts this long after the first wall-clock minute of data. */
+const TIER1_SETTLE_MS = 5000;
 const LOADGEN = new URL("./loadgen.ts", import.meta.url).pathname;
 /** Children whose data is read back through the API (evenly spread), first and last chart each. */
 const MAX_VERIFIED_CHILDREN = 100;
@@ -213,6 +220,8 @@ interface IngestResult {
   rssIdleMiB: number;
   rssLoadMiB: number;
   rssPerMetricBytes: number;
+  /** Seconds of data from the first send to the end of the window. */
+  filledSec: number;
   storedMetrics: number;
   hostsSeen: number;
   storedFraction: number;
@@ -317,8 +326,18 @@ async function measure(p: Parent, o: IngestOptions): Promise<IngestResult> {
         `${p.label}: only ${ready.connected} of ${o.children} children connected:\n${lg.stderr}`,
       );
     }
+    const readyMs = Date.now();
     await sleep(o.warmupSec * 1000);
+    if (o.memoryMode === "dbengine") {
+      // Tier 1 keeps a point a minute: its open pages (one per series) appear at the first
+      // wall-clock minute after the data starts. Without this wait, whether that minute fell
+      // inside the warm-up or after the window split runs into two RSS groups (1,000 children ×
+      // 25 dims: ~260 vs ~400 MiB).
+      const tier1Ms = Math.ceil(readyMs / 60_000) * 60_000 + TIER1_SETTLE_MS;
+      if (Date.now() < tier1Ms) await sleep(tier1Ms - Date.now());
+    }
     const tA = Date.now();
+    const filledSec = Math.round((tA - readyMs) / 1000) + o.seconds;
     const a = procSample(p.pid);
     const la = procSample(lg.proc.pid);
     const pa = performance.now();
@@ -361,6 +380,7 @@ async function measure(p: Parent, o: IngestOptions): Promise<IngestResult> {
       rssIdleMiB: idle1.rssKiB / 1024,
       rssLoadMiB: b.rssKiB / 1024,
       rssPerMetricBytes: (b.rssKiB - idle1.rssKiB) * 1024 / metrics,
+      filledSec,
       ...v,
       loadgenCpuPct: 100 * (lb.cpuSec - la.cpuSec) / windowSec,
       apiP50Ms: quantile(probe.latenciesMs, 0.5),
@@ -394,7 +414,10 @@ async function runOurs(o: IngestOptions): Promise<IngestResult> {
   });
   const agent = await startAgent({
     args: ["--config", conf, "--role", "parent", "--memory-mode", o.memoryMode, "--log-level", "info"],
-    denoArgs: Deno.env.get("BENCH_AGENT_V8") ? [`--v8-flags=${Deno.env.get("BENCH_AGENT_V8")}`] : [],
+    denoArgs: [
+      ...(Deno.env.get("BENCH_AGENT_V8") ? [`--v8-flags=${Deno.env.get("BENCH_AGENT_V8")}`] : []),
+      ...(Deno.env.get("BENCH_AGENT_DENO") ? [Deno.env.get("BENCH_AGENT_DENO")!] : []),
+    ],
   });
   try {
     const port = Number(new URL(agent.url).port);
@@ -415,6 +438,9 @@ async function runOurs(o: IngestOptions): Promise<IngestResult> {
     throw e;
   } finally {
     await agent.stop();
+    if (Deno.env.get("BENCH_AGENT_LOG")) {
+      await Deno.writeTextFile(Deno.env.get("BENCH_AGENT_LOG")!, agent.output());
+    }
     await Deno.remove(conf, { recursive: true }).catch(() => {});
   }
 }
@@ -483,7 +509,7 @@ function reportOne(report: ReportFn, label: string, r: IngestResult, o: IngestOp
     "B",
     `target <= 4 B × ${o.historySec} + 2 KiB = ${n(target, 0)} B; RSS ${n(r.rssIdleMiB)} -> ${
       n(r.rssLoadMiB)
-    } MiB; ${o.warmupSec + o.seconds} s of ${o.historySec} slots filled`,
+    } MiB; ${r.filledSec} s of ${o.historySec} slots filled`,
   );
   report(`${tag} ${label} RSS`, r.rssLoadMiB, "MiB", "at the end of the window");
   report(`${tag} ${label} descriptors`, r.fds, "fds", "at the end of the window");

@@ -184,24 +184,43 @@ export class OpenPage {
   readonly max: Float32Array;
   readonly cnt: Float32Array;
   readonly sum: Float64Array;
-  /** Float32 columns as the codec takes them (above tier 0 the sum is copied in first). */
-  readonly f32: Float32Array[];
-  readonly bits: Uint32Array[];
+  /** Above tier 0: the float32 sum column the codec takes, copied from `sum` first (see syncSum). */
+  readonly sum32: Float32Array;
+  /** Tier 0: its one column as the codec takes it (made on demand above tier 0, see bits). */
+  readonly #bits0: Uint32Array[] | null;
 
   constructor(tier: number, points: number) {
-    const ncols = tier === 0 ? 1 : 4;
-    this.f32 = [];
-    this.bits = [];
-    for (let c = 0; c < ncols; c++) {
-      const f = new Float32Array(points);
-      this.f32.push(f);
-      this.bits.push(new Uint32Array(f.buffer));
+    // One buffer for every column (and, above tier 0, the float64 sum after them), and above tier
+    // 0 no standing codec views: a thousand children's tier-1 pages are 25,000 of these, and each
+    // ArrayBuffer costs about 300 bytes besides its data, each typed array about 100.
+    const colBytes = points * 4;
+    if (tier === 0) {
+      const buf = new ArrayBuffer(colBytes);
+      this.v = this.min = new Float32Array(buf);
+      this.max = this.cnt = this.sum32 = EMPTY_F32;
+      this.sum = EMPTY_F64;
+      this.#bits0 = [new Uint32Array(buf)];
+      return;
     }
-    this.v = this.f32[0];
-    this.min = this.f32[0];
-    this.max = tier === 0 ? EMPTY_F32 : this.f32[1];
-    this.cnt = tier === 0 ? EMPTY_F32 : this.f32[3];
-    this.sum = tier === 0 ? EMPTY_F64 : new Float64Array(points);
+    // 4 × points × 4 bytes is a multiple of 8: the float64 view is aligned.
+    const buf = new ArrayBuffer(4 * colBytes + points * 8);
+    this.v = this.min = new Float32Array(buf, 0, points);
+    this.max = new Float32Array(buf, colBytes, points);
+    this.sum32 = new Float32Array(buf, 2 * colBytes, points);
+    this.cnt = new Float32Array(buf, 3 * colBytes, points);
+    this.sum = new Float64Array(buf, 4 * colBytes, points);
+    this.#bits0 = null;
+  }
+
+  /**
+   * The float32 columns as the codec takes them (min, max, sum, count above tier 0). Above tier 0
+   * a new set of views each call (a seal or a journal entry, about once a minute per series).
+   */
+  get bits(): Uint32Array[] {
+    if (this.#bits0 !== null) return this.#bits0;
+    const buf = this.min.buffer;
+    const n = this.min.length;
+    return [0, 1, 2, 3].map((c) => new Uint32Array(buf, c * n * 4, n));
   }
 
   reset(win: number): void {
@@ -213,9 +232,9 @@ export class OpenPage {
         -1;
     this.changed = false;
     this.v.fill(NaN);
-    if (this.f32.length > 1) {
+    if (this.#bits0 === null) {
       this.max.fill(NaN);
-      this.f32[2].fill(NaN);
+      this.sum32.fill(NaN);
       this.cnt.fill(0);
       this.sum.fill(NaN);
     }
@@ -223,13 +242,13 @@ export class OpenPage {
 
   /** Copies the float64 sums of slots `from…from+count-1` into the codec's float32 column. */
   syncSum(from: number, count: number): void {
-    if (this.f32.length === 1) return;
-    const s = this.f32[2];
+    if (this.#bits0 !== null) return;
+    const s = this.sum32;
     for (let i = from; i < from + count; i++) s[i] = this.sum[i];
   }
 
   bytes(): number {
-    return this.f32.length * this.v.byteLength + this.sum.byteLength;
+    return this.v.buffer.byteLength;
   }
 }
 

@@ -252,12 +252,13 @@ export class JournalReplay {
     }
     const from = start - w * t.pp;
     let changed = false;
+    const bits = op.bits;
     for (let i = 0; i < e.count; i++) {
       const j = from + i;
-      for (let c = 0; c < op.bits.length; c++) {
-        if (op.bits[c][j] !== jdec[c][i]) {
+      for (let c = 0; c < bits.length; c++) {
+        if (bits[c][j] !== jdec[c][i]) {
           changed = true;
-          op.bits[c][j] = jdec[c][i];
+          bits[c][j] = jdec[c][i];
         }
       }
       if (t.k > 0) op.sum[j] = this.#jdecF[2][i];
