@@ -123,7 +123,8 @@ export class StreamIngest {
   /**
    * Applies the line `b[start, end)` (UTF-8, without its newline) when it is a plain `SET` of a
    * dimension of the open round, without decoding it; returns false, having done nothing, for any
-   * other line, which the caller then decodes and gives to {@link line}.
+   * other line, which the caller then decodes and gives to {@link line}. It is the receiver's only
+   * fast path: {@link line} takes a SET through the general path.
    */
   setBytes(b: Uint8Array, start: number, end: number): boolean {
     const chart = this.#inRound;
@@ -153,8 +154,6 @@ export class StreamIngest {
         `line ${this.lineNo} is ${text.length} bytes, over ${MAX_LINE_BYTES}`,
       );
     }
-    // Most lines are `SET "id" = 123`: take them without splitting into words.
-    if (this.#inRound !== undefined && text.startsWith("SET ") && this.#fastSet(text)) return;
     if (this.#compact !== undefined && text.startsWith(COMPACT_MARK)) return this.#compactRound(text);
     const w = this.#words;
     const n = splitWords(text, w);
@@ -325,73 +324,6 @@ export class StreamIngest {
     this.#chart = chart;
     this.#inRound = chart;
     chart.begin(us);
-  }
-
-  /**
-   * `SET <id> = <plain decimal>` inside a round, in one pass over the characters. Returns false
-   * (nothing done) for anything else (quotes inside ids, hex, octal, fractions, unknown
-   * dimensions...), which the general path then handles.
-   */
-  #fastSet(text: string): boolean {
-    const len = text.length;
-    let i = 4;
-    while (i < len && text.charCodeAt(i) === 0x20) i++;
-    let id: string;
-    const q = text.charCodeAt(i);
-    if (q === 0x22 || q === 0x27) {
-      const close = text.indexOf(q === 0x22 ? '"' : "'", i + 1);
-      if (close < 0) return false;
-      id = text.slice(i + 1, close);
-      if (id.indexOf("\\") >= 0) return false;
-      i = close + 1;
-    } else {
-      const start = i;
-      while (i < len) {
-        const c = text.charCodeAt(i);
-        if (c === 0x20 || c === 0x3d || c === 0x09 || c === 0x5c || c === 0x22 || c === 0x27) break;
-        i++;
-      }
-      if (
-        i === start ||
-        (i < len &&
-          (text.charCodeAt(i) === 0x5c || text.charCodeAt(i) === 0x22 || text.charCodeAt(i) === 0x27))
-      ) {
-        return false;
-      }
-      id = text.slice(start, i);
-    }
-    while (i < len) {
-      const c = text.charCodeAt(i);
-      if (c !== 0x20 && c !== 0x3d && c !== 0x09) break;
-      i++;
-    }
-    let neg = false;
-    if (i < len && text.charCodeAt(i) === 0x2d) {
-      neg = true;
-      i++;
-    }
-    const digitsAt = i;
-    let v = 0;
-    while (i < len) {
-      const c = text.charCodeAt(i) - 0x30;
-      if (c < 0 || c > 9) break;
-      v = v * 10 + c;
-      i++;
-    }
-    const digits = i - digitsAt;
-    // No digits, a leading zero (octal in strtoll), or more than doubles hold exactly: general path.
-    if (digits === 0 || digits > 15 || (digits > 1 && text.charCodeAt(digitsAt) === 0x30)) return false;
-    while (i < len) {
-      const c = text.charCodeAt(i);
-      if (c !== 0x20 && c !== 0x0d && c !== 0x09) return false;
-      i++;
-    }
-    const chart = this.#inRound!;
-    const d = chart.dimension(id);
-    if (d === undefined) return false;
-    chart.set(d, neg ? -v : v);
-    this.samples++;
-    return true;
   }
 
   #set(n: number, text: string): void {
