@@ -159,9 +159,23 @@ export async function waitFor<T>(
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ""}`);
 }
 
-/** Writes `files` (name -> text) into a new temp dir and returns its path (a `--config` dir). */
+/** Dirs made by confDir: a test may restart an agent on one, so they go when the test module ends. */
+const confDirs: string[] = [];
+globalThis.addEventListener("unload", () => {
+  for (const d of confDirs) {
+    try {
+      Deno.removeSync(d, { recursive: true });
+    } catch { /* already gone */ }
+  }
+});
+
+/**
+ * Writes `files` (name -> text) into a new temp dir and returns its path (a `--config` dir). It is
+ * removed when the test module ends.
+ */
 export async function confDir(files: Record<string, string>): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "agent-conf-" });
+  confDirs.push(dir);
   for (const [name, text] of Object.entries(files)) await Deno.writeTextFile(`${dir}/${name}`, text);
   return dir;
 }
