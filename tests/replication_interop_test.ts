@@ -5,9 +5,10 @@
  */
 import { assert } from "./_helpers/assert.ts";
 import { getJson, waitFor } from "./_helpers/agent.ts";
-import { assertNoGap, retention, waitData } from "./_helpers/gap.ts";
+import { assertNoGap, retention, rows, waitData } from "./_helpers/gap.ts";
 import { receiverConf, senderConf, withLab } from "./_helpers/lab.ts";
 import { freePort, type NetdataOptions } from "./_helpers/netdata.ts";
+import { startRelay } from "./_helpers/relay.ts";
 
 const GAP_SEC = 60;
 const CHARTS = ["system.cpu", "system.ram"];
@@ -152,6 +153,53 @@ Deno.test({
       );
       await waitData({ base: `${parent.url}/host/nd-leaf` }, CHARTS, 5, Math.floor(Date.now() / 1000));
       await checkNoGap(`${parent.url}/host/nd-leaf`, child.url, stoppedAt);
+    });
+  },
+});
+
+Deno.test({
+  name:
+    "through our proxy on a slow link: a netdata parent gets every point of a netdata child, the first too",
+  async fn() {
+    await withLab(async (lab) => {
+      const upKey = crypto.randomUUID(), downKey = crypto.randomUUID();
+      const parent = await lab.netdata(
+        restartableParent("nd-slow", upKey, await lab.dir("repl-slow-"), freePort()),
+      );
+      // Everything the parent says reaches the proxy 2.5 s late: the handshake, so the proxy's first
+      // definitions go up after it stored points, and every REPLAY_CHART, so rounds collected while a
+      // request is on its way reach the parent only by the replay.
+      const relay = startRelay(Number(new URL(parent.url).port), { downDelayMs: 2500 });
+      try {
+        const pconf = await lab.confDir({
+          "stream.conf": senderConf(`127.0.0.1:${relay.port}`, upKey) + "\n" + receiverConf(downKey),
+        });
+        const proxy = await lab.agent("proxy", [
+          "--role",
+          "proxy",
+          "--hostname",
+          "ours-xs",
+          "--config",
+          pconf,
+        ]);
+        const child = await lab.netdata({
+          hostname: "nd-slow-leaf",
+          streamConf: senderConf(new URL(proxy.url).host, downKey),
+        });
+        const mirror = `${parent.url}/host/nd-slow-leaf`;
+        await waitData({ base: mirror }, CHARTS, 8);
+        for (const chart of CHARTS) {
+          const o = await retention({ base: child.url }, chart), m = await retention({ base: mirror }, chart);
+          // From the child's first second with values (its first slot is empty) to the last both have.
+          const firstValued = (await rows({ base: child.url }, chart, o.first, o.last))
+            .find((r) => r.slice(1).some((v) => v !== null))?.[0] as number;
+          const to = Math.min(o.last, m.last) - 1;
+          assert.ok(to - firstValued >= 5, `${chart}: ${firstValued}..${to} is too short`);
+          await assertNoGap({ base: mirror }, chart, firstValued, to, { base: child.url });
+        }
+      } finally {
+        await relay.close();
+      }
     });
   },
 });

@@ -53,10 +53,11 @@ export function encodeReplay(
   const last = chart.lastEntrySec(store);
   let text = `RBEGIN "${chart.id}"\n`;
   let points = 0;
-  // A parent asking from before our first point has nothing there: the walk starts one slot
-  // earlier so that the first point itself is sent (v1.37.1 starts at it and skips it, so a
-  // parent of a young chart lost that second).
-  let qa = first > 0 && req.afterSec < first ? first - ue : Math.max(req.afterSec, first);
+  // A parent asking from our first point or before it has nothing there (a v1.37.1 parent with no
+  // data asks from the child's first entry): the walk starts one slot earlier so that the first
+  // point itself is sent (v1.37.1 starts at it and skips it, so a parent of a young chart lost that
+  // second). A dbengine parent that had it after all ignores a point in its past.
+  let qa = first > 0 && req.afterSec <= first ? first - ue : Math.max(req.afterSec, first);
   let qb = Math.min(req.beforeSec, last);
   if (req.startStreaming) qb = last;
   if (qa > qb) [qa, qb] = [qb, qa];

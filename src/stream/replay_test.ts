@@ -105,3 +105,23 @@ Deno.test("encodeReplay() steps a window it was asked not to finish", () => {
   assert.doesNotMatch(r.text, /RDSTATE/);
   assert.match(r.text, new RegExp(`REND 1 \\d+ \\d+ false ${T + 2} ${T + 10} ${T + 30}\\n$`));
 });
+
+Deno.test("encodeReplay() sends our first point when the parent asks from it (it has nothing there)", () => {
+  const { child, chart } = collect(10);
+  const first = chart.firstEntrySec(child.store);
+  const ask = (afterSec: number) =>
+    encodeReplay(
+      chart,
+      child.store,
+      { chartId: "app.x", startStreaming: true, afterSec, beforeSec: T + 10 },
+      T + 10,
+    );
+  // A v1.37.1 parent with no data asks from the child's first entry: that point goes too.
+  const r = ask(first);
+  assert.match(r.text, new RegExp(`RBEGIN '' ${first - 1} ${first} `));
+  assert.equal(r.points, chart.lastEntrySec(child.store) - first + 1);
+  // Asked from a later second, the reply starts after it.
+  const later = ask(first + 3);
+  assert.doesNotMatch(later.text, new RegExp(`RBEGIN '' ${first + 2} ${first + 3} `));
+  assert.match(later.text, new RegExp(`RBEGIN '' ${first + 3} ${first + 4} `));
+});

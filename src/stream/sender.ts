@@ -76,6 +76,8 @@ export class Sender implements ChartObserver {
   #hostVarsSent = "";
   /** Charts whose definition ended with CHART_DEFINITION_END and whose replay is not finished. */
   #replicating = new Set<Chart>();
+  /** Rounds of charts not defined yet because they had stored nothing (see #ready). */
+  #unstoredRounds = new WeakMap<Chart, number>();
   #words: string[] = [];
   readonly #offered: number;
   #queue: string[] = [];
@@ -158,13 +160,28 @@ export class Sender implements ChartObserver {
 
   chartDefined(chart: Chart): void {
     if (!this.#connected || !this.#matches(chart)) return;
-    // A chart is sent once it has been collected (as Netdata's rrdset_done_push does), so that
-    // the parent's replication of it ends with our collector state and its timeline is ours.
-    if (chart.lastCollectedUs === 0) {
+    if (!this.#ready(chart, false)) {
       this.#defined.delete(chart);
       return;
     }
     this.#define(chart);
+  }
+
+  /**
+   * Whether a chart's definition can go now. A chart is sent once it has been collected (as
+   * Netdata's rrdset_done_push does), so that the parent's replication of it ends with our collector
+   * state and its timeline is ours. With REPLICATION it also waits for its first stored point (a
+   * chart stores nothing at its first collection), so that the replay carries that point: a v1.37.1
+   * parent whose replay of a new chart brought no point leaves the first point after it empty
+   * (PROTOCOL.md §6.1). It waits two rounds at most. `round` counts a round that found it not ready.
+   */
+  #ready(chart: Chart, round: boolean): boolean {
+    if (chart.lastCollectedUs === 0) return false;
+    if ((this.#caps & CAP_REPLICATION) === 0 || chart.lastEntrySec(this.#history()) > 0) return true;
+    const waited = this.#unstoredRounds.get(chart) ?? 0;
+    if (waited >= 2) return true;
+    if (round) this.#unstoredRounds.set(chart, waited + 1);
+    return false;
   }
 
   roundDone(chart: Chart, deltaUs: number): void {
@@ -175,7 +192,11 @@ export class Sender implements ChartObserver {
       return;
     }
     if (!this.#matches(chart)) return;
-    if (this.#connected && !this.#defined.has(chart)) this.#define(chart);
+    if (!this.#defined.has(chart)) {
+      // Not sent yet: the replay that follows its definition carries this round's state.
+      if (!this.#ready(chart, true)) return;
+      this.#define(chart);
+    }
     // While the parent replicates a chart, its points reach the parent through the replay.
     if (this.#replicating.has(chart)) return this.#compact?.forget(chart);
     const record = this.#compact?.round(chart, deltaUs);
@@ -453,7 +474,7 @@ export class Sender implements ChartObserver {
     head += this.#hostVarsSent;
     this.#enqueue(head, false);
     for (const chart of host.charts.values()) {
-      if (chart.dimensions.length === 0 || chart.lastCollectedUs === 0 || !this.#matches(chart)) continue;
+      if (chart.dimensions.length === 0 || !this.#ready(chart, false) || !this.#matches(chart)) continue;
       this.#define(chart);
     }
     this.#connected = true;
