@@ -61,7 +61,12 @@ export interface NetdataOptions {
   streamConf?: string;
   /** Other files of its config dir (name -> text), e.g. `exporting.conf`. */
   files?: Record<string, string>;
-  /** `[db] mode`, default ram. */
+  /**
+   * `[db] mode`: default ram for a collecting netdata, dbengine (Netdata's default) for one that
+   * does not (a parent): in ram mode v1.37.1 stores replayed points one slot late
+   * (src/stream/PROTOCOL.md §6.1), so a parent's copy would differ from the child's where
+   * replication brought points.
+   */
   memoryMode?: string;
   /** Enable the proc and idlejitter plugins (default true). */
   collect?: boolean;
@@ -207,7 +212,7 @@ ${h.script ? `    script to execute on alarm = ${h.script}\n` : ""}`
     lib = ${dir}/lib
     log = ${dir}/log
 ${healthDirs}[db]
-    mode = ${opts.memoryMode ?? "ram"}
+    mode = ${opts.memoryMode ?? (collect ? "ram" : "dbengine")}
 [web]
     bind to = ${bind}
 ${health}[ml]
