@@ -13,7 +13,7 @@ import { httpGet, type NetdataProcess } from "./_helpers/netdata.ts";
 const TLS_DIR = new URL("./fixtures/tls/", import.meta.url).pathname;
 /** Collected every second by both implementations, one incremental-percentage and one absolute. */
 const CHARTS = ["system.cpu", "system.ram"];
-/** Seconds both sides must agree on (besides the mirror's first, empty slot). */
+/** Seconds both sides must agree on, at least. */
 const MIN_ROWS = 5;
 const NOT_PERMITTED = "You are not permitted to access this. Check the logs for more info.";
 
