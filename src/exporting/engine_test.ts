@@ -1,7 +1,7 @@
 import { getLogger } from "@logtape/logtape";
 import { assert } from "../../tests/_helpers/assert.ts";
 import type { ExportingInstanceConfig } from "../config/exporting_types.ts";
-import { testHost } from "../host/_fixture.ts";
+import { testChart, testHost } from "../host/_fixture.ts";
 import { Hosts } from "../host/mod.ts";
 import { ExportingEngine } from "./engine.ts";
 import { createFormatter } from "./mod.ts";
@@ -46,18 +46,7 @@ function config(o: Partial<ExportingInstanceConfig>): ExportingInstanceConfig {
 function setup(cfg: ExportingInstanceConfig, stateFile: string) {
   const clock = { us: 0 };
   const local = testHost({ hostname: "h", isLocal: true, clock });
-  const chart = local.defineChart({
-    id: "a.b",
-    title: "t",
-    units: "u",
-    family: "f",
-    context: "a.b",
-    chartType: "line",
-    priority: 1,
-    updateEvery: 1,
-    plugin: "p",
-    module: "",
-  });
+  const chart = testChart(local, { id: "a.b" });
   const d = chart.defineDimension({ id: "x", algorithm: "absolute", multiplier: 1, divisor: 1 });
   for (let s = 0; s <= 120; s++) {
     clock.us = (START + s) * US + 500_000;
@@ -172,18 +161,7 @@ Deno.test("ExportingEngine: a child's rounds wait while it is not ready, then go
     const child = testHost({ hostname: "child", guid: "00000000-0000-0000-0000-0000000000c1", clock });
     const hosts = new Hosts(local);
     hosts.add(child);
-    const chart = child.defineChart({
-      id: "a.b",
-      title: "t",
-      units: "u",
-      family: "f",
-      context: "a.b",
-      chartType: "line",
-      priority: 1,
-      updateEvery: 1,
-      plugin: "p",
-      module: "",
-    });
+    const chart = testChart(child, { id: "a.b" });
     const d = chart.defineDimension({ id: "x", algorithm: "absolute", multiplier: 1, divisor: 1 });
     for (let s = 0; s <= 120; s++) {
       clock.us = (START + s) * US + 500_000;

@@ -5,6 +5,8 @@
  */
 
 import { createStore, type MemoryMode, type Store } from "../store/mod.ts";
+import type { Chart } from "./chart.ts";
+import type { ChartDef } from "./defs.ts";
 import { Host } from "./host.ts";
 
 /** Options of {@link testHost}; each has a plain default. */
@@ -35,5 +37,24 @@ export function testHost(o: TestHostOptions = {}): Host {
     historySec,
     isLocal: o.isLocal ?? false,
     ...(clock ? { nowUs: () => clock.us } : {}),
+  });
+}
+
+/**
+ * A line chart on `host` with plain test values ("t", "u", "f", priority 1, every second, plugin
+ * "p"; its context is its id); `def` sets the id and overrides any of them.
+ */
+export function testChart(host: Host, def: Partial<ChartDef> & { id: string }): Chart {
+  return host.defineChart({
+    title: "t",
+    units: "u",
+    family: "f",
+    context: def.id,
+    chartType: "line",
+    priority: 1,
+    updateEvery: 1,
+    plugin: "p",
+    module: "",
+    ...def,
   });
 }

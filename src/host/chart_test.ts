@@ -1,4 +1,4 @@
-import { testHost } from "./_fixture.ts";
+import { testChart, testHost } from "./_fixture.ts";
 import { assert, assertNear } from "../../tests/_helpers/assert.ts";
 
 function makeHost(clock: { us: number }) {
@@ -11,18 +11,7 @@ const S = 1_000_000;
 Deno.test("Chart.end() reproduces Netdata 1.37's worked interpolation example", () => {
   const clock = { us: (T + 0.2) * S };
   const host = makeHost(clock);
-  const c = host.defineChart({
-    id: "fake.t",
-    title: "t",
-    units: "u",
-    family: "f",
-    context: "fake.t",
-    chartType: "line",
-    priority: 1,
-    updateEvery: 1,
-    plugin: "p",
-    module: "",
-  });
+  const c = testChart(host, { id: "fake.t" });
   const inc = c.defineDimension({ id: "inc", algorithm: "incremental", multiplier: 1, divisor: 1 });
   const abs = c.defineDimension({ id: "abs", algorithm: "absolute", multiplier: 1, divisor: 1 });
   const rounds: [number, number, number][] = [
@@ -138,18 +127,7 @@ for (const tc of algorithmCases) {
     // Collect exactly on whole seconds + 0.5 so that every round stores one slot, no interpolation.
     const clock = { us: (T + 0.5) * S };
     const host = makeHost(clock);
-    const c = host.defineChart({
-      id: "a.b",
-      title: "t",
-      units: "u",
-      family: "f",
-      context: "a.b",
-      chartType: "line",
-      priority: 1,
-      updateEvery: 1,
-      plugin: "p",
-      module: "",
-    });
+    const c = testChart(host, { id: "a.b" });
     const dims = tc.dims.map((d, i) =>
       c.defineDimension({ id: `d${i}`, algorithm: d.algorithm, multiplier: d.m, divisor: d.d })
     );
@@ -170,18 +148,7 @@ for (const tc of algorithmCases) {
 Deno.test("Chart.end() stores nothing on the first round and a gap for a dimension not set", () => {
   const clock = { us: (T + 0.5) * S };
   const host = makeHost(clock);
-  const c = host.defineChart({
-    id: "a.b",
-    title: "t",
-    units: "u",
-    family: "f",
-    context: "a.b",
-    chartType: "line",
-    priority: 1,
-    updateEvery: 1,
-    plugin: "p",
-    module: "",
-  });
+  const c = testChart(host, { id: "a.b" });
   const x = c.defineDimension({ id: "x", algorithm: "absolute", multiplier: 1, divisor: 1 });
   const y = c.defineDimension({ id: "y", algorithm: "absolute", multiplier: 1, divisor: 1 });
   c.begin(0);

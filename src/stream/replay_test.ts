@@ -1,4 +1,4 @@
-import { testHost } from "../host/_fixture.ts";
+import { testChart, testHost } from "../host/_fixture.ts";
 import { assert, assertNear } from "../../tests/_helpers/assert.ts";
 import { StreamIngest } from "./ingest.ts";
 import { splitWords } from "./protocol.ts";
@@ -13,18 +13,7 @@ function host(name: string, guid: string, clock: { us: number }) {
 function collect(seconds: number) {
   const clock = { us: (T + 0.5) * 1e6 };
   const child = host("c", "00000000-0000-0000-0000-0000000000c1", clock);
-  const c = child.defineChart({
-    id: "app.x",
-    title: "x",
-    units: "u",
-    family: "f",
-    context: "app.x",
-    chartType: "line",
-    priority: 1,
-    updateEvery: 1,
-    plugin: "p",
-    module: "",
-  });
+  const c = testChart(child, { id: "app.x", title: "x" });
   const inc = c.defineDimension({ id: "inc", algorithm: "incremental", multiplier: 1, divisor: 1 });
   const abs = c.defineDimension({ id: "abs", algorithm: "absolute", multiplier: 1, divisor: 1 });
   for (let i = 0; i < seconds; i++) {

@@ -1,22 +1,10 @@
-import { testHost } from "../host/_fixture.ts";
+import { testChart, testHost } from "../host/_fixture.ts";
 import { assert } from "../../tests/_helpers/assert.ts";
 import { SetMatcher } from "./set_bytes.ts";
 
 function chartWith(ids: string[]) {
   const host = testHost({ hostname: "c", guid: "11111111-0000-0000-0000-000000000009", clock: { us: 1e15 } });
-  const chart = host.defineChart({
-    id: "a.b",
-    name: "a.b",
-    title: "t",
-    units: "u",
-    family: "f",
-    context: "a.b",
-    chartType: "line",
-    priority: 1,
-    updateEvery: 1,
-    plugin: "",
-    module: "",
-  });
+  const chart = testChart(host, { id: "a.b" });
   for (const id of ids) {
     chart.defineDimension({ id, name: id, algorithm: "absolute", multiplier: 1, divisor: 1 });
   }
