@@ -67,7 +67,7 @@ async function mirrored(api: Api, hostname: string, timeoutMs = 15000) {
 /**
  * Asserts that `mirror` (a parent's view of a host) serves the same system.cpu and system.ram
  * values as `origin` (the host itself) over at least {@link MIN_ROWS} common seconds, every
- * second, the mirror's first one too. Netdata parents here run dbengine, Netdata's default: in
+ * second, the mirror's first one too. Netdata parents run dbengine (tests/_helpers/netdata.ts): in
  * `ram` mode a v1.37.1 parent stores each replayed point one slot late (src/stream/PROTOCOL.md §6.1).
  * Every chart, over a busy minute, is compared in fidelity_test.ts. Values agree to float
  * precision: the same raw numbers go through the same computation; netdata keeps ~7 significant
@@ -177,7 +177,6 @@ Deno.test({
       const parent = await lab.netdata({
         hostname: "nd-p2",
         collect: false,
-        memoryMode: "dbengine",
         streamConf: receiverConf(key),
       });
       const child = await lab.agent("child", [
@@ -211,7 +210,6 @@ Deno.test({
       const parent = await lab.netdata({
         hostname: "nd-p3",
         collect: false,
-        memoryMode: "dbengine",
         streamConf: receiverConf(upKey),
       });
       const proxy = await lab.agent("proxy", [
@@ -326,7 +324,6 @@ Deno.test({
         lab.netdata({
           hostname: "nd-p5",
           collect: false,
-          memoryMode: "dbengine",
           streamConf: receiverConf(key),
           tls: { key: `${TLS_DIR}server.key`, cert: `${TLS_DIR}server.pem` },
         }),

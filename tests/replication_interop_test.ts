@@ -15,7 +15,7 @@ const CHARTS = ["system.cpu", "system.ram"];
 
 /** A netdata parent (dbengine, no collection) that can be stopped and started again on `dir` and `port`. */
 function restartableParent(hostname: string, key: string, dir: string, port: number): NetdataOptions {
-  return { hostname, collect: false, memoryMode: "dbengine", streamConf: receiverConf(key), dir, port };
+  return { hostname, collect: false, streamConf: receiverConf(key), dir, port };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
