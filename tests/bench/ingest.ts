@@ -23,7 +23,8 @@
 
 import { startAgent } from "../_helpers/agent.ts";
 import { hasNetdata, startNetdata } from "../_helpers/netdata.ts";
-import { chartId, type LoadProgress, type LoadReport, valueProblem } from "./loadgen.ts";
+import { chartId, type LoadReport, valueProblem } from "./loadgen.ts";
+import { LoadgenProcess } from "./loadgen_process.ts";
 import { alive, descriptors, LatencyProbe, procSample, quantile } from "./proc_probe.ts";
 
 /** bench.ts's row writer. */
@@ -53,7 +54,6 @@ export interface IngestOptions {
 const KEY = "11111111-2222-3333-4444-555555555555";
 /** In dbengine mode the window starts this long after the first wall-clock minute of data. */
 const TIER1_SETTLE_MS = 5000;
-const LOADGEN = new URL("./loadgen.ts", import.meta.url).pathname;
 /** Children whose data is read back through the API (evenly spread), first and last chart each. */
 const MAX_VERIFIED_CHILDREN = 100;
 
@@ -108,107 +108,6 @@ interface Parent {
   pid: number;
   /** Problems it logged (warnings about children), for the report. */
   problems(): string[];
-}
-
-/** One loadgen process, its JSON events on stdout collected as they come. */
-class LoadgenProcess {
-  readonly proc: Deno.ChildProcess;
-  readonly ticks: LoadProgress[] = [];
-  ready: LoadProgress | undefined = undefined;
-  done: LoadReport | undefined = undefined;
-  stderr = "";
-  readonly #pumps: Promise<unknown>;
-  readonly #readyWait = Promise.withResolvers<LoadProgress>();
-
-  constructor(port: number, o: IngestOptions, seconds: number) {
-    this.proc = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        LOADGEN,
-        "--target",
-        `127.0.0.1:${port}`,
-        "--children",
-        String(o.children),
-        "--charts",
-        String(o.charts),
-        "--dims",
-        String(o.dims),
-        "--seconds",
-        String(seconds),
-        "--api-key",
-        KEY,
-        ...(o.slotsPerSec === undefined ? [] : ["--slots", String(o.slotsPerSec)]),
-        "--json",
-      ],
-      stdout: "piped",
-      stderr: "piped",
-      stdin: "null",
-      env: { NO_COLOR: "1" },
-    }).spawn();
-    this.#pumps = Promise.all([this.#readLines(), this.#readErr()]);
-    this.proc.status.then((s) =>
-      this.#readyWait.reject(
-        new Error(`loadgen exited with code ${s.code} before it was ready:\n${this.stderr}`),
-      )
-    );
-  }
-
-  async #readLines(): Promise<void> {
-    const dec = new TextDecoder();
-    let pending = "";
-    for await (const chunk of this.proc.stdout) {
-      pending += dec.decode(chunk, { stream: true });
-      let nl: number;
-      while ((nl = pending.indexOf("\n")) >= 0) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        if (!line.startsWith("{")) continue;
-        const ev = JSON.parse(line);
-        if (ev.event === "ready") {
-          this.ready = ev;
-          this.#readyWait.resolve(ev);
-        } else if (ev.event === "tick") this.ticks.push(ev);
-        else if (ev.event === "done") this.done = ev;
-      }
-    }
-  }
-
-  async #readErr(): Promise<void> {
-    const dec = new TextDecoder();
-    for await (const chunk of this.proc.stderr) this.stderr += dec.decode(chunk, { stream: true });
-  }
-
-  waitReady(timeoutMs: number): Promise<LoadProgress> {
-    const t = setTimeout(
-      () => this.#readyWait.reject(new Error(`loadgen not connected after ${timeoutMs} ms:\n${this.stderr}`)),
-      timeoutMs,
-    );
-    return this.#readyWait.promise.finally(() => clearTimeout(t));
-  }
-
-  /** The last tick at or before `tMs`. */
-  tickAt(tMs: number): LoadProgress | undefined {
-    let best: LoadProgress | undefined;
-    for (const t of this.ticks) if (t.tMs <= tMs) best = t;
-    return best;
-  }
-
-  /** SIGTERM (the tool stops cleanly and prints its summary), SIGKILL after 10 s. */
-  async stop(): Promise<LoadReport | undefined> {
-    try {
-      this.proc.kill("SIGTERM");
-    } catch { /* gone */ }
-    const t = setTimeout(() => {
-      try {
-        this.proc.kill("SIGKILL");
-      } catch { /* gone */ }
-    }, 10_000);
-    await this.proc.status;
-    clearTimeout(t);
-    await this.#pumps;
-    return this.done;
-  }
 }
 
 /** What one parent did under the load. */
@@ -318,7 +217,7 @@ async function measure(p: Parent, o: IngestOptions): Promise<IngestResult> {
   const idleCpuPct = 100 * (idle1.cpuSec - idle0.cpuSec) / ((performance.now() - idleT0) / 1000);
 
   // Long enough for warm-up, window and read-back; stopped early once read back.
-  const lg = new LoadgenProcess(p.port, o, o.warmupSec + o.seconds + o.apiSeconds + 120);
+  const lg = new LoadgenProcess(p.port, { ...o, apiKey: KEY }, o.warmupSec + o.seconds + o.apiSeconds + 120);
   try {
     const ready = await lg.waitReady(120_000);
     if (ready.connected !== o.children) {
