@@ -25,6 +25,7 @@ import { startAgent } from "../_helpers/agent.ts";
 import { hasNetdata, startNetdata } from "../_helpers/netdata.ts";
 import { chartId, type LoadReport, valueProblem } from "./loadgen.ts";
 import { LoadgenProcess } from "./loadgen_process.ts";
+import { measureReadFloor } from "./read_floor.ts";
 import { alive, descriptors, LatencyProbe, procSample, quantile } from "./proc_probe.ts";
 
 /** bench.ts's row writer. */
@@ -449,6 +450,14 @@ export async function benchIngest(report: ReportFn, opts: Partial<IngestOptions>
   );
   const ours = await runOurs(o);
   reportOne(report, "agent", ours, o);
+  const floor = await measureReadFloor({ ...o, apiKey: KEY }, o);
+  report(
+    `${tag} read floor CPU`,
+    floor.cpuPct,
+    "% of a core",
+    `a Deno process that only reads the same children's sockets (read_floor.ts), ` +
+      `${floor.connected} connected, ${Math.round(floor.bytesPerSec / 1024)} KiB/s`,
+  );
   if (Deno.env.get("BENCH_NETDATA") === "no") return;
   if (!hasNetdata()) {
     console.error("ingest: netdata 1.37.1 is not installed; no comparison (apt-get install netdata-core)");
@@ -461,6 +470,12 @@ export async function benchIngest(report: ReportFn, opts: Partial<IngestOptions>
     ours.cpuPerMillion / nd.cpuPerMillion,
     "×",
     "target: agent <= 0.5 × netdata",
+  );
+  report(
+    `ratio ${tag} read floor CPU ÷ netdata`,
+    floor.cpuPct / nd.cpuPct,
+    "×",
+    "the share of Netdata's whole CPU this runtime spends reading the sockets alone",
   );
   report(`ratio ${tag} RSS/metric agent ÷ netdata`, ours.rssPerMetricBytes / nd.rssPerMetricBytes, "×");
   report(`ratio ${tag} RSS agent ÷ netdata`, ours.rssLoadMiB / nd.rssLoadMiB, "×", "target <= 1");
