@@ -12,6 +12,7 @@
 
 import { type AgentProcess, startAgent } from "../_helpers/agent.ts";
 import { hasNetdata, type NetdataProcess, startNetdata } from "../_helpers/netdata.ts";
+import { type RuntimeFloor, startRuntimeFloor } from "./runtime_floor.ts";
 
 type Report = (name: string, value: number, unit: string, note?: string) => void;
 
@@ -99,6 +100,7 @@ export async function benchChildren(report: Report, seconds: number): Promise<vo
   const agents: AgentProcess[] = [];
   const netdatas: NetdataProcess[] = [];
   const dirs: string[] = [];
+  let floor: RuntimeFloor | undefined;
   const bin = await binaryAgent();
   dirs.push(bin.dir);
   const agent = async (args: string[], noWeb = false, asBinary = false) => {
@@ -151,6 +153,7 @@ export async function benchChildren(report: Report, seconds: number): Promise<vo
     ]);
     const nd = await startNetdata({ hostname: "fp-nd", memoryMode: "none", streamConf: stream(p, kNd) });
     netdatas.push(nd);
+    floor = await startRuntimeFloor(bin.denoArgs);
     // Steady state, as issue #16 asks: RSS grows for the first tens of seconds (replication, first
     // rounds of every collector), and V8 compiles the once-a-second code on its helper threads for
     // about two minutes (see collection_cpu.ts). BENCH_FOOTPRINT_WARMUP (seconds) overrides it.
@@ -169,11 +172,13 @@ export async function benchChildren(report: Report, seconds: number): Promise<vo
       lz4: await tx(),
     });
     const s0 = await snap();
-    const [mh, mr, mn, mRun] = await Promise.all([
+    const [mh, mr, mn, mRun, mBare, mWorker] = await Promise.all([
       measure(h.process.pid, seconds),
       measure(ram.process.pid, seconds),
       measure(pidOf(nd), seconds),
       measure(hRun.process.pid, seconds),
+      measure(floor.barePid, seconds),
+      measure(floor.workerPid, seconds),
     ]);
     const after = `after ${warmUpSec + seconds} s`;
     const s1 = await snap();
@@ -203,6 +208,25 @@ export async function benchChildren(report: Report, seconds: number): Promise<vo
       perDim(mh.cpu, dh) / perDim(mn.cpu, dn),
       "×",
       "target <= 1",
+    );
+    report(
+      "runtime floor RSS: bare deno",
+      mBare.rssMiB,
+      "MiB",
+      "runtime_floor.ts: a 1 s timer and nothing else, the binary's Deno flags",
+    );
+    report(
+      "runtime floor RSS: bare deno + sleeping worker",
+      mWorker.rssMiB,
+      "MiB",
+      "the same and one Worker sleeping 20 ms at a time (an idlejitter thread that measures nothing)",
+    );
+    report(
+      "runtime floor CPU per dimension: sleeping worker",
+      perDim(mWorker.cpu - mBare.cpu, dh),
+      "µs/dim-s",
+      `that worker's CPU over our headless child's ${dh} dimensions; netdata's whole child: ` +
+        `${perDim(mn.cpu, dn).toFixed(2)}`,
     );
     report(
       "ram-mode child RSS (ours)",
@@ -247,6 +271,7 @@ export async function benchChildren(report: Report, seconds: number): Promise<vo
     );
   } finally {
     await Promise.all([...agents.map((a) => a.stop()), ...netdatas.map((n) => n.stop())]);
+    await floor?.stop();
     for (const d of dirs) await Deno.remove(d, { recursive: true }).catch(() => {});
   }
 }
