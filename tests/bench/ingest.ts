@@ -318,6 +318,10 @@ async function runOurs(o: IngestOptions): Promise<IngestResult> {
       ...(Deno.env.get("BENCH_AGENT_V8") ? [`--v8-flags=${Deno.env.get("BENCH_AGENT_V8")}`] : []),
       ...(Deno.env.get("BENCH_AGENT_DENO") ? [Deno.env.get("BENCH_AGENT_DENO")!] : []),
     ],
+  }).catch(async (e) => {
+    // An agent that does not start leaves no config dir behind either.
+    await Deno.remove(conf, { recursive: true }).catch(() => {});
+    throw e;
   });
   try {
     const port = Number(new URL(agent.url).port);
