@@ -28,6 +28,7 @@ import { benchExporting, benchExportingToVictoriaMetrics } from "./exporting.ts"
 import { benchIngest } from "./ingest.ts";
 import { benchHealth } from "./health_bench.ts";
 import { benchChildren } from "./footprint.ts";
+import { procSample } from "./proc_probe.ts";
 import { benchLongQuery, benchReplication, SYSTEM_CPU } from "./replication.ts";
 
 const results: Record<string, number | string> = {};
@@ -176,26 +177,17 @@ async function benchDashboard(): Promise<void> {
   }
 }
 
-function procStat(pid: number): { cpuSec: number; rssKiB: number } {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return { cpuSec: ticks / 100, rssKiB };
-}
-
 async function measureProcess(pid: number, seconds: number): Promise<{ cpuPct: number; rssMiB: number }> {
   await new Promise((r) => setTimeout(r, 5000)); // warm-up
-  const a = procStat(pid);
+  const a = procSample(pid);
   const t0 = performance.now();
   let maxRss = a.rssKiB;
   const end = t0 + seconds * 1000;
   while (performance.now() < end) {
     await new Promise((r) => setTimeout(r, 1000));
-    maxRss = Math.max(maxRss, procStat(pid).rssKiB);
+    maxRss = Math.max(maxRss, procSample(pid).rssKiB);
   }
-  const b = procStat(pid);
+  const b = procSample(pid);
   const elapsed = (performance.now() - t0) / 1000;
   return { cpuPct: 100 * (b.cpuSec - a.cpuSec) / elapsed, rssMiB: maxRss / 1024 };
 }

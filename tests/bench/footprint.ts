@@ -12,30 +12,21 @@
 
 import { type AgentProcess, startAgent } from "../_helpers/agent.ts";
 import { hasNetdata, type NetdataProcess, startNetdata } from "../_helpers/netdata.ts";
+import { procSample } from "./proc_probe.ts";
 import { type RuntimeFloor, startRuntimeFloor } from "./runtime_floor.ts";
 
 type Report = (name: string, value: number, unit: string, note?: string) => void;
 
-function procStat(pid: number): { cpuSec: number; rssKiB: number } {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  return {
-    cpuSec: (Number(fields[11]) + Number(fields[12])) / 100,
-    rssKiB: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0),
-  };
-}
-
 /** CPU seconds per second and the last RSS of `pid` over `seconds`, and the RSS peak. */
 async function measure(pid: number, seconds: number) {
-  const a = procStat(pid);
+  const a = procSample(pid);
   const t0 = performance.now();
   let peak = a.rssKiB;
   while (performance.now() - t0 < seconds * 1000) {
     await new Promise((r) => setTimeout(r, 1000));
-    peak = Math.max(peak, procStat(pid).rssKiB);
+    peak = Math.max(peak, procSample(pid).rssKiB);
   }
-  const b = procStat(pid);
+  const b = procSample(pid);
   const cpu = (b.cpuSec - a.cpuSec) / ((performance.now() - t0) / 1000);
   return { cpu, rssMiB: b.rssKiB / 1024, peakMiB: peak / 1024 };
 }

@@ -21,7 +21,7 @@
  * @module
  */
 
-import { startAgent } from "../_helpers/agent.ts";
+import { type AgentProcess, startAgent } from "../_helpers/agent.ts";
 import { hasNetdata, startNetdata } from "../_helpers/netdata.ts";
 import { chartId, type LoadReport, valueProblem } from "./loadgen.ts";
 import { LoadgenProcess } from "./loadgen_process.ts";
@@ -312,37 +312,36 @@ async function runOurs(o: IngestOptions): Promise<IngestResult> {
       `    default history = ${o.historySec}\n    default memory mode = ${o.memoryMode}\n` +
       `    health enabled by default = no\n`,
   });
-  const agent = await startAgent({
-    args: ["--config", conf, "--role", "parent", "--memory-mode", o.memoryMode, "--log-level", "info"],
-    denoArgs: [
-      ...(Deno.env.get("BENCH_AGENT_V8") ? [`--v8-flags=${Deno.env.get("BENCH_AGENT_V8")}`] : []),
-      ...(Deno.env.get("BENCH_AGENT_DENO") ? [Deno.env.get("BENCH_AGENT_DENO")!] : []),
-    ],
-  }).catch(async (e) => {
-    // An agent that does not start leaves no config dir behind either.
-    await Deno.remove(conf, { recursive: true }).catch(() => {});
-    throw e;
-  });
+  let agent: AgentProcess | undefined;
   try {
-    const port = Number(new URL(agent.url).port);
+    const running = agent = await startAgent({
+      args: ["--config", conf, "--role", "parent", "--memory-mode", o.memoryMode, "--log-level", "info"],
+      denoArgs: [
+        ...(Deno.env.get("BENCH_AGENT_V8") ? [`--v8-flags=${Deno.env.get("BENCH_AGENT_V8")}`] : []),
+        ...(Deno.env.get("BENCH_AGENT_DENO") ? [Deno.env.get("BENCH_AGENT_DENO")!] : []),
+      ],
+    });
+    const port = Number(new URL(running.url).port);
     return await measure({
       label: "agent",
-      url: agent.url,
+      url: running.url,
       port,
-      pid: agent.process.pid,
+      pid: running.process.pid,
       problems: () =>
-        agent.output().split("\n").filter((l) =>
+        running.output().split("\n").filter((l) =>
           /level=(warn|error)/.test(l) ||
           /Closing stream|disconnected from .*: (?!connection closed by the child)/
             .test(l)
         ),
     }, o);
   } catch (e) {
-    console.error(`--- agent output (last 4000 chars) ---\n${agent.output().slice(-4000)}\n--- end ---`);
+    if (agent) {
+      console.error(`--- agent output (last 4000 chars) ---\n${agent.output().slice(-4000)}\n--- end ---`);
+    }
     throw e;
   } finally {
-    await agent.stop();
-    if (Deno.env.get("BENCH_AGENT_LOG")) {
+    await agent?.stop();
+    if (agent && Deno.env.get("BENCH_AGENT_LOG")) {
       await Deno.writeTextFile(Deno.env.get("BENCH_AGENT_LOG")!, agent.output());
     }
     await Deno.remove(conf, { recursive: true }).catch(() => {});
